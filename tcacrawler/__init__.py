@@ -1,0 +1,1 @@
+"""tcacrawler: a polite, resumable Scrapy crawler for The Times of Central Asia."""
