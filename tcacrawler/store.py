@@ -1,0 +1,1034 @@
+"""Persistent story state: what has been published, under which URLs, at which revision.
+
+The store is the crawler's memory between hourly runs. It is deliberately *not* the
+source of truth: the published JSONL files are (:meth:`SQLiteStore.rebuild_from_records`
+rebuilds the store from them). Its job is to make each story come out once, and again
+only when it really changed, even across crashes.
+
+Exactly-once across crashes
+---------------------------
+A story may be marked *seen* only once its record is durably in a published output file.
+Every write made during a run therefore goes to *pending* tables (``p_*``), tagged with the
+run. Lookups read pending rows first, then committed rows, so a run sees its own writes
+(a story met twice in one run is exported once). The committed tables are never touched
+while a run is open. The run protocol, driven by the pipelines / crawl command::
+
+    store.begin_run(run_id, mode=..., output=final_path)   # refuses if a run is pending
+    ... dedup.record(...) / store.record_rate(...) / store.set_validators(...)  (pending)
+    write the output to a temp file, fsync it
+    store.prepare_run(run_id)        # durable point: every pending write is on disk
+    os.replace(temp, final_path); fsync(dir)                # publish
+    store.commit_run(run_id, counts=...)   # one transaction: pending -> committed
+
+and at start-up, before ``begin_run``, :func:`recover_pending_runs` (or the caller by hand)
+resolves every run left pending by a crash: a run whose output was published (status
+``prepared`` and the file exists) is committed, anything else is discarded. Discarding
+deletes the run's pending rows, so the committed state is exactly what it was before the
+run (the run stays in the ``runs`` log with status ``discarded``).
+
+Durability: the database runs in WAL mode with ``synchronous=NORMAL`` for the many small
+pending writes (no fsync per story; in WAL mode NORMAL never corrupts the database, it can
+only lose the most recent transactions on power loss / OS crash, which for pending writes
+of an unpublished run is harmless). The transactions that *matter* -- ``prepare_run``,
+``commit_run``, ``discard_run``, forget, rebuild -- are run with ``synchronous=FULL``,
+which fsyncs the WAL; the WAL is append-only, so that fsync also makes every earlier
+pending write durable. That is why ``prepare_run`` comes before the output file is
+renamed into place: a power cut after publication can no longer lose pending rows that the
+published file depends on.
+
+Only one run may be pending at a time (``begin_run`` refuses otherwise); the caller must
+also make sure that only one crawler process uses a store at a time (a lock file), since a
+second process would see the first one's open run as "pending".
+
+Space: a story costs roughly 1.2-1.6 KB on disk (see ``benchmarks/bench_dedup.py``):
+the MinHash signature is a ``uint32`` array (512 bytes at 128 permutations), content
+hashes are stored as 32-byte blobs, paragraph fingerprints as 8-byte integers, runs are
+referenced by a small integer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import struct
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from tcacrawler.dedup import StorySketcher
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x54434131  # "TCA1", PRAGMA application_id marks the file as ours
+
+RUNNING = "running"
+PREPARED = "prepared"
+COMMITTED = "committed"
+DISCARDED = "discarded"
+PENDING_STATUSES = (RUNNING, PREPARED)
+
+
+class StoreError(Exception):
+    """The store cannot be used: damaged, unreadable, foreign or newer database."""
+
+
+class RunStateError(StoreError):
+    """A run operation that the run's state does not allow (unknown run, pending run...)."""
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    """The current state of one story (pending state if the open run changed it)."""
+
+    story_id: str
+    url: str
+    content_hash: str  # sha256 hex of the normalised body
+    revision: int
+    signature: bytes = b""  # MinHash of the story-specific shingles, uint32 little-endian
+    shingles: int = 0  # number of distinct story-specific shingles in the signature
+    paragraphs: bytes = b""  # pack_paragraphs(): fingerprints + per-paragraph shingle counts
+    date_modified: str | None = None
+    duplicate_of: str | None = None
+    first_run: str | None = None
+    last_run: str | None = None
+    pending: bool = False
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    run_id: str
+    status: str
+    started_at: str
+    finished_at: str | None = None
+    mode: str | None = None
+    output: str | None = None
+    counts: dict[str, Any] = field(default_factory=dict)
+    requests: int | None = None
+
+
+@runtime_checkable
+class StoryStore(Protocol):
+    """What the deduplicator and the pipelines need from a store.
+
+    Every ``run_id``-taking write is pending until :meth:`commit_run`; every read sees
+    pending writes. A server-backed implementation must keep those semantics.
+    """
+
+    # runs
+    def begin_run(
+        self, run_id: str, *, mode: str | None = None, output: str | None = None,
+        started_at: str | None = None,
+    ) -> None: ...
+    def prepare_run(self, run_id: str, *, output: str | None = None) -> None: ...
+    def commit_run(
+        self, run_id: str, *, counts: Mapping[str, Any] | None = None,
+        requests: int | None = None, finished_at: str | None = None,
+    ) -> None: ...
+    def discard_run(
+        self, run_id: str, *, counts: Mapping[str, Any] | None = None,
+        requests: int | None = None, finished_at: str | None = None,
+    ) -> None: ...
+    def pending_runs(self) -> list[RunInfo]: ...
+    def get_run(self, run_id: str) -> RunInfo | None: ...
+
+    # stories (reads)
+    def get_story(self, story_id: str) -> StoryRow | None: ...
+    def resolve_alias(self, url: str) -> str | None: ...
+    def find_by_content_hash(self, content_hash: str) -> str | None: ...
+    def paragraph_counts(self, fingerprints: Iterable[int]) -> dict[int, int]: ...
+    def iter_signatures(self) -> Iterator[tuple[str, bytes]]: ...
+    def get_meta(self, key: str) -> str | None: ...
+    def set_meta(self, key: str, value: str) -> None: ...
+
+    # stories (pending writes)
+    def put_story(
+        self, run_id: str, row: StoryRow, *, aliases: Iterable[str] = (), verdict: str = ""
+    ) -> None: ...
+    def add_aliases(self, run_id: str, story_id: str, urls: Iterable[str]) -> None: ...
+
+    # rates and HTTP validators
+    def rate_seen(
+        self, site: str, base: str, quote: str, as_of: str | None, rate: float
+    ) -> bool: ...
+    def record_rate(
+        self, run_id: str, site: str, base: str, quote: str, as_of: str | None, rate: float
+    ) -> None: ...
+    def get_validators(self, url: str) -> tuple[str | None, str | None] | None: ...
+    def set_validators(
+        self, run_id: str, url: str, etag: str | None, last_modified: str | None
+    ) -> None: ...
+
+    # maintenance
+    def forget_story(self, story_id: str) -> bool: ...
+    def forget_all(self) -> None: ...
+    def rebuild_from_records(self, records: Iterable[Mapping[str, Any]]) -> dict[str, int]: ...
+    def stats(self) -> dict[str, Any]: ...
+    def story_history(self, story_id: str) -> dict[str, Any] | None: ...
+    def close(self) -> None: ...
+
+
+# --- packing helpers -------------------------------------------------------------------
+
+
+def pack_paragraphs(fingerprints: Sequence[int], shingle_counts: Sequence[int]) -> bytes:
+    """n signed 64-bit fingerprints, then n unsigned 16-bit shingle counts (0 = the
+    paragraph was excluded from the signature as shared text)."""
+    if len(fingerprints) != len(shingle_counts):
+        raise ValueError("fingerprints and shingle_counts differ in length")
+    n = len(fingerprints)
+    counts = [min(max(int(c), 0), 0xFFFF) for c in shingle_counts]
+    return struct.pack(f"<{n}q{n}H", *fingerprints, *counts)
+
+
+def unpack_paragraphs(blob: bytes) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    n = len(blob) // 10
+    if n * 10 != len(blob):
+        raise StoreError("malformed paragraph blob")
+    values = struct.unpack(f"<{n}q{n}H", blob)
+    return values[:n], values[n:]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# --- schema ----------------------------------------------------------------------------
+
+_STORY_COLUMNS = """
+    story_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    content_hash BLOB NOT NULL,
+    signature BLOB NOT NULL DEFAULT x'',
+    shingles INTEGER NOT NULL DEFAULT 0,
+    paragraphs BLOB NOT NULL DEFAULT x'',
+    revision INTEGER NOT NULL,
+    date_modified TEXT,
+    duplicate_of TEXT,
+    first_run INTEGER,
+    last_run INTEGER
+"""
+
+_SCHEMA = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE runs (
+    run_no INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    mode TEXT,
+    output TEXT,
+    counts TEXT,
+    requests INTEGER
+);
+CREATE TABLE stories ({_STORY_COLUMNS});
+CREATE UNIQUE INDEX stories_id ON stories (story_id);
+CREATE INDEX stories_hash ON stories (content_hash) WHERE duplicate_of IS NULL;
+CREATE TABLE aliases (url TEXT PRIMARY KEY, story_id TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE revisions (
+    story_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    content_hash BLOB NOT NULL,
+    date_modified TEXT,
+    verdict TEXT,
+    run_no INTEGER,
+    PRIMARY KEY (story_id, revision)
+) WITHOUT ROWID;
+CREATE TABLE paragraphs (fp INTEGER PRIMARY KEY, stories INTEGER NOT NULL);
+CREATE TABLE rates (
+    site TEXT NOT NULL, base TEXT NOT NULL, quote TEXT NOT NULL, as_of TEXT NOT NULL,
+    rate REAL NOT NULL, run_no INTEGER,
+    PRIMARY KEY (site, base, quote, as_of, rate)
+) WITHOUT ROWID;
+CREATE TABLE validators (
+    url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, run_no INTEGER
+) WITHOUT ROWID;
+
+CREATE TABLE p_stories ({_STORY_COLUMNS}, run_no INTEGER NOT NULL, PRIMARY KEY (story_id));
+CREATE INDEX p_stories_hash ON p_stories (content_hash);
+CREATE TABLE p_aliases (
+    url TEXT PRIMARY KEY, story_id TEXT NOT NULL, run_no INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE p_revisions (
+    story_id TEXT NOT NULL, revision INTEGER NOT NULL, content_hash BLOB NOT NULL,
+    date_modified TEXT, verdict TEXT, run_no INTEGER NOT NULL,
+    PRIMARY KEY (story_id, revision)
+) WITHOUT ROWID;
+CREATE TABLE p_paragraphs (fp INTEGER PRIMARY KEY, delta INTEGER NOT NULL, run_no INTEGER NOT NULL);
+CREATE TABLE p_rates (
+    site TEXT NOT NULL, base TEXT NOT NULL, quote TEXT NOT NULL, as_of TEXT NOT NULL,
+    rate REAL NOT NULL, run_no INTEGER NOT NULL,
+    PRIMARY KEY (site, base, quote, as_of, rate)
+) WITHOUT ROWID;
+CREATE TABLE p_validators (
+    url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, run_no INTEGER NOT NULL
+) WITHOUT ROWID;
+"""
+
+_STATE_TABLES = ("stories", "aliases", "revisions", "paragraphs", "rates", "validators")
+_PENDING_TABLES = tuple(f"p_{t}" for t in _STATE_TABLES)
+_REQUIRED_TABLES = {"meta", "runs", *_STATE_TABLES, *_PENDING_TABLES}
+
+_STORY_FIELDS = (
+    "story_id, url, content_hash, signature, shingles, paragraphs, revision, "
+    "date_modified, duplicate_of, first_run, last_run"
+)
+_SELECT_STORY = (
+    "SELECT s.story_id, s.url, s.content_hash, s.signature, s.shingles, s.paragraphs, "
+    "s.revision, s.date_modified, s.duplicate_of, "
+    "(SELECT run_id FROM runs WHERE run_no = s.first_run), "
+    "(SELECT run_id FROM runs WHERE run_no = s.last_run) "
+    "FROM {table} s WHERE s.story_id = ?"
+)
+
+
+def _hash_blob(content_hash: str) -> bytes:
+    try:
+        blob = bytes.fromhex(content_hash)
+    except ValueError as exc:
+        raise ValueError(f"content_hash is not hex: {content_hash!r}") from exc
+    if len(blob) != 32:
+        raise ValueError(f"content_hash is not a sha256 hex digest: {content_hash!r}")
+    return blob
+
+
+class SQLiteStore:
+    """:class:`StoryStore` on an embedded SQLite file (WAL).
+
+    Opening refuses a damaged, unreadable or foreign file with :class:`StoreError`; it
+    never recreates it. A missing file is created (atomically: built under a temporary
+    name, then renamed into place). ``verify`` runs ``PRAGMA quick_check`` at open
+    (linear in the file size; see the benchmark for the cost at 100k stories).
+    """
+
+    def __init__(self, path: str | Path, *, verify: bool = True, timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        self._timeout = timeout
+        self._tx_depth = 0
+        self._run_cache: dict[str, int] = {}
+        if not self.path.exists():
+            self._create(self.path)
+        self._conn = self._open(self.path, verify=verify)
+
+    # --- open / create ---------------------------------------------------------------
+
+    def _connect(self, path: Path, *, create: bool) -> sqlite3.Connection:
+        mode = "rwc" if create else "rw"
+        uri = f"{path.resolve().as_uri()}?mode={mode}"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=self._timeout)
+        return conn
+
+    def _create(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.init-{os.getpid()}")
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)
+        conn = self._connect(tmp, create=True)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("BEGIN")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('created_at', ?)", (_now(),)
+            )
+            conn.execute("COMMIT")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        for leftover in (Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)
+        if path.exists():  # another process created it meanwhile: keep theirs
+            tmp.unlink(missing_ok=True)
+            return
+        os.replace(tmp, path)
+        with contextlib.suppress(OSError):
+            dir_fd = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+
+    def _open(self, path: Path, *, verify: bool) -> sqlite3.Connection:
+        if path.is_dir():
+            raise StoreError(f"{path} is a directory, not a story store")
+        if path.stat().st_size == 0:
+            raise StoreError(
+                f"{path} is empty: not a usable story store. Refusing to start from nothing "
+                "(that would re-export every story); restore it or rebuild it from the "
+                "published records."
+            )
+        try:
+            conn = self._connect(path, create=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open story store {path}: {exc}") from exc
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if verify:
+                problems = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+                if problems != ["ok"]:
+                    raise StoreError(
+                        f"story store {path} is damaged ({'; '.join(problems)}); restore it "
+                        "from a backup or rebuild it from the published records"
+                    )
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            journal = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            conn.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StoreError(
+                f"story store {path} is unreadable or damaged: {exc}; restore it from a "
+                "backup or rebuild it from the published records"
+            ) from exc
+        except StoreError:
+            conn.close()
+            raise
+        problem = None
+        if app_id != APPLICATION_ID:
+            problem = f"{path} is not a tcacrawler story store (application_id={app_id})"
+        elif version > SCHEMA_VERSION:
+            problem = (
+                f"story store {path} has schema version {version}, newer than this code "
+                f"({SCHEMA_VERSION})"
+            )
+        elif version < 1 or not _REQUIRED_TABLES.issubset(tables):
+            problem = f"story store {path} is incomplete (missing {_REQUIRED_TABLES - tables})"
+        elif journal.lower() != "wal":
+            problem = f"story store {path}: cannot switch to WAL mode (got {journal})"
+        if problem:
+            conn.close()
+            raise StoreError(problem)
+        return conn
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- transactions ----------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _tx(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
+        """One write transaction (re-entrant: inner uses join the outer one)."""
+        conn = self._conn
+        if self._tx_depth:
+            self._tx_depth += 1
+            try:
+                yield conn
+            finally:
+                self._tx_depth -= 1
+            return
+        if durable:
+            conn.execute("PRAGMA synchronous=FULL")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            self._tx_depth = 1
+            try:
+                yield conn
+            except BaseException:
+                self._tx_depth = 0
+                conn.execute("ROLLBACK")
+                self._run_cache.clear()
+                raise
+            self._tx_depth = 0
+            conn.execute("COMMIT")
+        finally:
+            if durable:
+                conn.execute("PRAGMA synchronous=NORMAL")
+
+    def _q1(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._conn.execute(sql, params).fetchone()
+
+    # --- meta ------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._q1("SELECT value FROM meta WHERE key = ?", (key,))
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._tx() as c:
+            c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # --- runs ------------------------------------------------------------------------
+
+    @staticmethod
+    def _run_info(row: Sequence[Any]) -> RunInfo:
+        return RunInfo(
+            run_id=row[0], status=row[1], started_at=row[2], finished_at=row[3], mode=row[4],
+            output=row[5], counts=json.loads(row[6]) if row[6] else {}, requests=row[7],
+        )
+
+    _RUN_FIELDS = "run_id, status, started_at, finished_at, mode, output, counts, requests"
+
+    def get_run(self, run_id: str) -> RunInfo | None:
+        row = self._q1(f"SELECT {self._RUN_FIELDS} FROM runs WHERE run_id = ?", (run_id,))
+        return None if row is None else self._run_info(row)
+
+    def pending_runs(self) -> list[RunInfo]:
+        rows = self._conn.execute(
+            f"SELECT {self._RUN_FIELDS} FROM runs WHERE status IN (?, ?) ORDER BY run_no",
+            PENDING_STATUSES,
+        ).fetchall()
+        return [self._run_info(r) for r in rows]
+
+    def _open_run_no(self, run_id: str) -> int:
+        """run_no of a run that accepts pending writes (running)."""
+        cached = self._run_cache.get(run_id)
+        if cached is not None:
+            return cached
+        row = self._q1("SELECT run_no, status FROM runs WHERE run_id = ?", (run_id,))
+        if row is None:
+            raise RunStateError(f"unknown run {run_id!r}: call begin_run() first")
+        if row[1] != RUNNING:
+            raise RunStateError(f"run {run_id!r} is {row[1]}: it accepts no more writes")
+        self._run_cache[run_id] = int(row[0])
+        return int(row[0])
+
+    def begin_run(
+        self, run_id: str, *, mode: str | None = None, output: str | None = None,
+        started_at: str | None = None,
+    ) -> None:
+        with self._tx(durable=True) as c:
+            pending = self.pending_runs()
+            if pending:
+                raise RunStateError(
+                    "runs still pending from an earlier process: "
+                    f"{[r.run_id for r in pending]}; commit or discard them first "
+                    "(see recover_pending_runs)"
+                )
+            if self._q1("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)):
+                raise RunStateError(f"run {run_id!r} already exists")
+            c.execute(
+                "INSERT INTO runs (run_id, status, started_at, mode, output) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (run_id, RUNNING, started_at or _now(), mode, output),
+            )
+
+    def prepare_run(self, run_id: str, *, output: str | None = None) -> None:
+        """Durable point before publication: after this returns, every pending write of
+        the run survives power loss. Call it after the output's temp file is complete and
+        fsynced, just before renaming it into place."""
+        with self._tx(durable=True) as c:
+            run_no = self._open_run_no(run_id)
+            c.execute(
+                "UPDATE runs SET status = ?, output = COALESCE(?, output) WHERE run_no = ?",
+                (PREPARED, output, run_no),
+            )
+        self._run_cache.pop(run_id, None)
+
+    def _pending_run_no(self, run_id: str) -> tuple[int, str] | None:
+        row = self._q1("SELECT run_no, status FROM runs WHERE run_id = ?", (run_id,))
+        if row is None:
+            raise RunStateError(f"unknown run {run_id!r}")
+        return int(row[0]), str(row[1])
+
+    def commit_run(
+        self, run_id: str, *, counts: Mapping[str, Any] | None = None,
+        requests: int | None = None, finished_at: str | None = None,
+    ) -> None:
+        """Make the run's pending writes permanent, in one durable transaction. Call it
+        after the run's output file has been atomically published. Idempotent."""
+        with self._tx(durable=True) as c:
+            found = self._pending_run_no(run_id)
+            assert found is not None
+            run_no, status = found
+            if status == COMMITTED:
+                return
+            if status == DISCARDED:
+                raise RunStateError(f"run {run_id!r} was discarded; it cannot be committed")
+            self._merge_pending(c, run_no)
+            self._finish(c, run_no, COMMITTED, counts, requests, finished_at)
+        self._run_cache.pop(run_id, None)
+
+    def discard_run(
+        self, run_id: str, *, counts: Mapping[str, Any] | None = None,
+        requests: int | None = None, finished_at: str | None = None,
+    ) -> None:
+        """Drop the run's pending writes: the committed state is left exactly as it was
+        before the run. Idempotent."""
+        with self._tx(durable=True) as c:
+            found = self._pending_run_no(run_id)
+            assert found is not None
+            run_no, status = found
+            if status == DISCARDED:
+                return
+            if status == COMMITTED:
+                raise RunStateError(f"run {run_id!r} is committed; it cannot be discarded")
+            for table in _PENDING_TABLES:
+                c.execute(f"DELETE FROM {table} WHERE run_no = ?", (run_no,))
+            self._finish(c, run_no, DISCARDED, counts, requests, finished_at)
+        self._run_cache.pop(run_id, None)
+
+    @staticmethod
+    def _finish(
+        c: sqlite3.Connection, run_no: int, status: str, counts: Mapping[str, Any] | None,
+        requests: int | None, finished_at: str | None,
+    ) -> None:
+        c.execute(
+            "UPDATE runs SET status = ?, finished_at = ?, "
+            "counts = COALESCE(?, counts), requests = COALESCE(?, requests) WHERE run_no = ?",
+            (
+                status, finished_at or _now(),
+                json.dumps(dict(counts), sort_keys=True) if counts is not None else None,
+                requests, run_no,
+            ),
+        )
+
+    @staticmethod
+    def _merge_pending(c: sqlite3.Connection, run_no: int) -> None:
+        r = (run_no,)
+        cols = _STORY_FIELDS
+        c.execute(
+            f"INSERT INTO stories ({cols}) SELECT {cols} FROM p_stories WHERE run_no = ? "
+            "ON CONFLICT (story_id) DO UPDATE SET url = excluded.url, "
+            "content_hash = excluded.content_hash, signature = excluded.signature, "
+            "shingles = excluded.shingles, paragraphs = excluded.paragraphs, "
+            "revision = excluded.revision, date_modified = excluded.date_modified, "
+            "duplicate_of = excluded.duplicate_of, first_run = excluded.first_run, "
+            "last_run = excluded.last_run",
+            r,
+        )
+        c.execute(
+            "INSERT OR REPLACE INTO aliases (url, story_id) "
+            "SELECT url, story_id FROM p_aliases WHERE run_no = ?",
+            r,
+        )
+        c.execute(
+            "INSERT OR REPLACE INTO revisions "
+            "(story_id, revision, content_hash, date_modified, verdict, run_no) "
+            "SELECT story_id, revision, content_hash, date_modified, verdict, run_no "
+            "FROM p_revisions WHERE run_no = ?",
+            r,
+        )
+        c.execute(
+            "INSERT INTO paragraphs (fp, stories) "
+            "SELECT fp, delta FROM p_paragraphs WHERE run_no = ? AND delta != 0 AND true "
+            "ON CONFLICT (fp) DO UPDATE SET stories = stories + excluded.stories",
+            r,
+        )
+        c.execute(
+            "DELETE FROM paragraphs WHERE stories <= 0 AND fp IN "
+            "(SELECT fp FROM p_paragraphs WHERE run_no = ?)",
+            r,
+        )
+        c.execute(
+            "INSERT OR IGNORE INTO rates (site, base, quote, as_of, rate, run_no) "
+            "SELECT site, base, quote, as_of, rate, run_no FROM p_rates WHERE run_no = ?",
+            r,
+        )
+        c.execute(
+            "INSERT OR REPLACE INTO validators (url, etag, last_modified, run_no) "
+            "SELECT url, etag, last_modified, run_no FROM p_validators WHERE run_no = ?",
+            r,
+        )
+        for table in _PENDING_TABLES:
+            c.execute(f"DELETE FROM {table} WHERE run_no = ?", r)
+
+    # --- story reads -----------------------------------------------------------------
+
+    def _story(self, table: str, story_id: str) -> StoryRow | None:
+        row = self._q1(_SELECT_STORY.format(table=table), (story_id,))
+        if row is None:
+            return None
+        return StoryRow(
+            story_id=row[0], url=row[1], content_hash=bytes(row[2]).hex(),
+            signature=bytes(row[3]), shingles=row[4], paragraphs=bytes(row[5]),
+            revision=row[6], date_modified=row[7], duplicate_of=row[8], first_run=row[9],
+            last_run=row[10], pending=table == "p_stories",
+        )
+
+    def get_story(self, story_id: str) -> StoryRow | None:
+        return self._story("p_stories", story_id) or self._story("stories", story_id)
+
+    def resolve_alias(self, url: str) -> str | None:
+        row = self._q1("SELECT story_id FROM p_aliases WHERE url = ?", (url,))
+        if row is None:
+            row = self._q1("SELECT story_id FROM aliases WHERE url = ?", (url,))
+        return None if row is None else str(row[0])
+
+    def find_by_content_hash(self, content_hash: str) -> str | None:
+        """A story (never itself a duplicate) whose current text has this hash."""
+        blob = _hash_blob(content_hash)
+        row = self._q1(
+            "SELECT story_id FROM p_stories WHERE content_hash = ? AND duplicate_of IS NULL "
+            "ORDER BY rowid LIMIT 1",
+            (blob,),
+        )
+        if row is None:
+            row = self._q1(
+                "SELECT story_id FROM stories s WHERE content_hash = ? AND duplicate_of IS NULL "
+                "AND NOT EXISTS (SELECT 1 FROM p_stories p WHERE p.story_id = s.story_id) "
+                "ORDER BY rowid LIMIT 1",
+                (blob,),
+            )
+        return None if row is None else str(row[0])
+
+    def paragraph_counts(self, fingerprints: Iterable[int]) -> dict[int, int]:
+        """How many distinct non-duplicate stories contain each paragraph (0 if none)."""
+        fps = list(dict.fromkeys(fingerprints))
+        counts = dict.fromkeys(fps, 0)
+        for start in range(0, len(fps), 500):
+            chunk = fps[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for fp, n in self._conn.execute(
+                f"SELECT fp, stories FROM paragraphs WHERE fp IN ({marks})", chunk
+            ):
+                counts[fp] += n
+            for fp, n in self._conn.execute(
+                f"SELECT fp, delta FROM p_paragraphs WHERE fp IN ({marks})", chunk
+            ):
+                counts[fp] += n
+        return counts
+
+    def iter_signatures(self) -> Iterator[tuple[str, bytes]]:
+        """(story_id, signature) of every story with a signature, pending state first."""
+        cur = self._conn.execute(
+            "SELECT story_id, signature FROM p_stories WHERE length(signature) > 0"
+        )
+        yield from ((str(a), bytes(b)) for a, b in cur.fetchall())
+        cur = self._conn.execute(
+            "SELECT story_id, signature FROM stories s WHERE length(signature) > 0 "
+            "AND NOT EXISTS (SELECT 1 FROM p_stories p WHERE p.story_id = s.story_id)"
+        )
+        while True:
+            rows = cur.fetchmany(4096)
+            if not rows:
+                break
+            for a, b in rows:
+                yield str(a), bytes(b)
+
+    # --- story writes (pending) ------------------------------------------------------
+
+    def put_story(
+        self, run_id: str, row: StoryRow, *, aliases: Iterable[str] = (), verdict: str = ""
+    ) -> None:
+        """Pending write of a story's new state (new story, revision or duplicate).
+
+        Keeps the paragraph table right: a story contributes its paragraphs' fingerprints
+        only while it is not a duplicate of another story.
+        """
+        blob = _hash_blob(row.content_hash)
+        with self._tx() as c:
+            run_no = self._open_run_no(run_id)
+            old = self.get_story(row.story_id)
+            self._apply_paragraph_delta(c, run_no, old, row, pending=True)
+            first_run = run_no
+            if old is not None and old.first_run is not None:
+                found = self._q1("SELECT run_no FROM runs WHERE run_id = ?", (old.first_run,))
+                first_run = found[0] if found else run_no
+            c.execute(
+                f"INSERT OR REPLACE INTO p_stories ({_STORY_FIELDS}, run_no) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    row.story_id, row.url, blob, row.signature, row.shingles, row.paragraphs,
+                    row.revision, row.date_modified, row.duplicate_of, first_run, run_no,
+                    run_no,
+                ),
+            )
+            c.execute(
+                "INSERT OR REPLACE INTO p_revisions "
+                "(story_id, revision, content_hash, date_modified, verdict, run_no) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (row.story_id, row.revision, blob, row.date_modified, verdict, run_no),
+            )
+            self._add_aliases(c, run_no, row.story_id, [row.url, *aliases])
+
+    def add_aliases(self, run_id: str, story_id: str, urls: Iterable[str]) -> None:
+        """Pending write: remember more URLs of a known story (no-op for known ones)."""
+        urls = [u for u in dict.fromkeys(urls) if u and self.resolve_alias(u) != story_id]
+        if not urls:
+            return
+        with self._tx() as c:
+            self._add_aliases(c, self._open_run_no(run_id), story_id, urls)
+
+    def _add_aliases(
+        self, c: sqlite3.Connection, run_no: int, story_id: str, urls: Iterable[str]
+    ) -> None:
+        for url in dict.fromkeys(urls):
+            if url and self.resolve_alias(url) != story_id:
+                c.execute(
+                    "INSERT OR REPLACE INTO p_aliases (url, story_id, run_no) VALUES (?, ?, ?)",
+                    (url, story_id, run_no),
+                )
+
+    def _apply_paragraph_delta(
+        self, c: sqlite3.Connection, run_no: int, old: StoryRow | None, new: StoryRow | None,
+        *, pending: bool,
+    ) -> None:
+        def contributed(r: StoryRow | None) -> set[int]:
+            if r is None or r.duplicate_of is not None or not r.paragraphs:
+                return set()
+            return set(unpack_paragraphs(r.paragraphs)[0])
+
+        before, after = contributed(old), contributed(new)
+        deltas = [(fp, 1) for fp in after - before] + [(fp, -1) for fp in before - after]
+        if not deltas:
+            return
+        if pending:
+            c.executemany(
+                "INSERT INTO p_paragraphs (fp, delta, run_no) VALUES (?, ?, ?) "
+                "ON CONFLICT (fp) DO UPDATE SET delta = delta + excluded.delta",
+                [(fp, d, run_no) for fp, d in deltas],
+            )
+        else:
+            c.executemany(
+                "INSERT INTO paragraphs (fp, stories) VALUES (?, ?) "
+                "ON CONFLICT (fp) DO UPDATE SET stories = stories + excluded.stories",
+                deltas,
+            )
+            c.executemany(
+                "DELETE FROM paragraphs WHERE fp = ? AND stories <= 0",
+                [(fp,) for fp, d in deltas if d < 0],
+            )
+
+    # --- rates -----------------------------------------------------------------------
+
+    def rate_seen(
+        self, site: str, base: str, quote: str, as_of: str | None, rate: float
+    ) -> bool:
+        key = (site, base, quote, as_of or "", float(rate))
+        where = "site = ? AND base = ? AND quote = ? AND as_of = ? AND rate = ?"
+        return bool(
+            self._q1(f"SELECT 1 FROM p_rates WHERE {where}", key)
+            or self._q1(f"SELECT 1 FROM rates WHERE {where}", key)
+        )
+
+    def record_rate(
+        self, run_id: str, site: str, base: str, quote: str, as_of: str | None, rate: float
+    ) -> None:
+        with self._tx() as c:
+            run_no = self._open_run_no(run_id)
+            c.execute(
+                "INSERT OR IGNORE INTO p_rates (site, base, quote, as_of, rate, run_no) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (site, base, quote, as_of or "", float(rate), run_no),
+            )
+
+    # --- HTTP validators -------------------------------------------------------------
+
+    def get_validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """(etag, last_modified) last stored for a feed/sitemap URL, or None.
+
+        Pending like everything else: a run that crashed must not leave validators behind,
+        or the next run would get a 304 for content it never published."""
+        row = self._q1("SELECT etag, last_modified FROM p_validators WHERE url = ?", (url,))
+        if row is None:
+            row = self._q1("SELECT etag, last_modified FROM validators WHERE url = ?", (url,))
+        return None if row is None else (row[0], row[1])
+
+    def set_validators(
+        self, run_id: str, url: str, etag: str | None, last_modified: str | None
+    ) -> None:
+        with self._tx() as c:
+            run_no = self._open_run_no(run_id)
+            c.execute(
+                "INSERT OR REPLACE INTO p_validators (url, etag, last_modified, run_no) "
+                "VALUES (?, ?, ?, ?)",
+                (url, etag, last_modified, run_no),
+            )
+
+    # --- maintenance -----------------------------------------------------------------
+
+    def _refuse_if_pending(self, what: str) -> None:
+        pending = self.pending_runs()
+        if pending:
+            raise RunStateError(
+                f"cannot {what} while runs are pending ({[r.run_id for r in pending]}); "
+                "commit or discard them first"
+            )
+
+    def forget_story(self, story_id: str) -> bool:
+        """Forget a story (its aliases, revisions, paragraph counts) so that it is exported
+        again as new. A running deduplicator must be reloaded afterwards."""
+        with self._tx(durable=True) as c:
+            self._refuse_if_pending("forget a story")
+            old = self._story("stories", story_id)
+            if old is None:
+                return False
+            self._apply_paragraph_delta(c, 0, old, None, pending=False)
+            c.execute("DELETE FROM stories WHERE story_id = ?", (story_id,))
+            c.execute("DELETE FROM aliases WHERE story_id = ?", (story_id,))
+            c.execute("DELETE FROM revisions WHERE story_id = ?", (story_id,))
+        return True
+
+    def forget_all(self) -> None:
+        """Forget every story, rate and validator (the runs log is kept)."""
+        with self._tx(durable=True) as c:
+            self._refuse_if_pending("forget everything")
+            for table in _STATE_TABLES:
+                c.execute(f"DELETE FROM {table}")
+
+    def rebuild_from_records(
+        self, records: Iterable[Mapping[str, Any]], *, sketcher: StorySketcher | None = None,
+        run_id: str | None = None,
+    ) -> dict[str, int]:
+        """Replace the store's state by what the published records say.
+
+        ``records`` are exported JSONL records in publication order (article and rate
+        records; others are ignored). The records' own verdicts are trusted (revision,
+        duplicate_of); signatures and paragraph fingerprints are recomputed from the
+        bodies. All in one transaction: a crash leaves the store as it was.
+        """
+        from tcacrawler.dedup import StorySketcher  # local: dedup imports this module
+
+        if sketcher is None:
+            sketcher = StorySketcher.for_store(self)
+        run_id = run_id or f"rebuild-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S.%fZ')}"
+        counts = {"articles": 0, "stories": 0, "rates": 0, "skipped": 0}
+        with self._tx(durable=True) as c:
+            self._refuse_if_pending("rebuild")
+            for table in _STATE_TABLES:
+                c.execute(f"DELETE FROM {table}")
+            sketcher.save_config(self)
+            c.execute(
+                "INSERT INTO runs (run_id, status, started_at, mode) VALUES (?, ?, ?, ?)",
+                (run_id, RUNNING, _now(), "rebuild"),
+            )
+            self._run_cache.pop(run_id, None)
+            for rec in records:
+                kind = rec.get("type", "article")
+                if kind == "rate":
+                    self.record_rate(
+                        run_id, str(rec.get("site", "")), str(rec["base"]), str(rec["quote"]),
+                        rec.get("as_of"), float(rec["rate"]),
+                    )
+                    counts["rates"] += 1
+                    continue
+                if kind != "article" or not rec.get("story_id"):
+                    counts["skipped"] += 1
+                    continue
+                counts["articles"] += 1
+                self._rebuild_article(run_id, rec, sketcher)
+            run_no = self._open_run_no(run_id)
+            counts["stories"] = int(
+                self._q1("SELECT count(*) FROM p_stories WHERE run_no = ?", (run_no,))[0]
+            )
+            self._merge_pending(c, run_no)
+            self._finish(c, run_no, COMMITTED, counts, None, None)
+        self._run_cache.pop(run_id, None)
+        return counts
+
+    def _rebuild_article(
+        self, run_id: str, rec: Mapping[str, Any], sketcher: StorySketcher
+    ) -> None:
+        story_id = str(rec["story_id"])
+        url = str(rec.get("url") or story_id)
+        aliases = [str(a) for a in rec.get("aliases") or []]
+        revision = int(rec.get("revision") or 1)
+        old = self.get_story(story_id)
+        if old is not None and old.revision >= revision:
+            self.add_aliases(run_id, story_id, [url, *aliases])
+            return
+        body = str(rec.get("article_body") or "")
+        duplicate_of = rec.get("duplicate_of") or None
+        sketch = sketcher.sketch(body, self, current=old)
+        row = sketch.to_row(
+            story_id=story_id, url=url, revision=revision,
+            date_modified=rec.get("date_modified"), duplicate_of=duplicate_of,
+        )
+        verdict = "duplicate" if duplicate_of else ("revision" if revision > 1 else "new")
+        self.put_story(run_id, row, aliases=aliases, verdict=verdict)
+
+    # --- reporting -------------------------------------------------------------------
+
+    def stats(self, *, last_runs: int = 5) -> dict[str, Any]:
+        def count(sql: str) -> int:
+            return int(self._q1(sql)[0])
+
+        stories = count("SELECT count(*) FROM stories")
+        size = sum(
+            p.stat().st_size
+            for p in (self.path, Path(f"{self.path}-wal"))
+            if p.exists()
+        )
+        runs = self._conn.execute(
+            f"SELECT {self._RUN_FIELDS} FROM runs ORDER BY run_no DESC LIMIT ?", (last_runs,)
+        ).fetchall()
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "stories": stories,
+            "duplicates": count("SELECT count(*) FROM stories WHERE duplicate_of IS NOT NULL"),
+            "revisions": count("SELECT count(*) FROM revisions"),
+            "aliases": count("SELECT count(*) FROM aliases"),
+            "paragraphs": count("SELECT count(*) FROM paragraphs"),
+            "shared_paragraphs": count("SELECT count(*) FROM paragraphs WHERE stories >= 2"),
+            "rates": count("SELECT count(*) FROM rates"),
+            "validators": count("SELECT count(*) FROM validators"),
+            "pending_stories": count("SELECT count(*) FROM p_stories"),
+            "pending_runs": [r.run_id for r in self.pending_runs()],
+            "runs": count("SELECT count(*) FROM runs"),
+            "last_runs": [asdict(self._run_info(r)) for r in runs],
+            "bytes": size,
+            "bytes_per_story": round(size / stories) if stories else None,
+        }
+
+    def story_history(self, story_id: str) -> dict[str, Any] | None:
+        """Current state, aliases and revisions of a story (pending ones flagged)."""
+        row = self.get_story(story_id)
+        if row is None:
+            return None
+        aliases = sorted(
+            {str(u) for (u,) in self._conn.execute(
+                "SELECT url FROM aliases WHERE story_id = ? UNION "
+                "SELECT url FROM p_aliases WHERE story_id = ?", (story_id, story_id),
+            )}
+        )
+        revisions = []
+        for table, pending in (("revisions", False), ("p_revisions", True)):
+            for rev, chash, dm, verdict, run_id in self._conn.execute(
+                f"SELECT r.revision, r.content_hash, r.date_modified, r.verdict, "
+                f"(SELECT run_id FROM runs WHERE run_no = r.run_no) FROM {table} r "
+                "WHERE r.story_id = ? ORDER BY r.revision",
+                (story_id,),
+            ):
+                revisions.append({
+                    "revision": rev, "content_hash": bytes(chash).hex(), "date_modified": dm,
+                    "verdict": verdict, "run_id": run_id, "pending": pending,
+                })
+        revisions.sort(key=lambda r: (r["revision"], r["pending"]))
+        story = asdict(row)
+        for key in ("signature", "paragraphs"):
+            story[key] = len(story[key])  # sizes, not bytes, in a human report
+        return {"story": story, "aliases": aliases, "revisions": revisions}
+
+
+def recover_pending_runs(
+    store: StoryStore, is_published: Callable[[RunInfo], bool]
+) -> list[tuple[str, str]]:
+    """Resolve the runs a crash left pending; call at start-up before ``begin_run``.
+
+    A run is committed when ``is_published(run)`` says its output file is in place (the
+    default check, :func:`output_published`, wants status ``prepared`` and the file on
+    disk); otherwise it is discarded. Returns ``[(run_id, "committed" | "discarded")]``.
+    """
+    done = []
+    for run in store.pending_runs():
+        if is_published(run):
+            store.commit_run(run.run_id)
+            done.append((run.run_id, COMMITTED))
+        else:
+            store.discard_run(run.run_id)
+            done.append((run.run_id, DISCARDED))
+    return done
+
+
+def output_published(run: RunInfo) -> bool:
+    """Default publication test: the run reached ``prepare_run`` and its output exists."""
+    return run.status == PREPARED and bool(run.output) and Path(str(run.output)).exists()
