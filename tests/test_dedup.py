@@ -1,0 +1,377 @@
+"""StoryDeduplicator: verdicts, the shared-passage rule, the labelled pairs."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from datasketch import MinHash
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tcacrawler.dedup import (
+    BandIndex,
+    Decision,
+    StoryDeduplicator,
+    StorySketcher,
+    Verdict,
+    content_hash,
+    normalise,
+)
+from tcacrawler.store import SQLiteStore, StoreError
+
+DATA = Path(__file__).parent / "data" / "dedup"
+
+_WORDS = str.split(
+    "government ministry officials agreement project investment railway energy water "
+    "border trade export import tariff bank loan million billion percent growth "
+    "president minister parliament delegation visit summit cooperation region capital "
+    "company plant construction pipeline reservoir harvest cotton wheat gold copper "
+    "uranium tourism airline flights visa students school hospital court election "
+    "reform budget inflation currency tenge som somoni sum manat dollar road bridge "
+    "tunnel power station grid solar wind hydropower dam canal irrigation drought "
+    "climate glacier river lake sea port logistics corridor container freight rail "
+    "highway customs checkpoint migrants workers remittances wages prices fuel gas oil"
+)
+
+
+def story(seed: int, paragraphs: int = 5, words: int = 45) -> str:
+    rng = random.Random(seed)
+    return "\n".join(
+        " ".join(rng.choice(_WORDS) for _ in range(words)).capitalize() + "."
+        for _ in range(paragraphs)
+    )
+
+
+def light_edit(body: str, seed: int, changes: int = 4) -> str:
+    rng = random.Random(seed)
+    words = body.split(" ")
+    for _ in range(changes):
+        words[rng.randrange(len(words))] = rng.choice(["reportedly", "also", "new", "major"])
+    return " ".join(words) + "\nThis article was updated with a comment from the ministry."
+
+
+INTRO = (
+    "Publisher's note: every week The Times of Central Asia brings you a digest of the "
+    "region's most important economic and political developments, compiled by our "
+    "correspondents in Astana, Bishkek, Dushanbe, Ashgabat and Tashkent. The digest is "
+    "free to republish with attribution; subscribers receive it by email every Friday "
+    "morning together with our market data, exchange rates and the week's calendar of "
+    "official visits, summits and elections in the five republics."
+)
+
+
+def digest(n: int) -> str:
+    return f"{INTRO}\n{story(1000 + n, paragraphs=3, words=40)}"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SQLiteStore]:
+    s = SQLiteStore(tmp_path / "stories.sqlite3")
+    s.begin_run("run-1")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def dedup(store: SQLiteStore) -> StoryDeduplicator:
+    return StoryDeduplicator(store)
+
+
+def see(dedup: StoryDeduplicator, story_id: str, body: str, *, url: str | None = None,
+        aliases: tuple[str, ...] = (), date_modified: str | None = None,
+        run_id: str = "run-1") -> Decision:
+    url = url or f"https://timesca.com/{story_id.replace(':', '-')}/"
+    return dedup.observe(story_id, url, list(aliases), body, date_modified, run_id=run_id)
+
+
+# --- content hash ---------------------------------------------------------------------
+
+
+def test_content_hash_ignores_whitespace_and_case() -> None:
+    a = "Tashkent hosts the  summit.\n\nLeaders arrive on Monday."
+    same = "  TASHKENT hosts the summit. Leaders\tarrive on monday."
+    assert content_hash(a) == content_hash(same)
+    assert content_hash(a) == content_hash(a.replace(" ", "\u00a0"))  # NFKC: NBSP -> space
+    assert content_hash(a) != content_hash(a.replace("Monday", "Tuesday"))
+    assert len(content_hash(a)) == 64 and int(content_hash(a), 16) >= 0
+    assert normalise("ﬁnance  ＡＢＣ\n") == "finance abc"
+
+
+# --- verdicts ---------------------------------------------------------------------------
+
+
+def test_new_then_unchanged(dedup: StoryDeduplicator) -> None:
+    body = story(1)
+    d1 = see(dedup, "timesca:101", body)
+    assert (d1.verdict, d1.revision, d1.duplicate_of) == (Verdict.NEW, 1, None)
+    assert d1.exported
+    d2 = see(dedup, "timesca:101", body)
+    assert d2.verdict is Verdict.UNCHANGED and not d2.exported
+    assert d2.content_hash == d1.content_hash
+
+
+def test_whitespace_and_case_only_change_is_unchanged(dedup: StoryDeduplicator) -> None:
+    body = story(2)
+    see(dedup, "timesca:102", body)
+    reflowed = "  " + body.upper().replace(" ", "  ").replace("\n", "\n\n") + "\n"
+    assert see(dedup, "timesca:102", reflowed).verdict is Verdict.UNCHANGED
+
+
+def test_date_modified_only_is_unchanged(dedup: StoryDeduplicator, store: SQLiteStore) -> None:
+    body = story(3)
+    see(dedup, "timesca:103", body, date_modified="2025-12-01T10:00:00+05:00")
+    store.commit_run("run-1")
+    store.begin_run("run-2")
+    d = see(dedup, "timesca:103", body, date_modified="2025-12-09T08:30:00+05:00", run_id="run-2")
+    assert d.verdict is Verdict.UNCHANGED and d.revision == 1
+
+
+def test_material_change_is_a_revision(dedup: StoryDeduplicator, store: SQLiteStore) -> None:
+    body = story(4)
+    see(dedup, "timesca:104", body)
+    store.commit_run("run-1")
+    store.begin_run("run-2")
+    changed = body + "\nThe ministry later corrected the figure to 12 percent."
+    d = see(dedup, "timesca:104", changed, run_id="run-2")
+    assert (d.verdict, d.story_id, d.revision, d.duplicate_of) == (
+        Verdict.REVISION, "timesca:104", 2, None
+    )
+    assert see(dedup, "timesca:104", changed, run_id="run-2").verdict is Verdict.UNCHANGED
+    store.commit_run("run-2")
+    store.begin_run("run-3")
+    d3 = see(dedup, "timesca:104", changed + "\nAnother update.", run_id="run-3")
+    assert (d3.verdict, d3.revision) == (Verdict.REVISION, 3)
+
+
+def test_known_alias_is_the_same_story(dedup: StoryDeduplicator) -> None:
+    body = story(5)
+    legacy = "https://timesca.com/index.php/news/21234-weekly-digest"
+    see(dedup, "timesca:105", body, aliases=(legacy,))
+    # a later visit where upstream could only build a URL-based id, reached via the alias
+    d = dedup.check("https://timesca.com/weekly-digest/", legacy, [], body, None)
+    assert (d.verdict, d.story_id) == (Verdict.UNCHANGED, "timesca:105")
+    d = dedup.check("https://timesca.com/weekly-digest/", legacy, [], body + "\nUpdate.", None)
+    assert (d.verdict, d.story_id, d.revision) == (Verdict.REVISION, "timesca:105", 2)
+
+
+def test_same_story_twice_in_one_run_under_two_urls(
+    dedup: StoryDeduplicator, store: SQLiteStore
+) -> None:
+    body = story(6)
+    d1 = see(dedup, "timesca:106", body, url="https://timesca.com/slug/")
+    d2 = see(dedup, "timesca:106", body, url="https://www.timesca.com/slug/")
+    assert [d1.verdict, d2.verdict] == [Verdict.NEW, Verdict.UNCHANGED]
+    assert store.resolve_alias("https://www.timesca.com/slug/") == "timesca:106"
+
+
+def test_exact_duplicate_under_a_new_post_id(dedup: StoryDeduplicator) -> None:
+    body = story(7)
+    see(dedup, "timesca:107", body)
+    d = see(dedup, "timesca:9107", body.replace("\n", "\n\n").upper())
+    assert (d.verdict, d.duplicate_of, d.revision) == (Verdict.EXACT_DUPLICATE, "timesca:107", 1)
+    assert d.exported and d.is_duplicate
+    # a third copy points at the original, not at the copy
+    d3 = see(dedup, "timesca:19107", body)
+    assert d3.duplicate_of == "timesca:107"
+
+
+def test_near_duplicate_repost_with_light_edits(dedup: StoryDeduplicator) -> None:
+    body = story(8)
+    see(dedup, "timesca:108", body)
+    see(dedup, "timesca:200", story(200))
+    d = see(dedup, "timesca:9108", light_edit(body, 1))
+    assert (d.verdict, d.duplicate_of) == (Verdict.NEAR_DUPLICATE, "timesca:108")
+    assert d.similarity is not None and d.similarity >= dedup.threshold
+    # a repost of the repost still points at the original
+    d2 = see(dedup, "timesca:19108", light_edit(light_edit(body, 1), 2, changes=2))
+    assert d2.duplicate_of == "timesca:108"
+
+
+def test_unrelated_story_is_new(dedup: StoryDeduplicator) -> None:
+    for i in range(20):
+        see(dedup, f"timesca:{300 + i}", story(300 + i))
+    d = see(dedup, "timesca:999", story(999))
+    assert d.verdict is Verdict.NEW
+
+
+def test_short_bodies_are_never_duplicates(dedup: StoryDeduplicator) -> None:
+    see(dedup, "timesca:1", "Photo gallery.")
+    assert see(dedup, "timesca:2", "Photo gallery.").verdict is Verdict.NEW
+    see(dedup, "timesca:3", "")
+    assert see(dedup, "timesca:4", "").verdict is Verdict.NEW
+
+
+def test_series_issues_stay_distinct(dedup: StoryDeduplicator, store: SQLiteStore) -> None:
+    verdicts = [see(dedup, f"timesca:{500 + n}", digest(n)).verdict for n in range(1, 9)]
+    assert verdicts == [Verdict.NEW] * 8
+    # the intro is now known as shared: it is not part of the signatures any more
+    row = store.get_story("timesca:508")
+    assert row is not None
+    assert row.shingles < 150
+
+
+def test_series_repost_is_caught_after_the_intro_became_shared(
+    dedup: StoryDeduplicator,
+) -> None:
+    # issue 1 was recorded while its intro was still unique: its signature contains the
+    # intro. Later issues make the intro shared; a repost of issue 1 leaves the intro
+    # out, and the candidate check corrects issue 1's set size for it.
+    see(dedup, "timesca:601", digest(1))
+    for n in range(2, 6):
+        assert see(dedup, f"timesca:{600 + n}", digest(n)).verdict is Verdict.NEW
+    d = see(dedup, "timesca:9601", light_edit(digest(1), 3, changes=2))
+    assert (d.verdict, d.duplicate_of) == (Verdict.NEAR_DUPLICATE, "timesca:601")
+
+
+def test_revision_that_becomes_a_copy_of_another_story(dedup: StoryDeduplicator) -> None:
+    a, b = story(11), story(12)
+    see(dedup, "timesca:11", a)
+    see(dedup, "timesca:12", b)
+    d = see(dedup, "timesca:12", a)
+    assert (d.verdict, d.revision, d.duplicate_of) == (Verdict.REVISION, 2, "timesca:11")
+
+
+def test_revision_of_original_is_not_its_own_duplicate(dedup: StoryDeduplicator) -> None:
+    a = story(13)
+    see(dedup, "timesca:13", a)
+    assert see(dedup, "timesca:913", light_edit(a, 5)).verdict is Verdict.NEAR_DUPLICATE
+    d = see(dedup, "timesca:13", light_edit(a, 5))  # the original takes the repost's text
+    assert (d.verdict, d.duplicate_of) == (Verdict.REVISION, None)
+
+
+def test_check_writes_nothing(dedup: StoryDeduplicator, store: SQLiteStore) -> None:
+    before = store.stats()
+    dedup.check("timesca:1", "https://timesca.com/x/", [], story(1), None)
+    assert store.stats() == before
+    assert "timesca:1" not in dedup.index
+
+
+def test_index_reloads_from_store(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.sqlite3")
+    dedup = StoryDeduplicator(store)
+    store.begin_run("r1")
+    body = story(21)
+    see(dedup, "timesca:21", body, run_id="r1")
+    store.commit_run("r1")
+    store.close()
+    store = SQLiteStore(tmp_path / "s.sqlite3")
+    fresh = StoryDeduplicator(store)
+    assert len(fresh.index) == 1
+    store.begin_run("r2")
+    assert see(fresh, "timesca:921", light_edit(body, 9), run_id="r2").verdict is (
+        Verdict.NEAR_DUPLICATE
+    )
+    store.close()
+
+
+def test_store_parameters_are_pinned(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.sqlite3")
+    StoryDeduplicator(store, num_perm=64)
+    with pytest.raises(StoreError, match="num_perm=64"):
+        StoryDeduplicator(store, num_perm=128)
+    assert StoryDeduplicator(store).num_perm == 64
+    store.close()
+
+
+# --- sketches -------------------------------------------------------------------------
+
+
+def test_signature_matches_datasketch_minhash() -> None:
+    sk = StorySketcher(num_perm=128)
+    hashes, per_para = sk.shingle_hashes(
+        ["the president visited the new plant", "short one", "x"]
+    )
+    assert per_para == [4, 1, 1]
+    unique = np.unique(hashes)
+    m = MinHash(num_perm=128, seed=1, hashfunc=int)
+    m.update_batch([int(h) for h in unique])
+    sig = sk.minhash(unique)
+    assert sig is not None and np.array_equal(sig, m.hashvalues)
+
+
+def test_band_index_query_insert_remove() -> None:
+    rng = np.random.default_rng(0)
+    sigs = rng.integers(0, 2**32, size=(50, 128), dtype=np.uint32)
+    idx = BandIndex(128, 32, 4)
+    idx.bulk_load([f"s{i}" for i in range(50)], sigs)
+    assert idx.query(sigs[7]) == ["s7"]
+    near = sigs[7].copy()
+    near[:64] = rng.integers(0, 2**32, size=64, dtype=np.uint32)  # half the bands differ
+    assert idx.query(near) == ["s7"]
+    idx.insert("new", sigs[7])
+    assert sorted(idx.query(sigs[7])) == ["new", "s7"]
+    idx.remove("s7")
+    assert idx.query(sigs[7]) == ["new"] and len(idx) == 50
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    body=st.lists(
+        st.lists(st.sampled_from(_WORDS), min_size=1, max_size=30).map(" ".join),
+        min_size=1, max_size=6,
+    ).map("\n".join),
+    spaces=st.lists(st.sampled_from([" ", "  ", "\t", "\n", " \n ", "\u00a0"]), min_size=1),
+    upper=st.booleans(),
+)
+def test_property_whitespace_and_case_never_change_identity(
+    body: str, spaces: list[str], upper: bool
+) -> None:
+    words = body.split(" ")
+    mangled = "".join(w + spaces[i % len(spaces)] for i, w in enumerate(words))
+    if upper:
+        mangled = mangled.upper()
+    assert content_hash(mangled) == content_hash(body)
+
+
+# --- the labelled pairs -----------------------------------------------------------------
+
+
+def load_jsonl(name: str) -> list[dict[str, object]]:
+    with open(DATA / name, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def test_labelled_pairs_precision_and_recall(tmp_path: Path) -> None:
+    """Each pair: a is recorded, b is checked, against a background corpus (other issues
+    of the series, other stories); the pair's run is then discarded, so pairs do not see
+    each other. Predicted duplicate = b is an (exact or near) duplicate of a."""
+    pairs = load_jsonl("pairs.jsonl")
+    background = load_jsonl("background.jsonl")
+    assert len(pairs) >= 40
+    store = SQLiteStore(tmp_path / "pairs.sqlite3")
+    dedup = StoryDeduplicator(store)
+    store.begin_run("background")
+    dedup.observe_many(background, run_id="background")
+    store.commit_run("background")
+    tp = fp = fn = tn = 0
+    mistakes = []
+    for i, pair in enumerate(pairs):
+        a, b = pair["a"], pair["b"]
+        assert isinstance(a, dict) and isinstance(b, dict)
+        run = f"pair-{i}"
+        store.begin_run(run)
+        dedup.observe_many([a], run_id=run)
+        d = dedup.check(str(b["story_id"]), str(b["url"]), [], str(b["article_body"]), None)
+        dedup.discard_run(run)
+        predicted = d.is_duplicate and d.duplicate_of == a["story_id"]
+        actual = pair["label"] == "duplicate"
+        tp += predicted and actual
+        fp += predicted and not actual
+        fn += actual and not predicted
+        tn += not actual and not predicted
+        if predicted != actual:
+            mistakes.append((pair["id"], pair["kind"], d.verdict.value, d.similarity))
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    print(
+        f"\nlabelled pairs: {len(pairs)} (duplicates {tp + fn}, distinct {tn + fp}) "
+        f"precision={precision:.3f} recall={recall:.3f} tp={tp} fp={fp} fn={fn} tn={tn}"
+    )
+    assert not mistakes, mistakes
+    assert precision == 1.0 and recall == 1.0
+    store.close()
