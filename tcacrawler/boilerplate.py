@@ -1,0 +1,696 @@
+"""Strip page furniture and injected junk from an article's text fields.
+
+The cleaner takes plain text (paragraphs separated by blank lines, or a naive
+dump with one line per text node, or everything run together) and returns the
+story text with the boilerplate removed::
+
+    result = BoilerplateCleaner().clean(text)
+    result.text      # paragraphs separated by exactly "\\n\\n"
+    result.removed   # {"ticker": 1, "share": 3, ...} (only rules that fired)
+
+Output format: every non-empty line of the input becomes one paragraph, with
+its whitespace collapsed to single spaces; paragraphs are joined by "\\n\\n".
+
+Rules come in two kinds, applied in this order:
+
+* :class:`TextRule` works on the whole text (e.g. :class:`RegexRule`, which
+  deletes regex matches wherever they are, even glued to other text);
+* :class:`ParagraphRule` works on the list of paragraphs and drops some of them
+  (:class:`LineRule` with any predicate, :class:`MatchLineRule` with a regex,
+  :class:`HeadedBlockRule`, :class:`LabelRunRule`,
+  :class:`RepeatedParagraphRule`).
+
+To add a rule, append an instance to :data:`DEFAULT_RULES` (or pass your own
+sequence to :class:`BoilerplateCleaner`); to recognise more spam, add words to
+:data:`SPAM_TERMS`. Rules must be stateless: everything they know comes from
+the text they are given, so the result never depends on earlier calls.
+
+The cleaner repeats its passes until nothing more is removed (a removal can
+bring two fragments of boilerplate together), which makes it idempotent:
+``clean(clean(x).text).text == clean(x).text``.
+
+Pure Python: no I/O, no clock, no Scrapy.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from tcacrawler.rates import find_tickers
+
+__all__ = [
+    "DEFAULT_RULES",
+    "NAV_LABELS",
+    "SHARE_WORDS",
+    "SPAM_TERMS",
+    "BoilerplateCleaner",
+    "CleanResult",
+    "HeadedBlockRule",
+    "LabelRunRule",
+    "LineRule",
+    "MatchLineRule",
+    "ParagraphRule",
+    "RegexRule",
+    "RepeatedParagraphRule",
+    "Rule",
+    "SpamDetector",
+    "SpamRule",
+    "TextRule",
+    "TickerRule",
+    "clean_text",
+    "is_spam",
+]
+
+# --------------------------------------------------------------------------
+# Vocabulary (plain lists: extend them here)
+# --------------------------------------------------------------------------
+
+#: Words and phrases of the injected gambling spam (matched case-insensitively
+#: as whole words). A paragraph is spam only when these *dominate* it, see
+#: :class:`SpamDetector`; one mention of "casino" in a story is kept. (The
+#: Turkish dotless i is written as an escape to keep the linter quiet.)
+SPAM_TERMS: list[str] = [
+    "astropay",
+    "bozdurma",
+    "paysafe",
+    "paysafecard",
+    "papara",
+    "bahis",
+    "bahis siteleri",
+    "canl\u0131 bahis",  # Turkish dotless i
+    "kaçak bahis",
+    "deneme bonusu",
+    "deneme bonusu veren siteler",
+    "bonus veren siteler",
+    "casino",
+    "casino siteleri",
+    "canl\u0131 casino",  # Turkish dotless i
+    "casino bonus",
+    "online casino",
+    "free spins",
+    "freespin",
+    "slot siteleri",
+    "kumar",
+    "rulet",
+    "jackpot",
+    "sportsbook",
+    "güvenilir bahis",
+    "betist",
+    "bets10",
+    "1xbet",
+    "mostbet",
+    "betboo",
+    "superbetin",
+    "tipobet",
+    "pin-up casino",
+    "vavada",
+    "sweet bonanza",
+    "giriş adresi",
+    "yat\u0131r\u0131m bonusu",  # Turkish dotless i
+    "çevrimsiz bonus",
+]
+
+#: Social-network / sharing words; a paragraph made only of these is a share bar.
+SHARE_WORDS: list[str] = [
+    "share",
+    "share this",
+    "share this article",
+    "share this story",
+    "like this",
+    "tweet",
+    "facebook",
+    "twitter",
+    "x",
+    "linkedin",
+    "telegram",
+    "whatsapp",
+    "reddit",
+    "pinterest",
+    "tumblr",
+    "pocket",
+    "messenger",
+    "viber",
+    "vk",
+    "vkontakte",
+    "odnoklassniki",
+    "skype",
+    "email",
+    "e-mail",
+    "print",
+    "copy link",
+    "more",
+]
+
+#: Menu labels of the site's header/footer; a run of paragraphs made only of
+#: these (at least three labels in all) is navigation.
+NAV_LABELS: list[str] = [
+    "home",
+    "news",
+    "latest",
+    "latest news",
+    "kazakhstan",
+    "kyrgyzstan",
+    "tajikistan",
+    "turkmenistan",
+    "uzbekistan",
+    "afghanistan",
+    "central asia",
+    "region",
+    "world",
+    "politics",
+    "business",
+    "economy",
+    "business & economy",
+    "business and economy",
+    "society",
+    "culture",
+    "opinion",
+    "analysis",
+    "features",
+    "interviews",
+    "tech",
+    "science & technology",
+    "sports",
+    "travel",
+    "environment",
+    "security",
+    "photo",
+    "video",
+    "multimedia",
+    "about",
+    "about us",
+    "contact",
+    "contact us",
+    "advertise",
+    "advertising",
+    "search",
+    "menu",
+    "log in",
+    "login",
+    "sign in",
+    "popular",
+    "most read",
+    "trending",
+    "archive",
+    "privacy policy",
+    "terms of use",
+    "cookie policy",
+    "donate",
+    "support us",
+    "tags",
+    "categories",
+    "skip to content",
+]
+
+
+def _alternation(terms: Sequence[str]) -> str:
+    """Regex alternation of literal terms, longest first, whitespace-tolerant."""
+    ordered = sorted({t.strip().lower() for t in terms if t.strip()}, key=lambda t: (-len(t), t))
+    return "|".join(r"\s+".join(re.escape(w) for w in t.split()) for t in ordered)
+
+
+# --------------------------------------------------------------------------
+# Rule abstraction
+# --------------------------------------------------------------------------
+
+
+class Rule(ABC):
+    """A named cleaning step. Subclass :class:`TextRule` or :class:`ParagraphRule`."""
+
+    name: str
+
+
+class TextRule(Rule):
+    """Works on the whole raw text, before it is split into paragraphs."""
+
+    @abstractmethod
+    def apply(self, text: str) -> tuple[str, int]:
+        """Return the new text and how many removals were made."""
+
+
+class ParagraphRule(Rule):
+    """Works on the normalised paragraphs (non-empty, whitespace collapsed)."""
+
+    @abstractmethod
+    def apply(self, paragraphs: Sequence[str]) -> tuple[list[str], int]:
+        """Return the kept paragraphs and how many were removed."""
+
+
+@dataclass(frozen=True)
+class RegexRule(TextRule):
+    """Delete every match of ``pattern`` (replace it with ``replacement``).
+
+    ``required`` lists substrings that every match contains: when one is missing
+    from the text the regex is not run at all (a cheap prefilter).
+    """
+
+    name: str
+    pattern: re.Pattern[str]
+    replacement: str = ""
+    required: tuple[str, ...] = ()
+
+    def apply(self, text: str) -> tuple[str, int]:
+        for needle in self.required:
+            if needle not in text:
+                return text, 0
+        return self.pattern.subn(self.replacement, text)
+
+
+@dataclass(frozen=True)
+class TickerRule(TextRule):
+    """Delete the exchange-rate ticker (and its date) wherever it is.
+
+    Equivalent to ``RegexRule(name, TICKER_RUN_PATTERN)`` but much faster: see
+    :func:`tcacrawler.rates.find_tickers`.
+    """
+
+    name: str = "ticker"
+
+    def apply(self, text: str) -> tuple[str, int]:
+        pieces: list[str] = []
+        last = 0
+        for match in find_tickers(text):
+            pieces.append(text[last : match.start()])
+            last = match.end()
+        if not pieces:
+            return text, 0
+        pieces.append(text[last:])
+        return "".join(pieces), len(pieces) - 1
+
+
+@dataclass(frozen=True)
+class LineRule(ParagraphRule):
+    """Drop every paragraph for which ``predicate`` is true."""
+
+    name: str
+    predicate: Callable[[str], bool]
+
+    def apply(self, paragraphs: Sequence[str]) -> tuple[list[str], int]:
+        kept = [p for p in paragraphs if not self.predicate(p)]
+        return kept, len(paragraphs) - len(kept)
+
+
+@dataclass(frozen=True)
+class MatchLineRule(ParagraphRule):
+    """Drop short paragraphs in which ``pattern`` is found (``pattern.search``).
+
+    Paragraphs longer than ``max_words`` words are always kept: boilerplate
+    lines are short, and a real paragraph that merely mentions the words must
+    survive. ``keywords`` (lower case), when given, is a cheap prefilter: the
+    regex only runs on paragraphs whose lower-cased text contains one of them.
+    """
+
+    name: str
+    pattern: re.Pattern[str]
+    max_words: int = 25
+    keywords: tuple[str, ...] = ()
+
+    def _drop(self, paragraph: str) -> bool:
+        if paragraph.count(" ") >= self.max_words:
+            return False
+        if self.keywords:
+            low = paragraph.lower()
+            if not any(k in low for k in self.keywords):
+                return False
+        return self.pattern.search(paragraph) is not None
+
+    def apply(self, paragraphs: Sequence[str]) -> tuple[list[str], int]:
+        kept = [p for p in paragraphs if not self._drop(p)]
+        return kept, len(paragraphs) - len(kept)
+
+
+@dataclass(frozen=True)
+class HeadedBlockRule(ParagraphRule):
+    """Drop single lines (``line``) and blocks introduced by a heading.
+
+    A paragraph matching ``line`` (``match``) is dropped alone. A paragraph
+    fully matching ``heading`` is dropped together with the paragraphs that
+    follow it while they satisfy ``follower`` (at most ``max_followers``).
+    """
+
+    name: str
+    line: re.Pattern[str]
+    heading: re.Pattern[str]
+    follower: Callable[[str], bool]
+    max_followers: int = 9
+
+    def apply(self, paragraphs: Sequence[str]) -> tuple[list[str], int]:
+        kept: list[str] = []
+        removed = 0
+        i, n = 0, len(paragraphs)
+        while i < n:
+            p = paragraphs[i]
+            if self.heading.fullmatch(p):
+                j = i + 1
+                while j < n and j - i <= self.max_followers and self.follower(paragraphs[j]):
+                    j += 1
+                removed += j - i
+                i = j
+                continue
+            if self.line.match(p):
+                removed += 1
+            else:
+                kept.append(p)
+            i += 1
+        return kept, removed
+
+
+@dataclass(frozen=True)
+class LabelRunRule(ParagraphRule):
+    """Drop runs of consecutive paragraphs made only of menu labels.
+
+    ``label`` matches one label; a paragraph qualifies when it is nothing but
+    labels (and separators). A run is dropped when it holds at least
+    ``min_labels`` labels in all, so a lone "Kazakhstan" sub-heading survives.
+    """
+
+    name: str
+    label: re.Pattern[str]
+    separator: re.Pattern[str]
+    min_labels: int = 3
+    max_words: int = 40
+
+    def _labels(self, paragraph: str) -> int:
+        if paragraph.count(" ") >= self.max_words:
+            return 0
+        count, pos, end = 0, 0, len(paragraph)
+        while pos < end:
+            m = self.label.match(paragraph, pos)
+            if m is None:
+                return 0
+            count += 1
+            pos = m.end()
+            sep = self.separator.match(paragraph, pos)
+            if sep is not None:
+                pos = sep.end()
+        return count
+
+    def apply(self, paragraphs: Sequence[str]) -> tuple[list[str], int]:
+        kept: list[str] = []
+        removed = 0
+        run: list[str] = []
+        total = 0
+        for p in [*paragraphs, ""]:
+            labels = self._labels(p) if p else 0
+            if labels:
+                run.append(p)
+                total += labels
+                continue
+            if total >= self.min_labels:
+                removed += len(run)
+            else:
+                kept.extend(run)
+            run, total = [], 0
+            if p:
+                kept.append(p)
+        return kept, removed
+
+
+@dataclass(frozen=True)
+class RepeatedParagraphRule(ParagraphRule):
+    """Keep only the first occurrence of a paragraph repeated verbatim."""
+
+    name: str = "repeated_line"
+
+    def apply(self, paragraphs: Sequence[str]) -> tuple[list[str], int]:
+        seen: set[str] = set()
+        kept: list[str] = []
+        for p in paragraphs:
+            if p not in seen:
+                seen.add(p)
+                kept.append(p)
+        return kept, len(paragraphs) - len(kept)
+
+
+# --------------------------------------------------------------------------
+# Spam
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpamDetector:
+    """Is a paragraph dominated by spam terms?
+
+    Spam when (``min_distinct`` or more distinct terms and spam words make at
+    least ``min_share_distinct`` of the words) or (at least ``min_words`` spam
+    words making at least ``min_share`` of the words). Matching is on the
+    lower-cased text, whole words only.
+    """
+
+    terms: tuple[str, ...]
+    min_distinct: int = 2
+    min_share_distinct: float = 0.2
+    min_words: int = 2
+    min_share: float = 0.5
+    _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _needles: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        terms = sorted({" ".join(t.lower().split()) for t in self.terms} - {""})
+        words = r"|".join(
+            r"\s+".join(map(re.escape, t.split())) for t in sorted(terms, key=len, reverse=True)
+        )
+        object.__setattr__(self, "_pattern", re.compile(rf"(?<!\w)(?:{words})(?!\w)"))
+        # Substrings one of which every term contains: a fast necessary condition.
+        needles: set[str] = {t for t in terms if " " not in t}
+        for term in terms:
+            if " " in term and not any(w in needles for w in term.split()):
+                needles.add(max(term.split(), key=len))
+        minimal = {n for n in needles if not any(o != n and o in n for o in needles)}
+        object.__setattr__(self, "_needles", tuple(sorted(minimal)))
+
+    def candidates(self, paragraphs: Sequence[str]) -> list[int]:
+        """Indexes of the paragraphs that may hold a spam term (a cheap substring scan)."""
+        text = "\n".join(paragraphs).lower()
+        hits: list[int] = []
+        for needle in self._needles:
+            pos = text.find(needle)
+            while pos >= 0:
+                hits.append(pos)
+                pos = text.find(needle, pos + 1)
+        if not hits:
+            return []
+        starts = list(itertools.accumulate((len(p) + 1 for p in paragraphs[:-1]), initial=0))
+        # lower() keeps lengths except for a few letters (e.g. U+0130); be safe then.
+        if len(text) != starts[-1] + len(paragraphs[-1]):
+            return list(range(len(paragraphs)))
+        return sorted({bisect.bisect_right(starts, pos) - 1 for pos in hits})
+
+    def __call__(self, paragraph: str) -> bool:
+        matches = self._pattern.findall(paragraph.lower())
+        if not matches:
+            return False
+        words = len(paragraph.split())
+        spam_words = sum(len(m.split()) for m in matches)
+        distinct = len({" ".join(m.split()) for m in matches})
+        share = spam_words / words
+        return (distinct >= self.min_distinct and share >= self.min_share_distinct) or (
+            spam_words >= self.min_words and share >= self.min_share
+        )
+
+
+is_spam = SpamDetector(tuple(SPAM_TERMS))
+
+
+@dataclass(frozen=True)
+class SpamRule(ParagraphRule):
+    """Drop paragraphs that ``detector`` calls spam (only candidates are examined)."""
+
+    name: str
+    detector: SpamDetector
+
+    def apply(self, paragraphs: Sequence[str]) -> tuple[list[str], int]:
+        spam = {i for i in self.detector.candidates(paragraphs) if self.detector(paragraphs[i])}
+        if not spam:
+            return list(paragraphs), 0
+        return [p for i, p in enumerate(paragraphs) if i not in spam], len(spam)
+
+
+# --------------------------------------------------------------------------
+# Default rules
+# --------------------------------------------------------------------------
+
+_I = re.IGNORECASE
+
+TICKER_RULE = TickerRule("ticker")
+
+SPAM_RULE = SpamRule("spam", is_spam)
+
+_SHARE_WORD = rf"(?:{_alternation(SHARE_WORDS)})(?!\w)"
+SHARE_RULE = MatchLineRule(
+    "share",
+    re.compile(
+        r"^(?:"
+        # a bar made only of share words: "Share this:", "Tweet Telegram WhatsApp"
+        rf"{_SHARE_WORD}\s*[:|•·,/]*(?:\s*{_SHARE_WORD}\s*[:|•·,/]*)*"
+        # "Click to share on X (Opens in new window)", "Click to email a link to a friend"
+        r"|click\s+to\s+(?:share|email|print|tweet|copy)\b.*"
+        # "Share on Facebook", "Share this article on Telegram", "Share via WhatsApp"
+        rf"|share\s+(?:this\s+(?:article|story|post|page)\s+)?(?:on|via|to|with)\s+{_SHARE_WORD}.*"
+        r"|\(?opens\s+in\s+(?:a\s+)?new\s+window\)?"
+        r"|like\s+loading(?:\.{3}|…)?"
+        r"|be\s+the\s+first\s+to\s+like\s+this\.?"
+        r"|follow\s+us\s+on\s+.*"
+        r")$",
+        _I,
+    ),
+    max_words=15,
+)
+
+NEWSLETTER_RULE = MatchLineRule(
+    "newsletter",
+    re.compile(
+        r"\b(?:subscribe|sign[\s-]?up|join|register)\b.{0,80}\bnewsletters?\b"
+        r"|\bnewsletters?\b.{0,60}\b(?:subscribe|sign[\s-]?up|inbox)\b"
+        r"|^(?:get|receive)\s+(?:our|the)\s+.{0,60}\bnewsletters?\b"
+        r"|^enter\s+your\s+e-?mail\b"
+        r"|^(?:your\s+)?e-?mail(?:\s+address)?\s*\*?\s*:?$"
+        r"|^(?:subscribe|sign\s+up)(?:\s+now|\s+today)?\s*[.!]?$"
+        r"|^(?:you\s+can\s+)?unsubscribe\s+at\s+any\s+time\.?$",
+        _I,
+    ),
+    max_words=30,
+    keywords=("newsletter", "subscribe", "sign", "mail", "register", "join"),
+)
+
+
+def _title_like(paragraph: str) -> bool:
+    """A link title (or its date/category line) in a "Related" block."""
+    return (
+        len(paragraph) <= 140
+        and paragraph.count(" ") < 16
+        and paragraph[-1] not in ".;:,!"
+        and ". " not in paragraph
+    )
+
+
+READ_ALSO_RULE = HeadedBlockRule(
+    "read_also",
+    # a line of its own: "Read also: <title>", "READ MORE - <title>", "See also: ..."
+    line=re.compile(
+        r"(?:read|see)\s+(?:also|more)\s*[:\-\u2013\u2014»]|(?:read\s+more|continue\s+reading)\s*[»\u203a…]*$",
+        _I,
+    ),
+    # a heading followed by link titles
+    heading=re.compile(
+        r"(?:related(?:\s+(?:articles?|posts?|stories|news|content|reading))?"
+        r"|more\s+(?:on\s+this(?:\s+topic)?|from\s+tca))\s*:?"
+        r"|(?:read|see)\s+also\s*:?|read\s+more\s*:",
+        _I,
+    ),
+    follower=_title_like,
+    max_followers=9,
+)
+
+NAV_RULE = LabelRunRule(
+    "nav",
+    label=re.compile(rf"(?:{_alternation(NAV_LABELS)})(?!\w)", _I),
+    separator=re.compile(r"\s*[|•·/»>,]?\s*"),
+    min_labels=3,
+)
+
+REPEATED_RULE = RepeatedParagraphRule("repeated_line")
+
+#: The default rules, in order. Text rules always run before paragraph rules.
+DEFAULT_RULES: tuple[Rule, ...] = (
+    TICKER_RULE,
+    SPAM_RULE,
+    SHARE_RULE,
+    NEWSLETTER_RULE,
+    READ_ALSO_RULE,
+    NAV_RULE,
+    REPEATED_RULE,
+)
+
+
+# --------------------------------------------------------------------------
+# Cleaner
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    text: str
+    #: rule name -> number of removals it made (only rules that fired)
+    removed: Mapping[str, int]
+
+
+_EMPTY: Mapping[str, int] = MappingProxyType({})
+
+
+class BoilerplateCleaner:
+    """Apply ``rules`` to a text; stateless, so one instance can serve every record."""
+
+    #: Safety net for custom rules that keep "removing" without converging.
+    MAX_PASSES = 8
+
+    def __init__(self, rules: Sequence[Rule] = DEFAULT_RULES) -> None:
+        text_rules: list[TextRule] = []
+        paragraph_rules: list[ParagraphRule] = []
+        for rule in rules:
+            if isinstance(rule, TextRule):
+                text_rules.append(rule)
+            elif isinstance(rule, ParagraphRule):
+                paragraph_rules.append(rule)
+            else:
+                raise TypeError(f"not a TextRule or ParagraphRule: {rule!r}")
+        self._text_rules = tuple(text_rules)
+        self._paragraph_rules = tuple(paragraph_rules)
+        self._names = tuple(dict.fromkeys(rule.name for rule in rules))
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return self._text_rules + self._paragraph_rules
+
+    def _pass(self, text: str, counts: dict[str, int], normalised: bool) -> tuple[str, int]:
+        total = 0
+        for text_rule in self._text_rules:
+            text, n = text_rule.apply(text)
+            if n:
+                counts[text_rule.name] = counts.get(text_rule.name, 0) + n
+                total += n
+        if normalised and not total:
+            paragraphs = text.split("\n\n") if text else []
+        else:
+            paragraphs = [p for p in (" ".join(line.split()) for line in text.splitlines()) if p]
+        for paragraph_rule in self._paragraph_rules:
+            if not paragraphs:
+                break
+            paragraphs, n = paragraph_rule.apply(paragraphs)
+            if n:
+                counts[paragraph_rule.name] = counts.get(paragraph_rule.name, 0) + n
+                total += n
+        return "\n\n".join(paragraphs), total
+
+    def clean(self, text: str) -> CleanResult:
+        """Clean ``text``; the result depends on ``text`` alone."""
+        counts: dict[str, int] = {}
+        text, removed = self._pass(text, counts, normalised=False)
+        passes = 1
+        # A removal can join two fragments into new boilerplate (or make a new
+        # block): repeat until a pass removes nothing. A pass that removes
+        # nothing returns its (normalised) input unchanged, hence idempotence.
+        while removed and passes < self.MAX_PASSES:
+            new_text, removed = self._pass(text, counts, normalised=True)
+            passes += 1
+            if new_text == text:
+                break
+            text = new_text
+        if not counts:
+            return CleanResult(text, _EMPTY)
+        ordered = {name: counts[name] for name in self._names if name in counts}
+        return CleanResult(text, MappingProxyType(ordered))
+
+
+_DEFAULT_CLEANER = BoilerplateCleaner()
+
+
+def clean_text(text: str) -> str:
+    """Clean ``text`` with the default rules and return only the text."""
+    return _DEFAULT_CLEANER.clean(text).text

@@ -1,0 +1,499 @@
+"""Tests for tcacrawler.boilerplate (all texts synthetic)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tcacrawler.boilerplate import (
+    DEFAULT_RULES,
+    SPAM_TERMS,
+    BoilerplateCleaner,
+    CleanResult,
+    LineRule,
+    RegexRule,
+    clean_text,
+    is_spam,
+)
+
+DATA = Path(__file__).parent / "data" / "boilerplate"
+CASES = sorted(p.name.removesuffix(".input.txt") for p in DATA.glob("*.input.txt"))
+
+TICKER5 = (
+    "KGS/USD = 0.01144 0% KZT/USD = 0.00194 -0% TJS/USD = 0.10896 -0% "
+    "UZS/USD = 0.00008 0% TMT/USD = 0.28571 0.28%"
+)
+STORY = (
+    "The government approved a new programme to support farmers on Tuesday.\n\n"
+    "Officials said the money would be paid out before the spring sowing."
+)
+
+cleaner = BoilerplateCleaner()
+
+
+def clean(text: str) -> str:
+    return cleaner.clean(text).text
+
+
+# --------------------------------------------------------------------------
+# Data-driven: tests/data/boilerplate/<case>.input.txt -> <case>.expected.txt
+# --------------------------------------------------------------------------
+
+
+def test_fixture_cases_exist() -> None:
+    assert "page_dump" in CASES
+    assert len(CASES) >= 8
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fixture(case: str) -> None:
+    text = (DATA / f"{case}.input.txt").read_text(encoding="utf-8")
+    expected = (DATA / f"{case}.expected.txt").read_text(encoding="utf-8")
+    result = cleaner.clean(text)
+    assert result.text == expected
+    assert clean(result.text) == result.text
+    if case.startswith("keep_"):
+        assert result.removed == {}
+
+
+def test_page_dump_counts() -> None:
+    text = (DATA / "page_dump.input.txt").read_text(encoding="utf-8")
+    removed = cleaner.clean(text).removed
+    assert removed["ticker"] == 1  # 8 copies + date form one ticker
+    assert {"ticker", "share", "newsletter", "nav"} <= set(removed)
+    assert "spam" not in removed
+    assert "repeated_line" not in removed  # the ticker copies went with the ticker rule
+
+
+# --------------------------------------------------------------------------
+# ticker
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        TICKER5 + "\n\n" + STORY,
+        " ".join([TICKER5] * 8) + " 09 December 2025\n\n" + STORY,
+        TICKER5.replace(" KZT", "\nKZT").replace(" TJS", "\nTJS") + "\n09 December 2025\n" + STORY,
+        (TICKER5.replace("% ", "%") * 8) + "09 December 2025" + STORY,
+        STORY.replace("Officials", TICKER5 + "\n\nOfficials"),
+        "USD/KZT = 1,234.5 +0.3% EUR/KZT=540.25 -1.5%\n\n" + STORY,
+        "USD/KZT = 512.07 \u22120.3%\n\n" + STORY,
+    ],
+    ids=[
+        "one-item-set",
+        "eight-copies",
+        "line-per-item",
+        "run-together",
+        "mid-text",
+        "formats",
+        "unicode-minus",
+    ],
+)
+def test_ticker_removed(text: str) -> None:
+    result = cleaner.clean(text)
+    assert result.text == STORY
+    assert result.removed == {"ticker": 1}
+
+
+def test_ticker_four_pairs_old_pages() -> None:
+    four = TICKER5.split(" TMT")[0]
+    assert clean(" ".join([four] * 8) + " 12 May 2021\n" + STORY) == STORY
+
+
+def test_ticker_glued_to_headline() -> None:
+    text = TICKER5 * 2 + "09 December 2025Headline text"
+    assert clean(text) == "Headline text"
+
+
+def test_ticker_twice_counts_two() -> None:
+    text = TICKER5 + "\n\nFirst paragraph.\n\n" + TICKER5 + "\n\nSecond paragraph."
+    result = cleaner.clean(text)
+    assert result.text == "First paragraph.\n\nSecond paragraph."
+    assert result.removed == {"ticker": 2}
+
+
+def test_date_without_ticker_kept() -> None:
+    text = "09 December 2025\n\nThe law takes effect on 1 January 2026."
+    assert clean(text) == text
+
+
+# --------------------------------------------------------------------------
+# spam
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "astropay bozdurma paysafe bozdurma",
+        "Papara ile casino bonus, deneme bonusu veren siteler ve canl\u0131 bahis",
+        "bahis bahis bahis",
+        "En iyi bahis siteleri ve deneme bonusu burada, hemen giriş yap",
+    ],
+)
+def test_spam_removed(line: str) -> None:
+    assert is_spam(line)
+    result = cleaner.clean(line + "\n\n" + STORY)
+    assert result.text == STORY
+    assert result.removed == {"spam": 1}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Police closed an illegal casino in the capital on Saturday.",
+        "The new law bans online casino advertising and raises the jackpot tax for operators, "
+        "the finance ministry said on Monday after a long debate in parliament.",
+        "Casino",
+        "The company moved its payments to Papara last year.",
+    ],
+)
+def test_story_mentioning_gambling_kept(line: str) -> None:
+    assert not is_spam(line)
+    assert clean(line + "\n\n" + STORY) == line + "\n\n" + STORY
+
+
+def test_spam_terms_is_a_plain_list() -> None:
+    assert isinstance(SPAM_TERMS, list)
+    assert {"astropay", "bozdurma", "paysafe", "papara", "bahis", "deneme bonusu"} <= set(
+        SPAM_TERMS
+    )
+
+
+# --------------------------------------------------------------------------
+# share / newsletter / read_also / repeated_line
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Share this:",
+        "Share on Facebook",
+        "Click to share on X (Opens in new window)",
+        "Click to email a link to a friend (Opens in new window)",
+        "Like this:",
+        "Like Loading...",
+        "Tweet",
+        "Telegram",
+        "Tweet Share Telegram WhatsApp",
+        "Facebook | X | LinkedIn | Email",
+        "Share this article on Telegram",
+        "Follow us on Telegram",
+    ],
+)
+def test_share_removed(line: str) -> None:
+    result = cleaner.clean(STORY + "\n\n" + line)
+    assert result.text == STORY
+    assert result.removed == {"share": 1}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Subscribe to our newsletter",
+        "Subscribe to our newsletter to get the latest news from Central Asia.",
+        "Sign up for our weekly newsletter",
+        "Sign up for The Times of Central Asia's daily newsletter",
+        "Enter your email address",
+        "Enter your email",
+        "Email address *",
+        "Subscribe",
+    ],
+)
+def test_newsletter_removed(line: str) -> None:
+    result = cleaner.clean(STORY + "\n\n" + line)
+    assert result.text == STORY
+    assert result.removed == {"newsletter": 1}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Read also: Kazakhstan raises its base rate",
+        "Read more: Tenge steady ahead of winter",
+        "See also: New bus routes link mountain villages",
+        "READ ALSO - Border trade grows",
+    ],
+)
+def test_read_also_line_removed(line: str) -> None:
+    text = STORY.replace("\n\nOfficials", "\n\n" + line + "\n\nOfficials")
+    result = cleaner.clean(text)
+    assert result.text == STORY
+    assert result.removed == {"read_also": 1}
+
+
+def test_related_block_removed_up_to_next_real_paragraph() -> None:
+    text = (
+        "First paragraph of the story.\n\n"
+        "Related\n"
+        "Kazakhstan raises its base rate\n"
+        "December 5, 2025\n"
+        'In "Business & Economy"\n'
+        "Tenge steady ahead of winter\n"
+        "Officials said the money would be paid out before the spring sowing."
+    )
+    result = cleaner.clean(text)
+    assert result.text == (
+        "First paragraph of the story.\n\n"
+        "Officials said the money would be paid out before the spring sowing."
+    )
+    assert result.removed == {"read_also": 5}
+
+
+def test_related_block_is_bounded() -> None:
+    titles = [f"Short title number {i}" for i in range(20)]
+    result = cleaner.clean("Related posts:\n" + "\n".join(titles))
+    assert result.removed == {"read_also": 10}  # heading + at most 9 followers
+    assert result.text == "\n\n".join(titles[9:])
+
+
+def test_sentences_mentioning_related_or_read_kept() -> None:
+    text = (
+        "Related reading for policymakers is scarce, the report said.\n\n"
+        "Read the full report on the ministry's website.\n\n"
+        "See also the annex for the figures."
+    )
+    assert clean(text) == text
+
+
+def test_repeated_paragraph_first_kept() -> None:
+    text = "Alpha paragraph.\n\nBeta paragraph.\n\nAlpha paragraph.\n\nGamma.\n\nBeta paragraph."
+    result = cleaner.clean(text)
+    assert result.text == "Alpha paragraph.\n\nBeta paragraph.\n\nGamma."
+    assert result.removed == {"repeated_line": 2}
+
+
+def test_repeated_line_whitespace_insensitive() -> None:
+    assert clean("Same  line.\nSame line.\n\tSame line. ") == "Same line."
+
+
+# --------------------------------------------------------------------------
+# must be kept
+# --------------------------------------------------------------------------
+
+
+def test_as_previously_reported_kept() -> None:
+    text = (
+        STORY + "\n\nAs previously reported by The Times of Central Asia, the programme "
+        "was first announced in March."
+    )
+    assert clean(text) == text
+
+
+def test_series_intro_kept_in_each_issue() -> None:
+    note = (
+        "Dear readers, every week the editors of this digest select the most important stories "
+        "from the five republics of the region and put them in one place."
+    )
+    issue1 = f"Weekly Digest of Central Asia\n\n{note}\n\nThis week: grain exports."
+    issue2 = f"Weekly Digest of Central Asia\n\n{note}\n\nThis week: new bus routes."
+    assert clean(issue1) == issue1
+    assert clean(issue2) == issue2
+    assert clean(issue1) == issue1  # nothing remembered from issue 2
+
+
+def test_currency_prose_kept() -> None:
+    text = (
+        "The tenge fell to 0.0019 USD, a drop of 0.3%, while the KGS/USD rate barely moved.\n\n"
+        "USD/KZT traded near 520 on 09 December 2025."
+    )
+    assert clean(text) == text
+
+
+def test_nav_needs_a_run_of_labels() -> None:
+    text = "Kazakhstan\n\nThe economy grew.\n\nUzbekistan\n\nExports rose."
+    assert clean(text) == text
+    result = cleaner.clean("Home\nNews\nKazakhstan\nOpinion\n" + STORY)
+    assert result.text == STORY
+    assert result.removed == {"nav": 4}
+
+
+# --------------------------------------------------------------------------
+# format, API, extension
+# --------------------------------------------------------------------------
+
+
+def test_whitespace_normalised() -> None:
+    text = "  First \t paragraph\u00a0here.  \r\n\r\n\n\n   \nSecond\tone.\n"
+    result = cleaner.clean(text)
+    assert result == CleanResult("First paragraph here.\n\nSecond one.", {})
+
+
+def test_line_per_node_becomes_paragraphs() -> None:
+    assert clean("Title\nFirst paragraph.\nSecond paragraph.") == (
+        "Title\n\nFirst paragraph.\n\nSecond paragraph."
+    )
+
+
+def test_empty() -> None:
+    assert cleaner.clean("") == CleanResult("", {})
+    assert cleaner.clean(" \n\n \t") == CleanResult("", {})
+
+
+def test_removed_is_read_only_and_lists_only_fired_rules() -> None:
+    result = cleaner.clean("Share this:\n\n" + STORY)
+    assert dict(result.removed) == {"share": 1}
+    with pytest.raises(TypeError):
+        result.removed["share"] = 5  # type: ignore[index]
+
+
+def test_clean_text_helper() -> None:
+    assert clean_text(TICKER5 + "\n" + STORY) == STORY
+
+
+def test_custom_rules_extend_defaults() -> None:
+    custom = BoilerplateCleaner(
+        (
+            *DEFAULT_RULES,
+            RegexRule("photo_credit", re.compile(r"\s*\(Photo: [^)]*\)")),
+            LineRule("viewing_results", lambda p: p.startswith("Viewing results ")),
+        )
+    )
+    text = "Viewing results 691 - 696 of 1505\n\nThe dam was opened (Photo: archive) in May."
+    result = custom.clean(text)
+    assert result.text == "The dam was opened in May."
+    assert result.removed == {"photo_credit": 1, "viewing_results": 1}
+
+
+def test_rejects_non_rules() -> None:
+    with pytest.raises(TypeError):
+        BoilerplateCleaner(("not a rule",))  # type: ignore[arg-type]
+
+
+def test_removal_joining_fragments_is_caught() -> None:
+    # Dropping the share line brings the two halves of a ticker item together.
+    text = "KGS/USD = 0.01144\nShare this:\n0% 09 December 2025\n" + STORY
+    result = cleaner.clean(text)
+    assert result.text == STORY
+    assert result.removed == {"ticker": 1, "share": 1}
+
+
+# --------------------------------------------------------------------------
+# Properties
+# --------------------------------------------------------------------------
+
+VOCAB_TEXT = (
+    "the of government farmers region water border trade ministry officials said new plan "
+    "villages bus routes wheat harvest spring tenge som rate bank budget schools road "
+    "bridge river valley mountain capital president parliament would could will approved "
+    "opened"
+)
+VOCAB = VOCAB_TEXT.split()
+
+sentence = st.lists(st.sampled_from(VOCAB), min_size=4, max_size=14).map(
+    lambda ws: " ".join(ws).capitalize() + "."
+)
+paragraph = st.lists(sentence, min_size=1, max_size=3).map(" ".join)
+clean_texts = st.lists(paragraph, min_size=1, max_size=6, unique=True).map("\n\n".join)
+
+CODES = ["KGS", "KZT", "TJS", "UZS", "TMT", "USD", "EUR", "RUB", "CNY"]
+number = st.builds(
+    lambda whole, frac, commas: (
+        (f"{whole:,}" if commas else str(whole)) + (f".{frac}" if frac else "")
+    ),
+    st.integers(0, 99_999),
+    st.text("0123456789", max_size=5),
+    st.booleans(),
+)
+change = st.builds(
+    lambda sign, n: f"{sign}{n}%",
+    st.sampled_from(["", "-", "+", "\u2212"]),
+    number.filter(lambda s: "," not in s),
+)
+item = st.builds(
+    lambda base, quote, rate, chg: f"{base}/{quote} = {rate} {chg}",
+    st.sampled_from(CODES),
+    st.sampled_from(CODES),
+    number,
+    change,
+)
+separator = st.sampled_from(["", " ", "  ", "\n", "\n\n", " \n"])
+date = st.builds(
+    lambda d, m, y: f"{d:02d} {m} {y}",
+    st.integers(1, 28),
+    st.sampled_from(["January", "March", "May", "July", "September", "December"]),
+    st.integers(2015, 2030),
+)
+
+
+@st.composite
+def tickers(draw: st.DrawFn) -> str:
+    items = draw(st.lists(item, min_size=1, max_size=5))
+    copies = draw(st.integers(1, 8))
+    seq = items * copies
+    text = seq[0]
+    for it in seq[1:]:
+        text += draw(separator) + it
+    if draw(st.booleans()):
+        text += draw(separator) + draw(date)
+    return text
+
+
+BOILER_LINES = [
+    TICKER5,
+    "KGS/USD = 0.01144",
+    "0%",
+    "09 December 2025",
+    "astropay bozdurma paysafe bozdurma",
+    "Share this:",
+    "Facebook",
+    "Like this:",
+    "Subscribe to our newsletter",
+    "Enter your email address",
+    "Read also: Tenge steady",
+    "Related",
+    "Short title here",
+    "Home",
+    "News",
+    "Kazakhstan",
+    "Casino",
+    "As previously reported by The Times of Central Asia, the plan was approved.",
+]
+mixed_texts = st.lists(
+    st.tuples(st.one_of(st.sampled_from(BOILER_LINES), sentence, paragraph), separator),
+    max_size=14,
+).map(lambda parts: "".join(a + b for a, b in parts))
+any_texts = st.one_of(mixed_texts, st.text(max_size=200), clean_texts)
+
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(any_texts)
+def test_idempotent(text: str) -> None:
+    once = clean(text)
+    assert clean(once) == once
+    assert "\n\n\n" not in once
+    assert all(p == " ".join(p.split()) and p for p in once.split("\n\n")) or once == ""
+
+
+@FAST
+@given(clean_texts)
+def test_clean_text_untouched(text: str) -> None:
+    assert cleaner.clean(text) == CleanResult(text, {})
+
+
+@FAST
+@given(any_texts, any_texts)
+def test_order_independent(a: str, b: str) -> None:
+    shared = BoilerplateCleaner()
+    a_first = (shared.clean(a), shared.clean(b))
+    b_first = (shared.clean(b), shared.clean(a))
+    assert a_first == (b_first[1], b_first[0])
+    assert a_first == (BoilerplateCleaner().clean(a), BoilerplateCleaner().clean(b))
+
+
+@FAST
+@given(clean_texts, tickers(), st.data())
+def test_ticker_inserted_anywhere_is_removed(text: str, ticker: str, data: st.DataObject) -> None:
+    at = data.draw(st.integers(0, len(text)), label="at")
+    result = cleaner.clean(text[:at] + ticker + text[at:])
+    assert result.text == text
+    assert result.removed == {"ticker": 1}
