@@ -14,8 +14,12 @@ from .server import ReplicaServer
 def _site_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stories", type=int, default=300)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--today", type=date.fromisoformat, default=date(2025, 12, 9),
-                   help="the site's 'today' (YYYY-MM-DD)")
+    p.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        default=date(2025, 12, 9),
+        help="the site's 'today' (YYYY-MM-DD)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,8 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.cmd == "serve":
-        site = generate_site(args.stories, args.seed, f"http://{args.host}:{args.port}",
-                             today=args.today)
+        site = generate_site(
+            args.stories, args.seed, f"http://{args.host}:{args.port}", today=args.today
+        )
         server = ReplicaServer(site, host=args.host, port=args.port)
         print(f"replica serving {server.base_url} ({len(site.stories)} stories)", flush=True)
         try:

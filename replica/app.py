@@ -66,8 +66,7 @@ def _etag(body: bytes) -> str:
     return '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
 
 
-_LISTING_RE = re.compile(
-    r"^/(?:(category/home|tag|author)/([a-z0-9-]+)/)?(?:page/(\d+)/)?$")
+_LISTING_RE = re.compile(r"^/(?:(category/home|tag|author)/([a-z0-9-]+)/)?(?:page/(\d+)/)?$")
 _LEGACY_RE = re.compile(r"^/index\.php/news/(\d+)-([^/]+?)/?$")
 _SITEMAP_RE = re.compile(r"^/((?:post|page|category|post_tag|author)-sitemap)(\d*)\.xml$")
 _SLUG_RE = re.compile(r"^/([a-z0-9-]+)/$")
@@ -170,8 +169,10 @@ class SiteApp:
         if path == "/wp-admin/admin-ajax.php":
             return Response(400, b"0", "text/html; charset=UTF-8")
         if path == "/wp-admin" or path.startswith("/wp-admin/"):
-            dest = (f"{site.base_url}/wp-login.php?redirect_to="
-                    f"{quote(site.base_url + path, safe='')}&reauth=1")
+            dest = (
+                f"{site.base_url}/wp-login.php?redirect_to="
+                f"{quote(site.base_url + path, safe='')}&reauth=1"
+            )
             return self._redirect(dest, 302)
         m = _PREVIEW_RE.match(path)
         if m:
@@ -193,19 +194,23 @@ class SiteApp:
             for page in site.pages:
                 if page.slug == slug:
                     body = self.listing_theme.render_page(page).encode()
-                    return Response(200, body, last_modified=page.modified, headers=[
-                        ("Link", f"<{site.base_url}/?p={page.page_id}>; rel=shortlink")])
+                    return Response(
+                        200,
+                        body,
+                        last_modified=page.modified,
+                        headers=[("Link", f"<{site.base_url}/?p={page.page_id}>; rel=shortlink")],
+                    )
             return self._not_found()
         m = _SLUG_NOSLASH_RE.match(path)
-        if m and (site.story_by_slug(m.group(1)) or
-                  any(p.slug == m.group(1) for p in site.pages)):
+        if m and (site.story_by_slug(m.group(1)) or any(p.slug == m.group(1) for p in site.pages)):
             return self._redirect(f"{site.base_url}{path}/")
         return self._not_found()
 
     # ------------------------------------------------------------------ handlers
     def _redirect(self, location: str, status: int = 301) -> Response:
-        return Response(status, b"", HTML, headers=[("Location", location),
-                                                    ("X-Redirect-By", "WordPress")])
+        return Response(
+            status, b"", HTML, headers=[("Location", location), ("X-Redirect-By", "WordPress")]
+        )
 
     def _not_found(self) -> Response:
         return Response(404, self.listing_theme.render_404().encode())
@@ -226,8 +231,12 @@ class SiteApp:
     def _article(self, story: Story, noindex: bool = False) -> Response:
         theme = self.theme(story.template)
         body = theme.render_article(story, noindex=noindex).encode()
-        return Response(200, body, last_modified=story.modified,
-                        headers=[("Link", f"<{story.shortlink}>; rel=shortlink")])
+        return Response(
+            200,
+            body,
+            last_modified=story.modified,
+            headers=[("Link", f"<{story.shortlink}>; rel=shortlink")],
+        )
 
     def _share(self, story: Story, network: str) -> Response:
         dest = _SHARE_TARGETS.get(network)
@@ -268,25 +277,31 @@ class SiteApp:
     def _search(self, term: str) -> Response:
         site = self.site
         t = term.strip().lower()
-        hits = [s for s in site.listing("home")
-                if t and (t in s.headline.lower() or t in s.description.lower())]
+        hits = [
+            s
+            for s in site.listing("home")
+            if t and (t in s.headline.lower() or t in s.description.lower())
+        ]
         listing = Listing("search", "", term, 0, "/", 1, hits, query=term)
         body = self.listing_theme.render_listing(listing).encode()
         return Response(200, body)
 
     def _login(self) -> Response:
         b = self.site.base_url
-        body = ('<!DOCTYPE html>\n<html lang="en-US"><head><meta charset="UTF-8">'
-                f"<title>Log In &lsaquo; {self.site.display_name} &#8212; WordPress</title>"
-                '<meta name="robots" content="noindex, nofollow"></head>'
-                '<body class="login no-js login-action-login wp-core-ui">'
-                f'<div id="login"><form name="loginform" id="loginform" action="{b}/wp-login.php" '
-                'method="post"><input type="text" name="log"><input type="password" name="pwd">'
-                '<input type="submit" value="Log In"></form></div></body></html>\n')
+        body = (
+            '<!DOCTYPE html>\n<html lang="en-US"><head><meta charset="UTF-8">'
+            f"<title>Log In &lsaquo; {self.site.display_name} &#8212; WordPress</title>"
+            '<meta name="robots" content="noindex, nofollow"></head>'
+            '<body class="login no-js login-action-login wp-core-ui">'
+            f'<div id="login"><form name="loginform" id="loginform" action="{b}/wp-login.php" '
+            'method="post"><input type="text" name="log"><input type="password" name="pwd">'
+            '<input type="submit" value="Log In"></form></div></body></html>\n'
+        )
         return Response(200, body.encode())
 
-    def _conditional(self, key: str, body: bytes, content_type: str,
-                     last_modified: datetime) -> Response:
+    def _conditional(
+        self, key: str, body: bytes, content_type: str, last_modified: datetime
+    ) -> Response:
         etag = _etag(body)
         prev = self._doc_meta.get(key)
         if prev is not None and prev[0] != etag and last_modified <= prev[1]:
@@ -296,15 +311,17 @@ class SiteApp:
 
     def _feed(self) -> Response:
         text, build = feeds.rss_feed(self.site, self.listing_theme)
-        return self._conditional("/feed/", text.encode(), "application/rss+xml; charset=UTF-8",
-                                 build)
+        return self._conditional(
+            "/feed/", text.encode(), "application/rss+xml; charset=UTF-8", build
+        )
 
     def _sitemap_index(self) -> Response:
         children = feeds.sitemap_children(self.site)
         text = feeds.sitemap_index(self.site, children)
         mods = [e.lastmod for es in children.values() for e in es if e.lastmod]
-        return self._conditional("/sitemap_index.xml", text.encode(), XML,
-                                 max(mods, default=self.site.clock))
+        return self._conditional(
+            "/sitemap_index.xml", text.encode(), XML, max(mods, default=self.site.clock)
+        )
 
     def _sitemap_child(self, stem: str, num: str) -> Response:
         if num in ("0", "1"):
@@ -316,5 +333,4 @@ class SiteApp:
             return self._not_found()
         text = feeds.sitemap_urlset(self.site, entries)
         mods = [e.lastmod for e in entries if e.lastmod]
-        return self._conditional("/" + name, text.encode(), XML,
-                                 max(mods, default=self.site.clock))
+        return self._conditional("/" + name, text.encode(), XML, max(mods, default=self.site.clock))

@@ -73,8 +73,7 @@ def rss_feed(site: Site, theme: Theme, n: int = 10) -> tuple[str, datetime]:
 
 def _rss_item(site: Site, theme: Theme, s: Story) -> str:
     creators = "".join(f"\t\t<dc:creator>{_cdata(n)}</dc:creator>\n" for n in s.author_names())
-    cats = "".join(f"\t\t<category>{_cdata(c)}</category>\n"
-                   for c in [s.section, *s.tag_names()])
+    cats = "".join(f"\t\t<category>{_cdata(c)}</category>\n" for c in [s.section, *s.tag_names()])
     content = theme.content_html(s, feed=True)
     return (
         "\t<item>\n"
@@ -86,7 +85,8 @@ def _rss_item(site: Site, theme: Theme, s: Story) -> str:
         f'\t\t<guid isPermaLink="false">{s.shortlink}</guid>\n\n'
         f"\t\t<description>{_cdata(s.description)}</description>\n"
         f"\t\t<content:encoded>{_cdata(content)}</content:encoded>\n"
-        "\t</item>\n")
+        "\t</item>\n"
+    )
 
 
 # ---------------------------------------------------------------------- sitemaps
@@ -112,7 +112,7 @@ def post_chunks(site: Site) -> list[list[Story]]:
     """Posts for post-sitemap.xml, post-sitemap2.xml, …: oldest first, N per child."""
     oldest = sorted(site.stories, key=lambda s: (s.published, s.post_id))
     size = site.sitemap_page_size
-    return [oldest[i:i + size] for i in range(0, len(oldest), size)]
+    return [oldest[i : i + size] for i in range(0, len(oldest), size)]
 
 
 def sitemap_children(site: Site) -> dict[str, list[SitemapEntry]]:
@@ -121,15 +121,18 @@ def sitemap_children(site: Site) -> dict[str, list[SitemapEntry]]:
     children: dict[str, list[SitemapEntry]] = {}
     for i, chunk in enumerate(post_chunks(site)):
         name = "post-sitemap.xml" if i == 0 else f"post-sitemap{i + 1}.xml"
-        children[name] = [SitemapEntry(s.url, s.modified,
-                                       [b + im.path for im in s.image_list()]) for s in chunk]
+        children[name] = [
+            SitemapEntry(s.url, s.modified, [b + im.path for im in s.image_list()]) for s in chunk
+        ]
     newest_mod = site.last_modified()
     pages = [SitemapEntry(f"{b}/", newest_mod, [])]
     pages += [SitemapEntry(f"{b}/{p.slug}/", p.modified, []) for p in site.pages]
     children["page-sitemap.xml"] = pages
-    for name, kind, path in (("category-sitemap.xml", "category", "/category/home/{}/"),
-                             ("post_tag-sitemap.xml", "tag", "/tag/{}/"),
-                             ("author-sitemap.xml", "author", "/author/{}/")):
+    for name, kind, path in (
+        ("category-sitemap.xml", "category", "/category/home/{}/"),
+        ("post_tag-sitemap.xml", "tag", "/tag/{}/"),
+        ("author-sitemap.xml", "author", "/author/{}/"),
+    ):
         if kind == "category":
             slugs = list(site.categories)
         elif kind == "tag":
@@ -140,8 +143,9 @@ def sitemap_children(site: Site) -> dict[str, list[SitemapEntry]]:
         for slug in slugs:
             lst = site.listing(kind, slug)
             if lst:
-                entries.append(SitemapEntry(b + path.format(slug),
-                                            max(s.modified for s in lst), []))
+                entries.append(
+                    SitemapEntry(b + path.format(slug), max(s.modified for s in lst), [])
+                )
         if entries:
             children[name] = entries
     return children
@@ -149,8 +153,10 @@ def sitemap_children(site: Site) -> dict[str, list[SitemapEntry]]:
 
 def sitemap_index(site: Site, children: dict[str, list[SitemapEntry]]) -> str:
     b = site.base_url
-    out = ['<?xml version="1.0" encoding="UTF-8"?>' + _xsl_pi(site) + "\n",
-           '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n']
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>' + _xsl_pi(site) + "\n",
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n',
+    ]
     for name, entries in children.items():
         mods = [e.lastmod for e in entries if e.lastmod]
         out.append(f"\t<sitemap>\n\t\t<loc>{b}/{name}</loc>\n")
@@ -162,21 +168,25 @@ def sitemap_index(site: Site, children: dict[str, list[SitemapEntry]]) -> str:
 
 
 def sitemap_urlset(site: Site, entries: list[SitemapEntry]) -> str:
-    out = ['<?xml version="1.0" encoding="UTF-8"?>' + _xsl_pi(site) + "\n",
-           '<urlset xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-           'xmlns:image="http://www.google.com/schemas/sitemap-image/1.1" '
-           'xsi:schemaLocation="http://www.sitemaps.org/schemas/sitemap/0.9 '
-           "http://www.sitemaps.org/schemas/sitemap/0.9/sitemap.xsd "
-           "http://www.google.com/schemas/sitemap-image/1.1 "
-           'http://www.google.com/schemas/sitemap-image/1.1/sitemap-image.xsd" '
-           'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n']
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>' + _xsl_pi(site) + "\n",
+        '<urlset xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xmlns:image="http://www.google.com/schemas/sitemap-image/1.1" '
+        'xsi:schemaLocation="http://www.sitemaps.org/schemas/sitemap/0.9 '
+        "http://www.sitemaps.org/schemas/sitemap/0.9/sitemap.xsd "
+        "http://www.google.com/schemas/sitemap-image/1.1 "
+        'http://www.google.com/schemas/sitemap-image/1.1/sitemap-image.xsd" '
+        'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n',
+    ]
     for e in entries:
         out.append(f"\t<url>\n\t\t<loc>{xml_escape(e.loc)}</loc>\n")
         if e.lastmod:
             out.append(f"\t\t<lastmod>{_w3c(site, e.lastmod)}</lastmod>\n")
         for im in e.images:
-            out.append(f"\t\t<image:image>\n\t\t\t<image:loc>{xml_escape(im)}</image:loc>\n"
-                       "\t\t</image:image>\n")
+            out.append(
+                f"\t\t<image:image>\n\t\t\t<image:loc>{xml_escape(im)}</image:loc>\n"
+                "\t\t</image:image>\n"
+            )
         out.append("\t</url>\n")
     out.append("</urlset>\n<!-- XML Sitemap generated by Yoast SEO -->")
     return "".join(out)

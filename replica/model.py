@@ -205,8 +205,9 @@ class Story:
             "date_published": site.iso_local(self.published),
             "date_modified": site.iso_local(self.modified),
             "in_language": site.language,
-            "images": [{"url": site.base_url + i.path, "caption": i.caption}
-                       for i in self.image_list()],
+            "images": [
+                {"url": site.base_url + i.path, "caption": i.caption} for i in self.image_list()
+            ],
             "word_count": self.word_count,
             "site": site.site_name,
             "_meta": {
@@ -230,8 +231,13 @@ class Rate:
     change: str  # as displayed, e.g. "-0%", "0.28%"
 
 
-_RATE_BASES = [("KGS", 1 / 87.45), ("KZT", 1 / 515.0), ("TJS", 1 / 9.18), ("UZS", 1 / 12050.0),
-               ("TMT", 1 / 3.5)]
+_RATE_BASES = [
+    ("KGS", 1 / 87.45),
+    ("KZT", 1 / 515.0),
+    ("TJS", 1 / 9.18),
+    ("UZS", 1 / 12050.0),
+    ("TMT", 1 / 3.5),
+]
 
 
 def _fmt_change(c: float) -> str:
@@ -418,9 +424,16 @@ class Site:
     def rates_truth(self) -> list[dict[str, Any]]:
         if not self.ticker:
             return []
-        return [{"base": r.base, "quote": r.quote, "rate": float(r.rate),
-                 "change_pct": float(r.change.rstrip("%")), "as_of": self.today.isoformat()}
-                for r in self.rates]
+        return [
+            {
+                "base": r.base,
+                "quote": r.quote,
+                "rate": float(r.rate),
+                "change_pct": float(r.change.rstrip("%")),
+                "as_of": self.today.isoformat(),
+            }
+            for r in self.rates
+        ]
 
     def last_modified(self) -> datetime:
         """Newest modification time of any live story (or the site's clock start)."""
@@ -445,8 +458,9 @@ class Site:
                 next_id += self._mut_rng.randint(1, 12)
                 published = self._tick()
                 rng = random.Random(f"{self.site_name}:{self.seed}:new:{next_id}")
-                story = _make_story(self, rng, next_id, published, published, legacy_number=None,
-                                    legacy_era=False)
+                story = _make_story(
+                    self, rng, next_id, published, published, legacy_number=None, legacy_era=False
+                )
                 self.stories.append(story)
                 ids.append(next_id)
             self.version += 1
@@ -458,15 +472,19 @@ class Site:
             s = self._live(post_id)
             rng = self._mut_rng
             w = Writer(rng, s.category, s.published.year)
-            new = Block("p", parse_inline(
-                "Update: " + w.paragraph(2, 3)), role="edit")
-            candidates = [i for i, b in enumerate(s.blocks)
-                          if b.kind == "p" and b.role not in ("series-intro", "closing")]
+            new = Block("p", parse_inline("Update: " + w.paragraph(2, 3)), role="edit")
+            candidates = [
+                i
+                for i, b in enumerate(s.blocks)
+                if b.kind == "p" and b.role not in ("series-intro", "closing")
+            ]
             if candidates and rng.random() < 0.5:
                 s.blocks[rng.choice(candidates)] = new
             else:
-                last_text = max((i for i, b in enumerate(s.blocks) if b.kind in TEXT_KINDS),
-                                default=len(s.blocks) - 1)
+                last_text = max(
+                    (i for i, b in enumerate(s.blocks) if b.kind in TEXT_KINDS),
+                    default=len(s.blocks) - 1,
+                )
                 s.blocks.insert(last_text + 1, new)
             s.modified = self._tick()
             self.version += 1
@@ -498,8 +516,9 @@ def _minutes_between(a: datetime, b: datetime) -> int:
     return int((b - a).total_seconds() // 60)
 
 
-def _image(site: Site, rng: random.Random, w: Writer, published: datetime,
-           caption_p: float) -> Image:
+def _image(
+    site: Site, rng: random.Random, w: Writer, published: datetime, caption_p: float
+) -> Image:
     while True:
         words = rng.sample(T.IMAGE_WORDS, 2)
         fname = f"{words[0]}-{words[1]}-{rng.randint(100, 99999)}.jpg"
@@ -531,19 +550,30 @@ def _pick_template(site: Site, rng: random.Random) -> str:
 def _closing(rng: random.Random, w: Writer, target: Story | None) -> str:
     s = w.slots()
     reported = mark("a", "reported", f"story:{target.post_id}") if target else "reported"
-    tail = rng.choice([
-        f"{s['noun']} {s['trend_past']} by {s['pct']}% in {s['month']} {s['year']}, prompting "
-        f"{s['body']} to revise its forecasts.",
-        f"{s['body']} first raised concerns about {s['noun']} in {s['year']}, citing {s['cause']}.",
-        f"talks between {s['country']} and {s['neighbour']} on {s['noun2']} stalled in "
-        f"{s['month']} before resuming in {s['city']}.",
-    ])
+    tail = rng.choice(
+        [
+            f"{s['noun']} {s['trend_past']} by {s['pct']}% in {s['month']} {s['year']}, prompting "
+            f"{s['body']} to revise its forecasts.",
+            f"{s['body']} first raised concerns about {s['noun']} in {s['year']}, "
+            f"citing {s['cause']}.",
+            f"talks between {s['country']} and {s['neighbour']} on {s['noun2']} stalled in "
+            f"{s['month']} before resuming in {s['city']}.",
+        ]
+    )
     return f"As previously {reported} by The Times of Central Asia, {tail}"
 
 
-def _make_story(site: Site, rng: random.Random, post_id: int, published: datetime,
-                modified: datetime, *, legacy_number: int | None, legacy_era: bool,
-                series_no: int | None = None) -> Story:
+def _make_story(
+    site: Site,
+    rng: random.Random,
+    post_id: int,
+    published: datetime,
+    modified: datetime,
+    *,
+    legacy_number: int | None,
+    legacy_era: bool,
+    series_no: int | None = None,
+) -> Story:
     cat_names = [c[1] for c in T.CATEGORIES]
     category = "politics" if series_no is not None else rng.choice(cat_names)
     w = Writer(rng, category, published.year)
@@ -561,8 +591,10 @@ def _make_story(site: Site, rng: random.Random, post_id: int, published: datetim
     # --- tags (display order)
     n_tags = rng.choices([0, 1, 2, 3, 4, 5], weights=[10, 15, 25, 25, 15, 10])[0]
     cands = list(dict.fromkeys([w.country, *T.CATEGORY_TAGS[category], *T.TAGS]))
-    weights = [6.0 if i == 0 else 3.0 if i <= len(T.CATEGORY_TAGS[category]) else 0.3
-               for i in range(len(cands))]
+    weights = [
+        6.0 if i == 0 else 3.0 if i <= len(T.CATEGORY_TAGS[category]) else 0.3
+        for i in range(len(cands))
+    ]
     tags: list[str] = []
     while len(tags) < n_tags:
         name = rng.choices(cands, weights=weights)[0]
@@ -573,8 +605,10 @@ def _make_story(site: Site, rng: random.Random, post_id: int, published: datetim
     # --- headline / description
     if series_no is not None:
         headline = f"Weekly Digest of Central Asia {series_no}"
-        description = (f"The week’s main stories from Kazakhstan, Kyrgyzstan, Tajikistan, "
-                       f"Turkmenistan and Uzbekistan — issue {series_no}.")
+        description = (
+            f"The week’s main stories from Kazakhstan, Kyrgyzstan, Tajikistan, "
+            f"Turkmenistan and Uzbekistan — issue {series_no}."
+        )
     else:
         headline = w.headline()
         description = w.excerpt()
@@ -594,13 +628,23 @@ def _make_story(site: Site, rng: random.Random, post_id: int, published: datetim
         text.append(Block("p", [Inline("", T.PUBLISHER_NOTE)], role="series-intro"))
         for _ in range(rng.randint(5, 8)):
             country, par = T.digest_item(rng, published.year)
-            text.append(Block("p", [Inline("strong", f"{country}:"), Inline("", " "),
-                                    *parse_inline(par)], role="digest"))
+            text.append(
+                Block(
+                    "p",
+                    [Inline("strong", f"{country}:"), Inline("", " "), *parse_inline(par)],
+                    role="digest",
+                )
+            )
     else:
         n_par = rng.randint(3, 10)
         for i in range(n_par):
-            text.append(Block("p", parse_inline(w.paragraph(2, 4) if i else w.paragraph(1, 2)),
-                              role="lead" if i == 0 else ""))
+            text.append(
+                Block(
+                    "p",
+                    parse_inline(w.paragraph(2, 4) if i else w.paragraph(1, 2)),
+                    role="lead" if i == 0 else "",
+                )
+            )
         if n_par >= 4 and rng.random() < 0.3:
             text.insert(rng.randint(2, n_par - 1), Block("h2", [Inline("", w.subhead())]))
         if rng.random() < 0.15:
@@ -615,11 +659,14 @@ def _make_story(site: Site, rng: random.Random, post_id: int, published: datetim
         if rng.random() < 0.12 and legacy_targets:
             tgt = rng.choice(legacy_targets)
             s = w.slots()
-            par = (f"The Times of Central Asia covered {s['noun']} "
-                   f"{mark('a', 'in an earlier report', f'legacy:{tgt.post_id}')} from "
-                   f"{tgt.published.year}, when {s['body']} first took up the issue.")
-            text.insert(rng.randint(1, len(text)), Block("p", parse_inline(par),
-                                                          role="legacy-link"))
+            par = (
+                f"The Times of Central Asia covered {s['noun']} "
+                f"{mark('a', 'in an earlier report', f'legacy:{tgt.post_id}')} from "
+                f"{tgt.published.year}, when {s['body']} first took up the issue."
+            )
+            text.insert(
+                rng.randint(1, len(text)), Block("p", parse_inline(par), role="legacy-link")
+            )
         if rng.random() < 0.4:
             target = rng.choice(earlier) if earlier else None
             text.append(Block("p", parse_inline(_closing(rng, w, target)), role="closing"))
@@ -658,13 +705,25 @@ def _make_story(site: Site, rng: random.Random, post_id: int, published: datetim
     has_jsonld = rng.random() >= 0.15
     has_og_dates = True if not has_jsonld else rng.random() >= 0.15
     story = Story(
-        site=site, post_id=post_id, slug=slug, headline=headline, description=description,
-        published=published, modified=modified, authors=authors, category=category, tags=tags,
-        blocks=blocks, featured=featured, template=template, has_jsonld=has_jsonld,
+        site=site,
+        post_id=post_id,
+        slug=slug,
+        headline=headline,
+        description=description,
+        published=published,
+        modified=modified,
+        authors=authors,
+        category=category,
+        tags=tags,
+        blocks=blocks,
+        featured=featured,
+        template=template,
+        has_jsonld=has_jsonld,
         has_og_dates=has_og_dates,
         schema_type="NewsArticle" if rng.random() < 0.7 else "Article",
         legacy_number=legacy_number,
-        series="weekly-digest" if series_no is not None else None, series_no=series_no,
+        series="weekly-digest" if series_no is not None else None,
+        series_no=series_no,
     )
     return story
 
@@ -695,8 +754,14 @@ def _static_pages(site: Site, rng: random.Random) -> list[StaticPage]:
     ]
     return [
         StaticPage(2, "about-us", "About Us", about, first, first + timedelta(days=900)),
-        StaticPage(57, "contact", "Contact", contact, first + timedelta(days=1),
-                   first + timedelta(days=400)),
+        StaticPage(
+            57,
+            "contact",
+            "Contact",
+            contact,
+            first + timedelta(days=1),
+            first + timedelta(days=400),
+        ),
     ]
 
 
@@ -721,11 +786,19 @@ def generate_site(
 ) -> Site:
     """Generate a deterministic site: same arguments, same site, byte for byte."""
     site = Site(
-        seed=seed, base_url=base_url, today=today, site_name=site_name,
-        display_name=display_name, tagline=tagline, language=language,
-        tz_offset_minutes=tz_offset_minutes, ticker=ticker,
+        seed=seed,
+        base_url=base_url,
+        today=today,
+        site_name=site_name,
+        display_name=display_name,
+        tagline=tagline,
+        language=language,
+        tz_offset_minutes=tz_offset_minutes,
+        ticker=ticker,
         theme_mix=theme_mix or {"modern": 0.8, "legacy": 0.2},
-        listing_theme=listing_theme, per_page=per_page, sitemap_page_size=sitemap_page_size,
+        listing_theme=listing_theme,
+        per_page=per_page,
+        sitemap_page_size=sitemap_page_size,
     )
     rng = random.Random(f"{site_name}:{seed}")
     tz = site.tz
@@ -792,9 +865,16 @@ def generate_site(
             no = series_no
             series_no += 1
         srng = random.Random(f"{site_name}:{seed}:story:{post_id}")
-        story = _make_story(site, srng, post_id, published, modified,
-                            legacy_number=legacy_of.get(i), legacy_era=naive < _LEGACY_END,
-                            series_no=no)
+        story = _make_story(
+            site,
+            srng,
+            post_id,
+            published,
+            modified,
+            legacy_number=legacy_of.get(i),
+            legacy_era=naive < _LEGACY_END,
+            series_no=no,
+        )
         site.stories.append(story)
         if story.legacy_number is not None:
             site._legacy_stories.append(story)

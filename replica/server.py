@@ -83,19 +83,25 @@ class _Handler(BaseHTTPRequestHandler):
         inm = self.headers.get("If-None-Match")
         ims = self.headers.get("If-Modified-Since")
         if _not_modified(resp, inm, ims):
-            resp = Response(304, b"", None, headers=[h for h in resp.all_headers()
-                                                     if h[0] in ("ETag", "Last-Modified")])
+            resp = Response(
+                304,
+                b"",
+                None,
+                headers=[h for h in resp.all_headers() if h[0] in ("ETag", "Last-Modified")],
+            )
         gz = _accepts_gzip(self.headers.get("Accept-Encoding"))
         self._send(resp, head=head, gz=gz)
-        owner._log({
-            "method": self.command,
-            "path": self.path,
-            "status": resp.status,
-            "user_agent": self.headers.get("User-Agent"),
-            "if_none_match": inm,
-            "if_modified_since": ims,
-            "time": time.time(),
-        })
+        owner._log(
+            {
+                "method": self.command,
+                "path": self.path,
+                "status": resp.status,
+                "user_agent": self.headers.get("User-Agent"),
+                "if_none_match": inm,
+                "if_modified_since": ims,
+                "time": time.time(),
+            }
+        )
 
     def _send(self, resp: Response, head: bool, gz: bool) -> None:
         self.send_response(resp.status)
@@ -160,9 +166,12 @@ class ReplicaServer:
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> ReplicaServer:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._httpd.serve_forever,
-                                            kwargs={"poll_interval": 0.05},
-                                            name=f"replica-{self.port}", daemon=True)
+            self._thread = threading.Thread(
+                target=self._httpd.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"replica-{self.port}",
+                daemon=True,
+            )
             self._thread.start()
         return self
 

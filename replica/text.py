@@ -73,8 +73,27 @@ def slugify(s: str) -> str:
     return re.sub(r"-{2,}", "-", s)
 
 
-_SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to",
-                "with", "from", "over", "amid", "into", "vs"}
+_SMALL_WORDS = {
+    "a",
+    "an",
+    "and",
+    "as",
+    "at",
+    "by",
+    "for",
+    "in",
+    "of",
+    "on",
+    "or",
+    "the",
+    "to",
+    "with",
+    "from",
+    "over",
+    "amid",
+    "into",
+    "vs",
+}
 
 
 def cap(s: str) -> str:
@@ -114,40 +133,175 @@ NATIVE_NAMES = {
     "Turkmenistan": "Türkmenistan",
 }
 CITIES = {
-    "Kazakhstan": ["Almaty", "Astana", "Shymkent", "Karaganda", "Aktau", "Atyrau", "Pavlodar",
-                   "Türkistan", "Oskemen", "Kyzylorda"],
+    "Kazakhstan": [
+        "Almaty",
+        "Astana",
+        "Shymkent",
+        "Karaganda",
+        "Aktau",
+        "Atyrau",
+        "Pavlodar",
+        "Türkistan",
+        "Oskemen",
+        "Kyzylorda",
+    ],
     "Kyrgyzstan": ["Bishkek", "Osh", "Jalal-Abad", "Karakol", "Naryn", "Talas", "Batken"],
     "Tajikistan": ["Dushanbe", "Khujand", "Kulob", "Bokhtar", "Khorog", "Istaravshan"],
     "Turkmenistan": ["Ashgabat", "Türkmenabat", "Mary", "Dashoguz", "Balkanabat", "Arkadag"],
-    "Uzbekistan": ["Tashkent", "Samarkand", "Bukhara", "Nukus", "Andijan", "Namangan",
-                   "Fergana", "Termez", "Qoʻqon", "Khiva"],
+    "Uzbekistan": [
+        "Tashkent",
+        "Samarkand",
+        "Bukhara",
+        "Nukus",
+        "Andijan",
+        "Namangan",
+        "Fergana",
+        "Termez",
+        "Qoʻqon",
+        "Khiva",
+    ],
 }
-NEIGHBOURS = ["China", "Russia", "Afghanistan", "Iran", "Türkiye", "Azerbaijan", "Pakistan",
-              "Mongolia", "India", "the European Union", "Japan", "South Korea"]
-REGIONS = ["Fergana Valley", "Mangystau", "Sughd", "Issyk-Kul", "Lebap", "Karakalpakstan",
-           "Zhetysu", "Gorno-Badakhshan", "Surkhandarya", "Chui", "Akmola", "Khatlon", "Ahal"]
+NEIGHBOURS = [
+    "China",
+    "Russia",
+    "Afghanistan",
+    "Iran",
+    "Türkiye",
+    "Azerbaijan",
+    "Pakistan",
+    "Mongolia",
+    "India",
+    "the European Union",
+    "Japan",
+    "South Korea",
+]
+REGIONS = [
+    "Fergana Valley",
+    "Mangystau",
+    "Sughd",
+    "Issyk-Kul",
+    "Lebap",
+    "Karakalpakstan",
+    "Zhetysu",
+    "Gorno-Badakhshan",
+    "Surkhandarya",
+    "Chui",
+    "Akmola",
+    "Khatlon",
+    "Ahal",
+]
 RIVERS = ["Amu Darya", "Syr Darya", "Ili", "Naryn", "Vakhsh", "Chu", "Zeravshan", "Irtysh"]
 
-MALE_FIRST = ["Aibek", "Nurlan", "Askar", "Bakyt", "Rustam", "Farrukh", "Timur", "Jamshid",
-              "Oʻktam", "Parviz", "Serdar", "Daniyar", "Erlan", "Bekzod", "Azamat", "Ulugʻbek",
-              "Şatlyk", "Sanjar", "Marat", "Rahim", "Murod", "Yerzhan", "Almaz", "Dovlet"]
-FEMALE_FIRST = ["Dilnoza", "Gulnara", "Madina", "Zarina", "Aizhan", "Saule", "Shahlo", "Firuza",
-                "Maral", "Aigerim", "Kamila", "Nigora", "Cholpon", "Gülnar", "Dinara", "Yulduz",
-                "Asel", "Botagoz", "Ainura", "Mehriban", "Zulfiya", "Nodira"]
+MALE_FIRST = [
+    "Aibek",
+    "Nurlan",
+    "Askar",
+    "Bakyt",
+    "Rustam",
+    "Farrukh",
+    "Timur",
+    "Jamshid",
+    "Oʻktam",
+    "Parviz",
+    "Serdar",
+    "Daniyar",
+    "Erlan",
+    "Bekzod",
+    "Azamat",
+    "Ulugʻbek",
+    "Şatlyk",
+    "Sanjar",
+    "Marat",
+    "Rahim",
+    "Murod",
+    "Yerzhan",
+    "Almaz",
+    "Dovlet",
+]
+FEMALE_FIRST = [
+    "Dilnoza",
+    "Gulnara",
+    "Madina",
+    "Zarina",
+    "Aizhan",
+    "Saule",
+    "Shahlo",
+    "Firuza",
+    "Maral",
+    "Aigerim",
+    "Kamila",
+    "Nigora",
+    "Cholpon",
+    "Gülnar",
+    "Dinara",
+    "Yulduz",
+    "Asel",
+    "Botagoz",
+    "Ainura",
+    "Mehriban",
+    "Zulfiya",
+    "Nodira",
+]
 # Male forms; female forms add "a" (-ov -> -ova, -ev -> -eva, -in -> -ina).
-SURNAMES = ["Abdrakhmanov", "Seitkaliyev", "Nurmatov", "Tursunov", "Yusupov", "Ismoilov",
-            "Sadykov", "Zhunusov", "Rakhimov", "Mamatov", "Orazov", "Bekmuradov", "Kasymov",
-            "Ergashev", "Temirbekov", "Sharipov", "Nazarov", "Alimov", "Kudaibergenov",
-            "Oʻrinboyev", "Saparov", "Dzhumabaev", "Khodjaev", "Ataýew", "Karimov", "Baimukhanov",
-            "Usmonov", "Mirzoyev", "Tokhtarov", "Jorayev", "Berdiyev", "Akhmetzhanov"]
+SURNAMES = [
+    "Abdrakhmanov",
+    "Seitkaliyev",
+    "Nurmatov",
+    "Tursunov",
+    "Yusupov",
+    "Ismoilov",
+    "Sadykov",
+    "Zhunusov",
+    "Rakhimov",
+    "Mamatov",
+    "Orazov",
+    "Bekmuradov",
+    "Kasymov",
+    "Ergashev",
+    "Temirbekov",
+    "Sharipov",
+    "Nazarov",
+    "Alimov",
+    "Kudaibergenov",
+    "Oʻrinboyev",
+    "Saparov",
+    "Dzhumabaev",
+    "Khodjaev",
+    "Ataýew",
+    "Karimov",
+    "Baimukhanov",
+    "Usmonov",
+    "Mirzoyev",
+    "Tokhtarov",
+    "Jorayev",
+    "Berdiyev",
+    "Akhmetzhanov",
+]
 FIRST_NAMES = MALE_FIRST + FEMALE_FIRST
 
-TITLES = ["Deputy Minister", "Minister", "spokesperson", "economist", "analyst",
-          "senior researcher", "head of department", "deputy chairman", "director",
-          "regional governor", "member of parliament", "project coordinator"]
+TITLES = [
+    "Deputy Minister",
+    "Minister",
+    "spokesperson",
+    "economist",
+    "analyst",
+    "senior researcher",
+    "head of department",
+    "deputy chairman",
+    "director",
+    "regional governor",
+    "member of parliament",
+    "project coordinator",
+]
 
-OUTLETS = ["the Steppe Herald", "Silk Route Daily", "the Valley Courier", "Caspian Business Wire",
-           "the Pamir Observer", "Orient Ledger"]
+OUTLETS = [
+    "the Steppe Herald",
+    "Silk Route Daily",
+    "the Valley Courier",
+    "Caspian Business Wire",
+    "the Pamir Observer",
+    "Orient Ledger",
+]
 
 CATEGORIES: list[tuple[str, str]] = [
     ("Business & Economy", "business-economy"),
@@ -161,18 +315,60 @@ CATEGORIES: list[tuple[str, str]] = [
 ]
 
 TAGS: list[str] = [
-    "money", "currency", "economy", "Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan",
-    "Uzbekistan", "Afghanistan", "China", "Russia", "Water Resources", "Climate Change",
-    "inflation", "trade", "investment", "Oil and Gas", "Renewable Energy", "elections",
-    "Human Rights", "Media Freedom", "migration", "Labor Migration", "railways", "transport",
-    "agriculture", "cotton", "gold", "uranium", "Aral Sea", "Caspian Sea", "tourism",
-    "education", "healthcare", "security", "border", "Central Asia", "Silk Road", "banking",
+    "money",
+    "currency",
+    "economy",
+    "Kazakhstan",
+    "Kyrgyzstan",
+    "Tajikistan",
+    "Turkmenistan",
+    "Uzbekistan",
+    "Afghanistan",
+    "China",
+    "Russia",
+    "Water Resources",
+    "Climate Change",
+    "inflation",
+    "trade",
+    "investment",
+    "Oil and Gas",
+    "Renewable Energy",
+    "elections",
+    "Human Rights",
+    "Media Freedom",
+    "migration",
+    "Labor Migration",
+    "railways",
+    "transport",
+    "agriculture",
+    "cotton",
+    "gold",
+    "uranium",
+    "Aral Sea",
+    "Caspian Sea",
+    "tourism",
+    "education",
+    "healthcare",
+    "security",
+    "border",
+    "Central Asia",
+    "Silk Road",
+    "banking",
     "tenge",
 ]
 
 CATEGORY_TAGS: dict[str, list[str]] = {
-    "business-economy": ["money", "currency", "economy", "inflation", "trade", "investment",
-                         "banking", "tenge", "gold"],
+    "business-economy": [
+        "money",
+        "currency",
+        "economy",
+        "inflation",
+        "trade",
+        "investment",
+        "banking",
+        "tenge",
+        "gold",
+    ],
     "politics": ["elections", "Human Rights", "Media Freedom", "Central Asia", "border"],
     "society": ["migration", "Labor Migration", "education", "healthcare", "Human Rights"],
     "environment": ["Water Resources", "Climate Change", "Aral Sea", "Caspian Sea", "agriculture"],
@@ -182,121 +378,310 @@ CATEGORY_TAGS: dict[str, list[str]] = {
     "tourism": ["tourism", "Silk Road", "transport", "railways"],
 }
 
-AUTHOR_NAMES = ["Anna Petrova", "Daniyar Seitkali", "Kamila Yusupova", "Erlan Tursunov",
-                "Madina Rakhimova", "Oliver Grant", "Sofia Marchetti", "Aigerim Bekova",
-                "Timur Nazarov", "Laura Hendricks", "Bekzod Oʻktamov", "Nigora Sultanova"]
+AUTHOR_NAMES = [
+    "Anna Petrova",
+    "Daniyar Seitkali",
+    "Kamila Yusupova",
+    "Erlan Tursunov",
+    "Madina Rakhimova",
+    "Oliver Grant",
+    "Sofia Marchetti",
+    "Aigerim Bekova",
+    "Timur Nazarov",
+    "Laura Hendricks",
+    "Bekzod Oʻktamov",
+    "Nigora Sultanova",
+]
 STAFF_NAME = "TCA Staff"
 
 # Category-specific noun phrases, bodies (institutions) and headline objects.
 TOPICS: dict[str, dict[str, list[str]]] = {
     "business-economy": {
-        "nouns": ["inflation", "the national currency", "foreign direct investment",
-                  "grain exports", "the banking sector", "small business lending", "remittances",
-                  "the state budget deficit", "gold reserves", "retail lending",
-                  "the local stock exchange", "mortgage rates", "consumer prices",
-                  "cross-border trade", "the trade surplus", "industrial output",
-                  "textile exports", "the base rate", "public debt", "e-commerce sales"],
-        "bodies": ["the National Bank", "the Ministry of Finance", "the Ministry of Economy",
-                   "the Bureau of National Statistics", "the Eurasian Development Bank",
-                   "the Asian Development Bank", "the Chamber of Commerce",
-                   "the Agency for Strategic Planning", "the State Revenue Committee"],
+        "nouns": [
+            "inflation",
+            "the national currency",
+            "foreign direct investment",
+            "grain exports",
+            "the banking sector",
+            "small business lending",
+            "remittances",
+            "the state budget deficit",
+            "gold reserves",
+            "retail lending",
+            "the local stock exchange",
+            "mortgage rates",
+            "consumer prices",
+            "cross-border trade",
+            "the trade surplus",
+            "industrial output",
+            "textile exports",
+            "the base rate",
+            "public debt",
+            "e-commerce sales",
+        ],
+        "bodies": [
+            "the National Bank",
+            "the Ministry of Finance",
+            "the Ministry of Economy",
+            "the Bureau of National Statistics",
+            "the Eurasian Development Bank",
+            "the Asian Development Bank",
+            "the Chamber of Commerce",
+            "the Agency for Strategic Planning",
+            "the State Revenue Committee",
+        ],
     },
     "politics": {
-        "nouns": ["the draft constitution", "the new electoral code", "regional governance reform",
-                  "the parliamentary vote", "bilateral relations", "visa-free travel",
-                  "the border demarcation treaty", "local self-government", "the referendum",
-                  "party registration rules", "the judicial reform package",
-                  "the anti-corruption strategy", "the foreign policy concept"],
-        "bodies": ["the Central Election Commission", "the Ministry of Foreign Affairs",
-                   "the presidential administration", "the lower house of parliament",
-                   "the Constitutional Court", "the Supreme Council", "the Senate",
-                   "the Consultative Council of Heads of State"],
+        "nouns": [
+            "the draft constitution",
+            "the new electoral code",
+            "regional governance reform",
+            "the parliamentary vote",
+            "bilateral relations",
+            "visa-free travel",
+            "the border demarcation treaty",
+            "local self-government",
+            "the referendum",
+            "party registration rules",
+            "the judicial reform package",
+            "the anti-corruption strategy",
+            "the foreign policy concept",
+        ],
+        "bodies": [
+            "the Central Election Commission",
+            "the Ministry of Foreign Affairs",
+            "the presidential administration",
+            "the lower house of parliament",
+            "the Constitutional Court",
+            "the Supreme Council",
+            "the Senate",
+            "the Consultative Council of Heads of State",
+        ],
     },
     "society": {
-        "nouns": ["labor migration", "access to clean drinking water", "school enrollment",
-                  "the minimum wage", "pension payments", "rural healthcare",
-                  "housing affordability", "university admissions", "domestic violence cases",
-                  "child vaccination rates", "mobile internet coverage", "public transport fares"],
-        "bodies": ["the Ministry of Labor", "the Ministry of Health", "the Ministry of Education",
-                   "the ombudsman’s office", "the city administration", "UNICEF",
-                   "the International Organization for Migration", "a local NGO coalition"],
+        "nouns": [
+            "labor migration",
+            "access to clean drinking water",
+            "school enrollment",
+            "the minimum wage",
+            "pension payments",
+            "rural healthcare",
+            "housing affordability",
+            "university admissions",
+            "domestic violence cases",
+            "child vaccination rates",
+            "mobile internet coverage",
+            "public transport fares",
+        ],
+        "bodies": [
+            "the Ministry of Labor",
+            "the Ministry of Health",
+            "the Ministry of Education",
+            "the ombudsman’s office",
+            "the city administration",
+            "UNICEF",
+            "the International Organization for Migration",
+            "a local NGO coalition",
+        ],
     },
     "environment": {
-        "nouns": ["water levels in the Aral Sea", "glacier retreat", "air pollution",
-                  "desertification", "the saiga antelope population", "irrigation losses",
-                  "dust storms", "reforestation efforts", "snow leopard monitoring",
-                  "water allocation along the river", "the drought", "waste recycling"],
-        "bodies": ["the Ministry of Ecology", "the hydrometeorological service",
-                   "the Committee for Environmental Protection", "the UN Development Programme",
-                   "the International Fund for Saving the Aral Sea", "a regional water commission",
-                   "the Forestry Agency"],
+        "nouns": [
+            "water levels in the Aral Sea",
+            "glacier retreat",
+            "air pollution",
+            "desertification",
+            "the saiga antelope population",
+            "irrigation losses",
+            "dust storms",
+            "reforestation efforts",
+            "snow leopard monitoring",
+            "water allocation along the river",
+            "the drought",
+            "waste recycling",
+        ],
+        "bodies": [
+            "the Ministry of Ecology",
+            "the hydrometeorological service",
+            "the Committee for Environmental Protection",
+            "the UN Development Programme",
+            "the International Fund for Saving the Aral Sea",
+            "a regional water commission",
+            "the Forestry Agency",
+        ],
     },
     "culture": {
-        "nouns": ["the restoration of historic madrasahs", "the film festival",
-                  "traditional felt-making", "the national epic", "a new museum wing",
-                  "the music competition", "book publishing in local languages",
-                  "the restoration of caravanserais", "archaeological excavations",
-                  "the theater season", "the craft fair"],
-        "bodies": ["the Ministry of Culture", "UNESCO", "the National Museum",
-                   "the Academy of Sciences", "the Union of Artists", "the State Philharmonic",
-                   "the Institute of Archaeology"],
+        "nouns": [
+            "the restoration of historic madrasahs",
+            "the film festival",
+            "traditional felt-making",
+            "the national epic",
+            "a new museum wing",
+            "the music competition",
+            "book publishing in local languages",
+            "the restoration of caravanserais",
+            "archaeological excavations",
+            "the theater season",
+            "the craft fair",
+        ],
+        "bodies": [
+            "the Ministry of Culture",
+            "UNESCO",
+            "the National Museum",
+            "the Academy of Sciences",
+            "the Union of Artists",
+            "the State Philharmonic",
+            "the Institute of Archaeology",
+        ],
     },
     "security": {
-        "nouns": ["border security", "drug trafficking", "joint military exercises",
-                  "counter-terrorism cooperation", "cyber security", "the border incident",
-                  "arms procurement", "peacekeeping training", "illegal crossings",
-                  "the regional security framework"],
-        "bodies": ["the Ministry of Defense", "the State Security Committee", "the Border Service",
-                   "the Collective Security Treaty Organization",
-                   "the Shanghai Cooperation Organization",
-                   "the Interior Ministry", "the Drug Control Agency"],
+        "nouns": [
+            "border security",
+            "drug trafficking",
+            "joint military exercises",
+            "counter-terrorism cooperation",
+            "cyber security",
+            "the border incident",
+            "arms procurement",
+            "peacekeeping training",
+            "illegal crossings",
+            "the regional security framework",
+        ],
+        "bodies": [
+            "the Ministry of Defense",
+            "the State Security Committee",
+            "the Border Service",
+            "the Collective Security Treaty Organization",
+            "the Shanghai Cooperation Organization",
+            "the Interior Ministry",
+            "the Drug Control Agency",
+        ],
     },
     "energy": {
-        "nouns": ["electricity exports", "the hydropower plant", "gas production",
-                  "the solar park", "oil output", "coal consumption", "the power grid",
-                  "wind farm capacity", "uranium mining", "the gas pipeline", "electricity tariffs",
-                  "the energy deficit"],
-        "bodies": ["the Ministry of Energy", "the national grid operator",
-                   "the state oil and gas company", "the Energy Regulatory Commission",
-                   "the European Bank for Reconstruction and Development",
-                   "the Ministry of Industry", "a consortium of foreign investors"],
+        "nouns": [
+            "electricity exports",
+            "the hydropower plant",
+            "gas production",
+            "the solar park",
+            "oil output",
+            "coal consumption",
+            "the power grid",
+            "wind farm capacity",
+            "uranium mining",
+            "the gas pipeline",
+            "electricity tariffs",
+            "the energy deficit",
+        ],
+        "bodies": [
+            "the Ministry of Energy",
+            "the national grid operator",
+            "the state oil and gas company",
+            "the Energy Regulatory Commission",
+            "the European Bank for Reconstruction and Development",
+            "the Ministry of Industry",
+            "a consortium of foreign investors",
+        ],
     },
     "tourism": {
-        "nouns": ["tourist arrivals", "the ski season", "visa-free entry",
-                  "new flights to Europe", "hotel occupancy", "the Silk Road tour circuit",
-                  "eco-tourism in the mountains", "the high-speed train", "pilgrimage tourism",
-                  "the yurt camp season", "border crossing times"],
-        "bodies": ["the Tourism Committee", "the national airline", "the Ministry of Transport",
-                   "the state railway company", "the Tourism Development Agency",
-                   "the airport authority", "a regional tour operators’ association"],
+        "nouns": [
+            "tourist arrivals",
+            "the ski season",
+            "visa-free entry",
+            "new flights to Europe",
+            "hotel occupancy",
+            "the Silk Road tour circuit",
+            "eco-tourism in the mountains",
+            "the high-speed train",
+            "pilgrimage tourism",
+            "the yurt camp season",
+            "border crossing times",
+        ],
+        "bodies": [
+            "the Tourism Committee",
+            "the national airline",
+            "the Ministry of Transport",
+            "the state railway company",
+            "the Tourism Development Agency",
+            "the airport authority",
+            "a regional tour operators’ association",
+        ],
     },
 }
 
-TREND_PAST = ["rose", "fell", "grew", "declined", "slowed", "accelerated", "edged up", "jumped",
-              "dropped", "increased", "contracted", "recovered"]
+TREND_PAST = [
+    "rose",
+    "fell",
+    "grew",
+    "declined",
+    "slowed",
+    "accelerated",
+    "edged up",
+    "jumped",
+    "dropped",
+    "increased",
+    "contracted",
+    "recovered",
+]
 TREND_INF = ["rise", "fall", "stabilize", "grow", "recover", "slow", "double", "level off"]
-CAUSES = ["higher global commodity prices", "weaker demand from China",
-          "a sharp rise in remittances from Russia", "prolonged drought along the {river}",
-          "new customs procedures at the border", "the depreciation of the rouble",
-          "record harvests in the {region} region", "higher transport costs",
-          "seasonal demand", "tighter monetary policy", "a surge in transit freight",
-          "state subsidies for farmers"]
-POLICY_VERBS = ["double", "modernize", "expand", "reform", "digitize", "cut red tape in",
-                "attract private capital to", "halve losses in", "diversify"]
-PROBLEMS = ["power outages in winter", "rising food prices", "poor road conditions",
-            "shortages of irrigation water", "long queues at the border",
-            "the lack of affordable housing", "polluted air in the city center",
-            "delays in wage payments", "unreliable mobile coverage"]
+CAUSES = [
+    "higher global commodity prices",
+    "weaker demand from China",
+    "a sharp rise in remittances from Russia",
+    "prolonged drought along the {river}",
+    "new customs procedures at the border",
+    "the depreciation of the rouble",
+    "record harvests in the {region} region",
+    "higher transport costs",
+    "seasonal demand",
+    "tighter monetary policy",
+    "a surge in transit freight",
+    "state subsidies for farmers",
+]
+POLICY_VERBS = [
+    "double",
+    "modernize",
+    "expand",
+    "reform",
+    "digitize",
+    "cut red tape in",
+    "attract private capital to",
+    "halve losses in",
+    "diversify",
+]
+PROBLEMS = [
+    "power outages in winter",
+    "rising food prices",
+    "poor road conditions",
+    "shortages of irrigation water",
+    "long queues at the border",
+    "the lack of affordable housing",
+    "polluted air in the city center",
+    "delays in wage payments",
+    "unreliable mobile coverage",
+]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 NUM_WORDS = ["two", "three", "four", "five", "six", "seven", "eight", "a dozen"]
 CURRENCY_AMOUNTS = ["${n} million", "${n} billion", "€{n} million", "{n} {local}"]
-LOCAL_CURRENCY = {"Kazakhstan": ["billion tenge", "million tenge"],
-                  "Kyrgyzstan": ["million soms", "billion soms"],
-                  "Tajikistan": ["million somoni"],
-                  "Turkmenistan": ["million manat"],
-                  "Uzbekistan": ["billion soʻm", "trillion soʻm"]}
+LOCAL_CURRENCY = {
+    "Kazakhstan": ["billion tenge", "million tenge"],
+    "Kyrgyzstan": ["million soms", "billion soms"],
+    "Tajikistan": ["million somoni"],
+    "Turkmenistan": ["million manat"],
+    "Uzbekistan": ["billion soʻm", "trillion soʻm"],
+}
 QUOTES = [
     "We are seeing real progress, but much depends on our neighbors",
     "This is a long-term commitment, not a one-off project",
@@ -379,14 +764,37 @@ CLOSING_LEADS = [
     "As previously reported by The Times of Central Asia, ",
 ]
 
-SPAM_TERMS = ["astropay bozdurma", "paysafe bozdurma", "papara yatırım", "bonus", "deneme bonusu",
-              "casino", "canlı bahis", "slot", "freespin", "çevrim şartsız", "kripto yatırım",
-              "bahis siteleri", "yatırım şartsız bonus", "papara", "astropay", "paysafe"]
-SPAM_DOMAINS = ["https://bonus-bozdurma.example/", "https://papara-slot.example/",
-                "https://astropay-giris.example/"]
+SPAM_TERMS = [
+    "astropay bozdurma",
+    "paysafe bozdurma",
+    "papara yatırım",
+    "bonus",
+    "deneme bonusu",
+    "casino",
+    "canlı bahis",
+    "slot",
+    "freespin",
+    "çevrim şartsız",
+    "kripto yatırım",
+    "bahis siteleri",
+    "yatırım şartsız bonus",
+    "papara",
+    "astropay",
+    "paysafe",
+]
+SPAM_DOMAINS = [
+    "https://bonus-bozdurma.example/",
+    "https://papara-slot.example/",
+    "https://astropay-giris.example/",
+]
 
-SHARE_NETWORKS = [("Facebook", "facebook"), ("X", "twitter"), ("Telegram", "telegram"),
-                  ("WhatsApp", "jetpack-whatsapp"), ("LinkedIn", "linkedin")]
+SHARE_NETWORKS = [
+    ("Facebook", "facebook"),
+    ("X", "twitter"),
+    ("Telegram", "telegram"),
+    ("WhatsApp", "jetpack-whatsapp"),
+    ("LinkedIn", "linkedin"),
+]
 
 CAPTION_TEMPLATES = [
     "{city}, {country}. Image: {photographer}",
@@ -396,9 +804,29 @@ CAPTION_TEMPLATES = [
     "The {river} near {city}. Photo: {photographer}",
     "Illustrative image: TCA",
 ]
-IMAGE_WORDS = ["market", "bazaar", "mountains", "river", "parliament", "pipeline", "steppe",
-               "harvest", "railway", "skyline", "border-post", "solar-panels", "dam", "museum",
-               "caravanserai", "minaret", "cotton", "yurt", "airport", "wheat", "glacier"]
+IMAGE_WORDS = [
+    "market",
+    "bazaar",
+    "mountains",
+    "river",
+    "parliament",
+    "pipeline",
+    "steppe",
+    "harvest",
+    "railway",
+    "skyline",
+    "border-post",
+    "solar-panels",
+    "dam",
+    "museum",
+    "caravanserai",
+    "minaret",
+    "cotton",
+    "yurt",
+    "airport",
+    "wheat",
+    "glacier",
+]
 
 
 # --------------------------------------------------------------------------- writer
@@ -418,7 +846,10 @@ class Slots(dict[str, str]):
             self["country"], self["country_adj"], self["capital"] = r.choice(COUNTRIES)
         else:
             self["country"], self["country_adj"], self["capital"] = (
-                w.country, w.country_adj, w.capital)
+                w.country,
+                w.country_adj,
+                w.capital,
+            )
         self.country = self["country"]  # unmarked, even if the slot gets a link
 
     def __missing__(self, key: str) -> str:
@@ -433,10 +864,19 @@ class Slots(dict[str, str]):
             self["noun"], self["noun2"] = r.sample(w.topic["nouns"], 2)
             return self[key]
         simple: dict[str, list[str]] = {
-            "region": REGIONS, "river": RIVERS, "neighbour": NEIGHBOURS,
-            "body": w.topic["bodies"], "month": MONTHS, "weekday": WEEKDAYS,
-            "num_word": NUM_WORDS, "quote": QUOTES, "title": TITLES, "outlet": OUTLETS,
-            "problem": PROBLEMS, "policy_verb": POLICY_VERBS, "trend_past": TREND_PAST,
+            "region": REGIONS,
+            "river": RIVERS,
+            "neighbour": NEIGHBOURS,
+            "body": w.topic["bodies"],
+            "month": MONTHS,
+            "weekday": WEEKDAYS,
+            "num_word": NUM_WORDS,
+            "quote": QUOTES,
+            "title": TITLES,
+            "outlet": OUTLETS,
+            "problem": PROBLEMS,
+            "policy_verb": POLICY_VERBS,
+            "trend_past": TREND_PAST,
             "trend_inf": TREND_INF,
         }
         if key in simple:
@@ -447,8 +887,11 @@ class Slots(dict[str, str]):
         if key == "city":
             return r.choice(CITIES[country])
         if key == "pct":
-            return f"{r.randint(1, 38)}.{r.randint(1, 9)}" if r.random() < 0.6 \
+            return (
+                f"{r.randint(1, 38)}.{r.randint(1, 9)}"
+                if r.random() < 0.6
                 else str(r.randint(2, 60))
+            )
         if key == "year":
             return str(r.randint(w.year - 6, w.year - 1))
         if key == "future_year":
@@ -458,8 +901,11 @@ class Slots(dict[str, str]):
         if key == "jobs":
             return f"{r.randint(1, 60) * 100:,}"
         if key == "amount":
-            n = (str(r.randint(2, 950)) if r.random() < 0.6
-                 else f"{r.randint(1, 9)}.{r.randint(1, 9)}")
+            n = (
+                str(r.randint(2, 950))
+                if r.random() < 0.6
+                else f"{r.randint(1, 9)}.{r.randint(1, 9)}"
+            )
             return r.choice(CURRENCY_AMOUNTS).format(n=n, local=r.choice(LOCAL_CURRENCY[country]))
         if key == "person":
             return w.person()
@@ -524,49 +970,63 @@ class Writer:
 
     def subhead(self) -> str:
         s = self.slots()
-        return self.rng.choice([
-            f"What {s['body']} says",
-            f"Concerns in {s['city']}",
-            f"The {s['neighbour']} factor",
-            "Looking ahead",
-            f"Impact on {s['noun']}",
-            "Background",
-        ])
+        return self.rng.choice(
+            [
+                f"What {s['body']} says",
+                f"Concerns in {s['city']}",
+                f"The {s['neighbour']} factor",
+                "Looking ahead",
+                f"Impact on {s['noun']}",
+                "Background",
+            ]
+        )
 
     def list_items(self) -> list[str]:
         items = []
         for _ in range(self.rng.randint(3, 5)):
             s = self.slots()
-            items.append(self.rng.choice([
-                f"{cap(s['noun'])} {s['trend_past']} by {s['pct']}% in {s['city']};",
-                f"{s['amount']} allocated for {s['noun']};",
-                f"a new office of {s['body']} in {s['city']};",
-                f"joint projects with {s['neighbour']} on {s['noun2']};",
-            ]))
+            items.append(
+                self.rng.choice(
+                    [
+                        f"{cap(s['noun'])} {s['trend_past']} by {s['pct']}% in {s['city']};",
+                        f"{s['amount']} allocated for {s['noun']};",
+                        f"a new office of {s['body']} in {s['city']};",
+                        f"joint projects with {s['neighbour']} on {s['noun2']};",
+                    ]
+                )
+            )
         items[-1] = items[-1].rstrip(";") + "."
         return items
 
     def excerpt(self) -> str:
         s = self.slots()
-        return self.rng.choice([
-            f"{cap(s['body'])} expects {s['noun']} to {s['trend_inf']} as {s['country']} "
-            "weighs its options.",
-            f"{s['country']} is moving ahead with plans on {s['noun']}, despite concerns about "
-            f"{s['problem']}.",
-            f"Officials in {s['city']} say {s['noun']} {s['trend_past']} by {s['pct']}% in "
-            f"{s['month']}, citing {s['cause']}.",
-            f"Talks between {s['country']} and {s['neighbour']} on {s['noun']} enter a new "
-            f"phase.",
-            f"Why {s['noun']} has become a test for {s['body']} — and what comes next.",
-        ])
+        return self.rng.choice(
+            [
+                f"{cap(s['body'])} expects {s['noun']} to {s['trend_inf']} as {s['country']} "
+                "weighs its options.",
+                f"{s['country']} is moving ahead with plans on {s['noun']}, despite concerns about "
+                f"{s['problem']}.",
+                f"Officials in {s['city']} say {s['noun']} {s['trend_past']} by {s['pct']}% in "
+                f"{s['month']}, citing {s['cause']}.",
+                f"Talks between {s['country']} and {s['neighbour']} on {s['noun']} enter a new "
+                f"phase.",
+                f"Why {s['noun']} has become a test for {s['body']} — and what comes next.",
+            ]
+        )
 
     def caption(self) -> str:
         s = self.slots()
         tpl = self.rng.choice(CAPTION_TEMPLATES)
-        return tpl.format(city=s["city"], country=s["country"], capital=s["capital"],
-                          river=s["river"], photographer=self.person(),
-                          City_market=self.rng.choice(["A market", "The old bazaar",
-                                                       "A street", "The main square"]))
+        return tpl.format(
+            city=s["city"],
+            country=s["country"],
+            capital=s["capital"],
+            river=s["river"],
+            photographer=self.person(),
+            City_market=self.rng.choice(
+                ["A market", "The old bazaar", "A street", "The main square"]
+            ),
+        )
 
     def spam(self) -> str:
         n = self.rng.randint(12, 24)

@@ -116,21 +116,30 @@ class Theme:
             lis = "".join(f"<li>{self.inline_html(i)}</li>" for i in b.items)
             return f'<ul class="wp-block-list">{lis}</ul>'
         if k == "blockquote":
-            return (f'<blockquote class="wp-block-quote"><p>{self.inline_html(b.inlines)}</p>'
-                    f"</blockquote>")
+            return (
+                f'<blockquote class="wp-block-quote"><p>{self.inline_html(b.inlines)}</p>'
+                f"</blockquote>"
+            )
         if k == "figure" and b.image:
             img = b.image
-            cap = (f'<figcaption class="wp-element-caption">{esc_text(img.caption)}</figcaption>'
-                   if img.caption else "")
-            return (f'<figure class="wp-block-image size-large"><img decoding="async" '
-                    f'width="{img.width}" height="{img.height}" src="{esc(self.img_url(img))}" '
-                    f'alt="{esc(img.alt)}">{cap}</figure>')
+            cap = (
+                f'<figcaption class="wp-element-caption">{esc_text(img.caption)}</figcaption>'
+                if img.caption
+                else ""
+            )
+            return (
+                f'<figure class="wp-block-image size-large"><img decoding="async" '
+                f'width="{img.width}" height="{img.height}" src="{esc(self.img_url(img))}" '
+                f'alt="{esc(img.alt)}">{cap}</figure>'
+            )
         if k == "read_also" and b.target is not None:
             t = self.site.any_story(b.target)
             if t is None:
                 return ""
-            return (f'<p><strong>Read also:</strong> <a href="{esc(t.url)}">'
-                    f"{esc_text(t.headline)}</a></p>")
+            return (
+                f'<p><strong>Read also:</strong> <a href="{esc(t.url)}">'
+                f"{esc_text(t.headline)}</a></p>"
+            )
         if feed:
             return ""
         if k == "share":
@@ -152,16 +161,20 @@ class Theme:
             f'target="_blank" title="Click to share on {label}"><span>{label}</span></a></li>'
             for label, key in SHARE_NETWORKS[:3]
         )
-        return ('<div class="sharedaddy sd-sharing-enabled"><div class="robots-nocontent sd-block '
-                'sd-social sd-social-icon-text sd-sharing"><h3 class="sd-title">Share this:</h3>'
-                f'<div class="sd-content"><ul>{lis}<li class="share-end"></li></ul></div></div>'
-                "</div>")
+        return (
+            '<div class="sharedaddy sd-sharing-enabled"><div class="robots-nocontent sd-block '
+            'sd-social sd-social-icon-text sd-sharing"><h3 class="sd-title">Share this:</h3>'
+            f'<div class="sd-content"><ul>{lis}<li class="share-end"></li></ul></div></div>'
+            "</div>"
+        )
 
     def newsletter_html(self) -> str:
-        return ('<div class="newsletter-signup"><p>Subscribe to our newsletter for the latest news '
-                f'from Central Asia</p><form action="{self.base}/newsletter/" method="post">'
-                '<input type="email" name="email" placeholder="Your email address" required>'
-                '<button type="submit">Subscribe</button></form></div>')
+        return (
+            '<div class="newsletter-signup"><p>Subscribe to our newsletter for the latest news '
+            f'from Central Asia</p><form action="{self.base}/newsletter/" method="post">'
+            '<input type="email" name="email" placeholder="Your email address" required>'
+            '<button type="submit">Subscribe</button></form></div>'
+        )
 
     def jp_related_html(self, story: Story) -> str:
         items = []
@@ -171,24 +184,42 @@ class Theme:
                 f'<a class="jp-relatedposts-post-a" href="{esc(r.url)}">{esc_text(r.headline)}</a>'
                 f'</h4><p class="jp-relatedposts-post-date">{display_date(r.published)}</p>'
                 f'<p class="jp-relatedposts-post-context">In &quot;{esc_text(r.section)}&quot;</p>'
-                "</div>")
-        return ('<div id="jp-relatedposts" class="jp-relatedposts"><h3 '
-                'class="jp-relatedposts-headline"><em>Related</em></h3><div '
-                f'class="jp-relatedposts-items jp-relatedposts-items-visual">{"".join(items)}'
-                "</div></div>")
+                "</div>"
+            )
+        return (
+            '<div id="jp-relatedposts" class="jp-relatedposts"><h3 '
+            'class="jp-relatedposts-headline"><em>Related</em></h3><div '
+            f'class="jp-relatedposts-items jp-relatedposts-items-visual">{"".join(items)}'
+            "</div></div>"
+        )
 
     # ------------------------------------------------------------------ head
-    def head(self, *, title: str, description: str | None, canonical: str | None,
-             metas: list[tuple[str, str, str]], robots: str | None = None,
-             jsonld: dict[str, object] | None = None, extra: str = "") -> str:
-        lines = ['<meta charset="UTF-8">',
-                 '<meta name="viewport" content="width=device-width, initial-scale=1">',
-                 f"<title>{esc_text(title)}</title>"]
+    def head(
+        self,
+        *,
+        title: str,
+        description: str | None,
+        canonical: str | None,
+        metas: list[tuple[str, str, str]],
+        robots: str | None = None,
+        jsonld: dict[str, object] | None = None,
+        extra: str = "",
+    ) -> str:
+        lines = [
+            '<meta charset="UTF-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{esc_text(title)}</title>",
+        ]
         if description:
             lines.append(f'<meta name="description" content="{esc(description)}">')
-        lines.append('<meta name="robots" content="'
-                     + (robots or "index, follow, max-image-preview:large, max-snippet:-1, "
-                        "max-video-preview:-1") + '">')
+        lines.append(
+            '<meta name="robots" content="'
+            + (
+                robots
+                or "index, follow, max-image-preview:large, max-snippet:-1, max-video-preview:-1"
+            )
+            + '">'
+        )
         if canonical:
             lines.append(f'<link rel="canonical" href="{esc(canonical)}">')
         for attr, key, value in metas:
@@ -196,11 +227,14 @@ class Theme:
         if jsonld is not None:
             data = json.dumps(jsonld, ensure_ascii=False, separators=(",", ":"))
             data = data.replace("</", "<\\/")
-            lines.append(f'<script type="application/ld+json" class="yoast-schema-graph">{data}'
-                         "</script>")
-        lines.append(f'<link rel="alternate" type="application/rss+xml" '
-                     f'title="{esc(self.site.display_name)} &raquo; Feed" '
-                     f'href="{self.base}/feed/">')
+            lines.append(
+                f'<script type="application/ld+json" class="yoast-schema-graph">{data}</script>'
+            )
+        lines.append(
+            f'<link rel="alternate" type="application/rss+xml" '
+            f'title="{esc(self.site.display_name)} &raquo; Feed" '
+            f'href="{self.base}/feed/">'
+        )
         if extra:
             lines.append(extra)
         return "\n".join(lines)
@@ -208,20 +242,46 @@ class Theme:
     def site_nodes(self) -> list[dict[str, object]]:
         b, s = self.base, self.site
         return [
-            {"@type": "WebSite", "@id": f"{b}/#website", "url": f"{b}/", "name": s.display_name,
-             "description": s.tagline, "publisher": {"@id": f"{b}/#organization"},
-             "potentialAction": [{"@type": "SearchAction", "target": {
-                 "@type": "EntryPoint", "urlTemplate": f"{b}/?s={{search_term_string}}"},
-                 "query-input": {"@type": "PropertyValueSpecification", "valueRequired": True,
-                                 "valueName": "search_term_string"}}],
-             "inLanguage": s.language},
-            {"@type": "Organization", "@id": f"{b}/#organization", "name": s.display_name,
-             "url": f"{b}/", "logo": {"@type": "ImageObject", "inLanguage": s.language,
-                                      "@id": f"{b}/#/schema/logo/image/",
-                                      "url": f"{b}/wp-content/uploads/2022/01/logo.png",
-                                      "contentUrl": f"{b}/wp-content/uploads/2022/01/logo.png",
-                                      "width": 400, "height": 120, "caption": s.display_name},
-             "image": {"@id": f"{b}/#/schema/logo/image/"}},
+            {
+                "@type": "WebSite",
+                "@id": f"{b}/#website",
+                "url": f"{b}/",
+                "name": s.display_name,
+                "description": s.tagline,
+                "publisher": {"@id": f"{b}/#organization"},
+                "potentialAction": [
+                    {
+                        "@type": "SearchAction",
+                        "target": {
+                            "@type": "EntryPoint",
+                            "urlTemplate": f"{b}/?s={{search_term_string}}",
+                        },
+                        "query-input": {
+                            "@type": "PropertyValueSpecification",
+                            "valueRequired": True,
+                            "valueName": "search_term_string",
+                        },
+                    }
+                ],
+                "inLanguage": s.language,
+            },
+            {
+                "@type": "Organization",
+                "@id": f"{b}/#organization",
+                "name": s.display_name,
+                "url": f"{b}/",
+                "logo": {
+                    "@type": "ImageObject",
+                    "inLanguage": s.language,
+                    "@id": f"{b}/#/schema/logo/image/",
+                    "url": f"{b}/wp-content/uploads/2022/01/logo.png",
+                    "contentUrl": f"{b}/wp-content/uploads/2022/01/logo.png",
+                    "width": 400,
+                    "height": 120,
+                    "caption": s.display_name,
+                },
+                "image": {"@id": f"{b}/#/schema/logo/image/"},
+            },
         ]
 
     def article_jsonld(self, story: Story) -> dict[str, object]:
@@ -229,15 +289,24 @@ class Theme:
         pub, mod = s.iso_utc(story.published), s.iso_utc(story.modified)
         title = f"{story.headline} - {s.display_name}"
         art: dict[str, object] = {
-            "@type": story.schema_type, "@id": f"{url}#article", "isPartOf": {"@id": url},
-            "author": [{"name": s.authors[a].name, "@id": self.person_id(a)}
-                       for a in story.authors],
-            "headline": story.headline, "datePublished": pub, "dateModified": mod,
-            "mainEntityOfPage": {"@id": url}, "wordCount": story.content_word_count(),
+            "@type": story.schema_type,
+            "@id": f"{url}#article",
+            "isPartOf": {"@id": url},
+            "author": [
+                {"name": s.authors[a].name, "@id": self.person_id(a)} for a in story.authors
+            ],
+            "headline": story.headline,
+            "datePublished": pub,
+            "dateModified": mod,
+            "mainEntityOfPage": {"@id": url},
+            "wordCount": story.content_word_count(),
             "publisher": {"@id": f"{b}/#organization"},
         }
         page: dict[str, object] = {
-            "@type": "WebPage", "@id": url, "url": url, "name": title,
+            "@type": "WebPage",
+            "@id": url,
+            "url": url,
+            "name": title,
             "isPartOf": {"@id": f"{b}/#website"},
         }
         graph: list[dict[str, object]] = [art, page]
@@ -252,26 +321,51 @@ class Theme:
             art["keywords"] = story.tag_names()
         art["articleSection"] = [story.section]
         art["inLanguage"] = s.language
-        page.update({"datePublished": pub, "dateModified": mod, "description": story.description,
-                     "breadcrumb": {"@id": f"{url}#breadcrumb"}, "inLanguage": s.language,
-                     "potentialAction": [{"@type": "ReadAction", "target": [url]}]})
+        page.update(
+            {
+                "datePublished": pub,
+                "dateModified": mod,
+                "description": story.description,
+                "breadcrumb": {"@id": f"{url}#breadcrumb"},
+                "inLanguage": s.language,
+                "potentialAction": [{"@type": "ReadAction", "target": [url]}],
+            }
+        )
         if story.featured:
             im = story.featured
-            node: dict[str, object] = {"@type": "ImageObject", "inLanguage": s.language,
-                                       "@id": f"{url}#primaryimage", "url": self.img_url(im),
-                                       "contentUrl": self.img_url(im), "width": im.width,
-                                       "height": im.height}
+            node: dict[str, object] = {
+                "@type": "ImageObject",
+                "inLanguage": s.language,
+                "@id": f"{url}#primaryimage",
+                "url": self.img_url(im),
+                "contentUrl": self.img_url(im),
+                "width": im.width,
+                "height": im.height,
+            }
             if im.caption:
                 node["caption"] = im.caption
             graph.append(node)
-        graph.append({"@type": "BreadcrumbList", "@id": f"{url}#breadcrumb", "itemListElement": [
-            {"@type": "ListItem", "position": 1, "name": "Home", "item": f"{b}/"},
-            {"@type": "ListItem", "position": 2, "name": story.headline}]})
+        graph.append(
+            {
+                "@type": "BreadcrumbList",
+                "@id": f"{url}#breadcrumb",
+                "itemListElement": [
+                    {"@type": "ListItem", "position": 1, "name": "Home", "item": f"{b}/"},
+                    {"@type": "ListItem", "position": 2, "name": story.headline},
+                ],
+            }
+        )
         graph.extend(self.site_nodes())
         for a in story.authors:
             p = s.authors[a]
-            graph.append({"@type": "Person", "@id": self.person_id(a), "name": p.name,
-                          "url": f"{b}/author/{a}/"})
+            graph.append(
+                {
+                    "@type": "Person",
+                    "@id": self.person_id(a),
+                    "name": p.name,
+                    "url": f"{b}/author/{a}/",
+                }
+            )
         return {"@context": "https://schema.org", "@graph": graph}
 
     def article_head(self, story: Story, noindex: bool = False) -> str:
@@ -291,73 +385,95 @@ class Theme:
             metas.append(("property", "article:modified_time", s.iso_utc(story.modified)))
         if story.featured:
             im = story.featured
-            metas += [("property", "og:image", self.img_url(im)),
-                      ("property", "og:image:width", str(im.width)),
-                      ("property", "og:image:height", str(im.height)),
-                      ("property", "og:image:type", "image/jpeg")]
+            metas += [
+                ("property", "og:image", self.img_url(im)),
+                ("property", "og:image:width", str(im.width)),
+                ("property", "og:image:height", str(im.height)),
+                ("property", "og:image:type", "image/jpeg"),
+            ]
         names = story.author_names()
         minutes = max(1, round(story.word_count / 200))
-        metas += [("name", "author", ", ".join(names)),
-                  ("name", "twitter:card", "summary_large_image"),
-                  ("name", "twitter:label1", "Written by"),
-                  ("name", "twitter:data1", ", ".join(names)),
-                  ("name", "twitter:label2", "Est. reading time"),
-                  ("name", "twitter:data2", f"{minutes} minute" + ("s" if minutes > 1 else ""))]
+        metas += [
+            ("name", "author", ", ".join(names)),
+            ("name", "twitter:card", "summary_large_image"),
+            ("name", "twitter:label1", "Written by"),
+            ("name", "twitter:data1", ", ".join(names)),
+            ("name", "twitter:label2", "Est. reading time"),
+            ("name", "twitter:data2", f"{minutes} minute" + ("s" if minutes > 1 else "")),
+        ]
         return self.head(
-            title=title, description=story.description, canonical=story.url, metas=metas,
+            title=title,
+            description=story.description,
+            canonical=story.url,
+            metas=metas,
             robots="noindex, nofollow" if noindex else None,
             jsonld=self.article_jsonld(story) if story.has_jsonld else None,
-            extra=f"<link rel='shortlink' href='{story.shortlink}'>")
+            extra=f"<link rel='shortlink' href='{story.shortlink}'>",
+        )
 
     # ------------------------------------------------------------------ page chrome
     def ticker_html(self) -> str:
         if not self.site.ticker:
             return ""
-        rates = [r for r in self.site.rates
-                 if self.rate_codes is None or r.base in self.rate_codes]
+        rates = [r for r in self.site.rates if self.rate_codes is None or r.base in self.rate_codes]
         items = []
         for r in rates:
             cls = "down" if r.change.startswith("-") else "up"
-            items.append(f'<span class="rate-item">{r.base}/{r.quote} = {r.rate} '
-                         f'<span class="rate-change rate-{cls}">{r.change}</span></span>')
+            items.append(
+                f'<span class="rate-item">{r.base}/{r.quote} = {r.rate} '
+                f'<span class="rate-change rate-{cls}">{r.change}</span></span>'
+            )
         once = "\n".join(items)
-        return ('<div class="tca-rates"><div class="marquee">\n'
-                + "\n".join([once] * 8)
-                + f'\n</div><div class="header-date">{display_date_of(self.site)}</div></div>')
+        return (
+            '<div class="tca-rates"><div class="marquee">\n'
+            + "\n".join([once] * 8)
+            + f'\n</div><div class="header-date">{display_date_of(self.site)}</div></div>'
+        )
 
     def nav_html(self, src: str) -> str:
         lis = [f'<li class="menu-item menu-item-home"><a href="{self.base}/">Home</a></li>']
         for c in self.site.categories.values():
             href = self.listing_href(src, f"/category/home/{c.slug}/")
-            lis.append(f'<li class="menu-item menu-item-type-taxonomy menu-item-object-category">'
-                       f'<a href="{esc(href)}">{esc_text(c.name)}</a></li>')
-        return ('<nav id="site-navigation" class="main-navigation"><ul id="primary-menu" '
-                f'class="menu">{"".join(lis)}</ul></nav>')
+            lis.append(
+                f'<li class="menu-item menu-item-type-taxonomy menu-item-object-category">'
+                f'<a href="{esc(href)}">{esc_text(c.name)}</a></li>'
+            )
+        return (
+            '<nav id="site-navigation" class="main-navigation"><ul id="primary-menu" '
+            f'class="menu">{"".join(lis)}</ul></nav>'
+        )
 
     def header_html(self, src: str) -> str:
-        return (f'<header id="masthead" class="site-header">\n{self.ticker_html()}\n'
-                f'<div class="site-branding"><p class="site-title"><a href="{self.base}/" '
-                f'rel="home">{esc_text(self.site.display_name)}</a></p>'
-                f'<p class="site-description">{esc_text(self.site.tagline)}</p></div>\n'
-                f"{self.nav_html(src)}\n</header>")
+        return (
+            f'<header id="masthead" class="site-header">\n{self.ticker_html()}\n'
+            f'<div class="site-branding"><p class="site-title"><a href="{self.base}/" '
+            f'rel="home">{esc_text(self.site.display_name)}</a></p>'
+            f'<p class="site-description">{esc_text(self.site.tagline)}</p></div>\n'
+            f"{self.nav_html(src)}\n</header>"
+        )
 
     def sidebar_html(self, src: str) -> str:
         site, b = self.site, self.base
-        latest = "".join(f'<li><a href="{esc(s.url)}">{esc_text(s.headline)}</a></li>'
-                         for s in site.newest(5))
-        popular = "".join(f'<li><a href="{esc(s.url)}">{esc_text(s.headline)}</a></li>'
-                          for s in site.popular(5))
+        latest = "".join(
+            f'<li><a href="{esc(s.url)}">{esc_text(s.headline)}</a></li>' for s in site.newest(5)
+        )
+        popular = "".join(
+            f'<li><a href="{esc(s.url)}">{esc_text(s.headline)}</a></li>' for s in site.popular(5)
+        )
         h = zlib.crc32(src.encode())
         words = ["water", "inflation", "railway", "gold", "elections", "tourism", "gas"]
-        trending = " ".join(f'<a href="{b}/?s={w}">{w}</a>'
-                            for w in (words[h % 7], words[(h // 7) % 7]))
+        trending = " ".join(
+            f'<a href="{b}/?s={w}">{w}</a>' for w in (words[h % 7], words[(h // 7) % 7])
+        )
         preview = ""
         newest = site.newest(8)
         if newest and h % 3 == 0:
             p = newest[h % len(newest)]
-            preview = (f'<section class="widget widget_preview"><h2 class="widget-title">'
-                       f'Coming up</h2><ul><li><a href="{b}/preview/{p.slug}/">'
-                       f"{esc_text(p.headline)}</a></li></ul></section>")
+            preview = (
+                f'<section class="widget widget_preview"><h2 class="widget-title">'
+                f'Coming up</h2><ul><li><a href="{b}/preview/{p.slug}/">'
+                f"{esc_text(p.headline)}</a></li></ul></section>"
+            )
         return (
             '<aside id="secondary" class="widget-area">\n'
             f'<section class="widget widget_search"><form role="search" method="get" '
@@ -372,25 +488,36 @@ class Theme:
             f'<section class="widget widget_meta"><h2 class="widget-title">Meta</h2><ul>'
             f'<li><a href="{b}/wp-login.php">Log in</a></li>'
             f'<li><a href="{b}/wp-admin/">Site admin</a></li></ul></section>\n'
-            "</aside>")
+            "</aside>"
+        )
 
     def footer_html(self) -> str:
         b = self.base
-        return ('<footer id="colophon" class="site-footer"><nav class="footer-navigation"><ul>'
-                f'<li><a href="{b}/about-us/">About Us</a></li>'
-                f'<li><a href="{b}/contact/">Contact</a></li></ul></nav>'
-                f'<div class="site-info">© {self.site.today.year} '
-                f"{esc_text(self.site.display_name)}. All rights reserved.</div></footer>")
+        return (
+            '<footer id="colophon" class="site-footer"><nav class="footer-navigation"><ul>'
+            f'<li><a href="{b}/about-us/">About Us</a></li>'
+            f'<li><a href="{b}/contact/">Contact</a></li></ul></nav>'
+            f'<div class="site-info">© {self.site.today.year} '
+            f"{esc_text(self.site.display_name)}. All rights reserved.</div></footer>"
+        )
 
     def document(self, head: str, body_class: str, main: str, src: str) -> str:
         return (
-            '<!DOCTYPE html>\n<html lang="' + self.site.language + '">\n<head>\n' + head
+            '<!DOCTYPE html>\n<html lang="'
+            + self.site.language
+            + '">\n<head>\n'
+            + head
             + f'\n</head>\n<body class="{body_class}">\n<div id="page" class="site">\n'
             '<a class="skip-link screen-reader-text" href="#main">Skip to content</a>\n'
             + self.header_html(src)
-            + '\n<div id="content" class="site-content">\n' + main + "\n"
-            + self.sidebar_html(src) + "\n</div>\n" + self.footer_html()
-            + "\n</div>\n</body>\n</html>\n")
+            + '\n<div id="content" class="site-content">\n'
+            + main
+            + "\n"
+            + self.sidebar_html(src)
+            + "\n</div>\n"
+            + self.footer_html()
+            + "\n</div>\n</body>\n</html>\n"
+        )
 
     # ------------------------------------------------------------------ pages
     def byline_html(self, story: Story, src: str) -> str:
@@ -398,14 +525,18 @@ class Theme:
         for a in story.authors:
             p = self.site.authors[a]
             href = self.listing_href(src, f"/author/{a}/")
-            spans.append(f'<span class="author vcard"><a class="url fn n" href="{esc(href)}">'
-                         f"{esc_text(p.name)}</a></span>")
+            spans.append(
+                f'<span class="author vcard"><a class="url fn n" href="{esc(href)}">'
+                f"{esc_text(p.name)}</a></span>"
+            )
         return "By " + join_names(spans)
 
     def related_section(self, story: Story) -> str:
         items = "".join(
             f'<div class="related-item"><h4><a href="{esc(r.url)}">{esc_text(r.headline)}</a></h4>'
-            f"<p>{esc_text(r.description)}</p></div>" for r in self.site.related(story, 3))
+            f"<p>{esc_text(r.description)}</p></div>"
+            for r in self.site.related(story, 3)
+        )
         return f'<section class="related-posts"><h3>Related articles</h3>{items}</section>'
 
     def render_article(self, story: Story, noindex: bool = False) -> str:
@@ -447,21 +578,30 @@ class ModernTheme(Theme):
         s = self.site
         pub, mod = story.published, story.modified
         if mod == pub:
-            return (f'<time class="entry-date published updated" datetime="{s.iso_local(pub)}">'
-                    f"{display_date(pub)}</time>")
-        return (f'<time class="entry-date published" datetime="{s.iso_local(pub)}">'
-                f'{display_date(pub)}</time><time class="updated" datetime="{s.iso_local(mod)}">'
-                f"{display_date(mod)}</time>")
+            return (
+                f'<time class="entry-date published updated" datetime="{s.iso_local(pub)}">'
+                f"{display_date(pub)}</time>"
+            )
+        return (
+            f'<time class="entry-date published" datetime="{s.iso_local(pub)}">'
+            f'{display_date(pub)}</time><time class="updated" datetime="{s.iso_local(mod)}">'
+            f"{display_date(mod)}</time>"
+        )
 
     def featured_html(self, story: Story) -> str:
         im = story.featured
         if im is None:
             return ""
-        cap = (f'<figcaption class="wp-caption-text">{esc_text(im.caption)}</figcaption>'
-               if im.caption else "")
-        return (f'<figure class="post-thumbnail"><img width="{im.width}" height="{im.height}" '
-                f'src="{esc(self.img_url(im))}" class="attachment-post-thumbnail size-post-'
-                f'thumbnail wp-post-image" alt="{esc(im.alt)}" decoding="async">{cap}</figure>')
+        cap = (
+            f'<figcaption class="wp-caption-text">{esc_text(im.caption)}</figcaption>'
+            if im.caption
+            else ""
+        )
+        return (
+            f'<figure class="post-thumbnail"><img width="{im.width}" height="{im.height}" '
+            f'src="{esc(self.img_url(im))}" class="attachment-post-thumbnail size-post-'
+            f'thumbnail wp-post-image" alt="{esc(im.alt)}" decoding="async">{cap}</figure>'
+        )
 
     def render_article(self, story: Story, noindex: bool = False) -> str:
         src = story.path
@@ -469,9 +609,14 @@ class ModernTheme(Theme):
         cat_href = self.listing_href(src, f"/category/home/{cat.slug}/")
         tags = ", ".join(
             f'<a href="{esc(self.listing_href(src, f"/tag/{t}/"))}" rel="tag">'
-            f"{esc_text(self.site.tags[t].name)}</a>" for t in story.tags)
-        footer = (f'<footer class="entry-footer"><span class="tags-links">{tags}</span></footer>'
-                  if tags else '<footer class="entry-footer"></footer>')
+            f"{esc_text(self.site.tags[t].name)}</a>"
+            for t in story.tags
+        )
+        footer = (
+            f'<footer class="entry-footer"><span class="tags-links">{tags}</span></footer>'
+            if tags
+            else '<footer class="entry-footer"></footer>'
+        )
         main = (
             '<main id="main" class="site-main">\n'
             f'<article id="post-{story.post_id}" class="{self.post_classes(story)}">\n'
@@ -483,9 +628,12 @@ class ModernTheme(Theme):
             f'<span class="posted-on">{self.time_html(story)}</span></div>\n</header>\n'
             f"{self.featured_html(story)}\n"
             f'<div class="entry-content">\n{self.content_html(story, src)}\n</div>\n'
-            f"{footer}\n</article>\n{self.related_section(story)}\n</main>")
-        body = (f"post-template-default single single-post postid-{story.post_id} "
-                "single-format-standard")
+            f"{footer}\n</article>\n{self.related_section(story)}\n</main>"
+        )
+        body = (
+            f"post-template-default single single-post postid-{story.post_id} "
+            "single-format-standard"
+        )
         return self.document(self.article_head(story, noindex), body, main, src)
 
     # listings --------------------------------------------------------------
@@ -501,7 +649,8 @@ class ModernTheme(Theme):
             f'datetime="{site.iso_local(s.published)}">{display_date(s.published)}</time> '
             f"By {names}</div>\n"
             f'<div class="entry-summary"><p>{esc_text(s.description)}</p></div>\n'
-            f'<a class="more-link" href="{esc(s.url)}">Read more</a>\n</article>')
+            f'<a class="more-link" href="{esc(s.url)}">Read more</a>\n</article>'
+        )
 
     def pagination_html(self, listing: Listing, src: str) -> str:
         n, cur = listing.n_pages(self.site.per_page), listing.page
@@ -509,9 +658,11 @@ class ModernTheme(Theme):
             return ""
         parts = []
         if cur > 1:
-            parts.append(f'<a class="prev page-numbers" href="'
-                         f'{esc(self.listing_href(src, listing.page_path(cur - 1)))}">'
-                         "&laquo; Previous</a>")
+            parts.append(
+                f'<a class="prev page-numbers" href="'
+                f'{esc(self.listing_href(src, listing.page_path(cur - 1)))}">'
+                "&laquo; Previous</a>"
+            )
         shown = sorted({1, 2, cur - 1, cur, cur + 1, n - 1, n} & set(range(1, n + 1)))
         prev = 0
         for p in shown:
@@ -520,22 +671,29 @@ class ModernTheme(Theme):
             if p == cur:
                 parts.append(f'<span aria-current="page" class="page-numbers current">{p}</span>')
             else:
-                parts.append(f'<a class="page-numbers" href="'
-                             f'{esc(self.listing_href(src, listing.page_path(p)))}">{p}</a>')
+                parts.append(
+                    f'<a class="page-numbers" href="'
+                    f'{esc(self.listing_href(src, listing.page_path(p)))}">{p}</a>'
+                )
             prev = p
         if cur < n:
-            parts.append(f'<a class="next page-numbers" href="'
-                         f'{esc(self.listing_href(src, listing.page_path(cur + 1)))}">'
-                         "Next &raquo;</a>")
-        return ('<nav class="navigation pagination" aria-label="Posts"><h2 '
-                'class="screen-reader-text">Posts navigation</h2><div class="nav-links">'
-                + "".join(parts) + "</div></nav>")
+            parts.append(
+                f'<a class="next page-numbers" href="'
+                f'{esc(self.listing_href(src, listing.page_path(cur + 1)))}">'
+                "Next &raquo;</a>"
+            )
+        return (
+            '<nav class="navigation pagination" aria-label="Posts"><h2 '
+            'class="screen-reader-text">Posts navigation</h2><div class="nav-links">'
+            + "".join(parts)
+            + "</div></nav>"
+        )
 
     def render_listing(self, listing: Listing) -> str:
         site, per = self.site, self.site.per_page
         src = listing.page_path(listing.page)
         start = (listing.page - 1) * per
-        chunk = listing.stories[start:start + per]
+        chunk = listing.stories[start : start + per]
         n_pages = listing.n_pages(per)
         name = listing.name
         if listing.kind == "home":
@@ -546,101 +704,154 @@ class ModernTheme(Theme):
             body = "home blog" + (f" paged paged-{listing.page}" if listing.page > 1 else "")
         elif listing.kind == "search":
             title = f"You searched for {listing.query} - {site.display_name}"
-            h1 = (f'<h1 class="page-title">Search Results for: <span>{esc_text(listing.query)}'
-                  "</span></h1>")
+            h1 = (
+                f'<h1 class="page-title">Search Results for: <span>{esc_text(listing.query)}'
+                "</span></h1>"
+            )
             body = "search search-results"
         else:
             label = {"category": "Category", "tag": "Tag", "author": "Author"}[listing.kind]
             suffix = "Archives" if listing.kind != "author" else ", Author at"
-            title = (f"{name} Archives - {site.display_name}" if listing.kind != "author"
-                     else f"{name}{suffix} {site.display_name}")
+            title = (
+                f"{name} Archives - {site.display_name}"
+                if listing.kind != "author"
+                else f"{name}{suffix} {site.display_name}"
+            )
             if listing.page > 1:
-                title = title.replace(f" - {site.display_name}",
-                                      f" - Page {listing.page} of {n_pages} - "
-                                      f"{site.display_name}")
+                title = title.replace(
+                    f" - {site.display_name}",
+                    f" - Page {listing.page} of {n_pages} - {site.display_name}",
+                )
             h1 = f'<h1 class="page-title">{label}: <span>{esc_text(name)}</span></h1>'
-            body = {"category": f"archive category category-{listing.slug} "
-                                f"category-{listing.term_id}",
-                    "tag": f"archive tag tag-{listing.slug} tag-{listing.term_id}",
-                    "author": f"archive author author-{listing.slug} "
-                              f"author-{listing.term_id}"}[listing.kind]
+            body = {
+                "category": f"archive category category-{listing.slug} category-{listing.term_id}",
+                "tag": f"archive tag tag-{listing.slug} tag-{listing.term_id}",
+                "author": f"archive author author-{listing.slug} author-{listing.term_id}",
+            }[listing.kind]
             if listing.page > 1:
                 body += f" paged paged-{listing.page}"
         if chunk:
-            count = (f'<div class="results-count">Viewing results {start + 1} - '
-                     f"{start + len(chunk)} of {listing.total}</div>")
+            count = (
+                f'<div class="results-count">Viewing results {start + 1} - '
+                f"{start + len(chunk)} of {listing.total}</div>"
+            )
         else:
             count = '<div class="results-count">No results</div>'
         entries = "\n".join(self.listing_entry(s, src) for s in chunk)
-        main = (f'<main id="main" class="site-main">\n<header class="page-header">{h1}</header>\n'
-                f"{count}\n{entries}\n"
-                f"{self.pagination_html(listing, src) if listing.kind != 'search' else ''}\n"
-                "</main>")
+        main = (
+            f'<main id="main" class="site-main">\n<header class="page-header">{h1}</header>\n'
+            f"{count}\n{entries}\n"
+            f"{self.pagination_html(listing, src) if listing.kind != 'search' else ''}\n"
+            "</main>"
+        )
         links = []
         if listing.kind != "search":
             if listing.page > 1:
-                links.append(f'<link rel="prev" href="{self.base}'
-                             f'{listing.page_path(listing.page - 1)}">')
+                links.append(
+                    f'<link rel="prev" href="{self.base}{listing.page_path(listing.page - 1)}">'
+                )
             if listing.page < n_pages:
-                links.append(f'<link rel="next" href="{self.base}'
-                             f'{listing.page_path(listing.page + 1)}">')
+                links.append(
+                    f'<link rel="next" href="{self.base}{listing.page_path(listing.page + 1)}">'
+                )
         canonical = None if listing.kind == "search" else self.base + src
-        metas = [("property", "og:locale", site.language.replace("-", "_")),
-                 ("property", "og:type", "website"),
-                 ("property", "og:title", title),
-                 ("property", "og:url", canonical or self.base + "/"),
-                 ("property", "og:site_name", site.display_name),
-                 ("name", "twitter:card", "summary_large_image")]
-        jsonld: dict[str, object] = {"@context": "https://schema.org", "@graph": [
-            {"@type": "CollectionPage", "@id": canonical or self.base + "/",
-             "url": canonical or self.base + "/", "name": title,
-             "isPartOf": {"@id": f"{self.base}/#website"}, "inLanguage": site.language},
-            *self.site_nodes()]}
-        head = self.head(title=title, description=site.tagline if listing.kind == "home" else None,
-                         canonical=canonical, metas=metas,
-                         robots="noindex, follow" if listing.kind == "search" else None,
-                         jsonld=jsonld, extra="\n".join(links))
+        metas = [
+            ("property", "og:locale", site.language.replace("-", "_")),
+            ("property", "og:type", "website"),
+            ("property", "og:title", title),
+            ("property", "og:url", canonical or self.base + "/"),
+            ("property", "og:site_name", site.display_name),
+            ("name", "twitter:card", "summary_large_image"),
+        ]
+        jsonld: dict[str, object] = {
+            "@context": "https://schema.org",
+            "@graph": [
+                {
+                    "@type": "CollectionPage",
+                    "@id": canonical or self.base + "/",
+                    "url": canonical or self.base + "/",
+                    "name": title,
+                    "isPartOf": {"@id": f"{self.base}/#website"},
+                    "inLanguage": site.language,
+                },
+                *self.site_nodes(),
+            ],
+        }
+        head = self.head(
+            title=title,
+            description=site.tagline if listing.kind == "home" else None,
+            canonical=canonical,
+            metas=metas,
+            robots="noindex, follow" if listing.kind == "search" else None,
+            jsonld=jsonld,
+            extra="\n".join(links),
+        )
         return self.document(head, body, main, src)
 
     def render_page(self, page: StaticPage) -> str:
         site = self.site
         url = f"{self.base}/{page.slug}/"
         title = f"{page.title} - {site.display_name}"
-        metas = [("property", "og:locale", site.language.replace("-", "_")),
-                 ("property", "og:type", "article"),
-                 ("property", "og:title", title),
-                 ("property", "og:url", url),
-                 ("property", "og:site_name", site.display_name),
-                 ("property", "article:modified_time", site.iso_utc(page.modified)),
-                 ("name", "twitter:card", "summary_large_image")]
-        jsonld: dict[str, object] = {"@context": "https://schema.org", "@graph": [
-            {"@type": "WebPage", "@id": url, "url": url, "name": title,
-             "isPartOf": {"@id": f"{self.base}/#website"},
-             "datePublished": site.iso_utc(page.published),
-             "dateModified": site.iso_utc(page.modified), "inLanguage": site.language},
-            *self.site_nodes()]}
-        head = self.head(title=title, description=page.paragraphs[0], canonical=url,
-                         metas=metas, jsonld=jsonld,
-                         extra=f"<link rel='shortlink' href='{self.base}/?p={page.page_id}'>")
+        metas = [
+            ("property", "og:locale", site.language.replace("-", "_")),
+            ("property", "og:type", "article"),
+            ("property", "og:title", title),
+            ("property", "og:url", url),
+            ("property", "og:site_name", site.display_name),
+            ("property", "article:modified_time", site.iso_utc(page.modified)),
+            ("name", "twitter:card", "summary_large_image"),
+        ]
+        jsonld: dict[str, object] = {
+            "@context": "https://schema.org",
+            "@graph": [
+                {
+                    "@type": "WebPage",
+                    "@id": url,
+                    "url": url,
+                    "name": title,
+                    "isPartOf": {"@id": f"{self.base}/#website"},
+                    "datePublished": site.iso_utc(page.published),
+                    "dateModified": site.iso_utc(page.modified),
+                    "inLanguage": site.language,
+                },
+                *self.site_nodes(),
+            ],
+        }
+        head = self.head(
+            title=title,
+            description=page.paragraphs[0],
+            canonical=url,
+            metas=metas,
+            jsonld=jsonld,
+            extra=f"<link rel='shortlink' href='{self.base}/?p={page.page_id}'>",
+        )
         paras = "\n".join(f"<p>{esc_text(p)}</p>" for p in page.paragraphs)
         if page.slug == "contact":
-            paras += ('\n<form class="contact-form" method="post" action="#"><input name="name">'
-                      '<input name="email" type="email"><textarea name="message"></textarea>'
-                      "<button>Send</button></form>")
-        main = (f'<main id="main" class="site-main">\n<div id="post-{page.page_id}" '
-                f'class="page-content">\n<h1 class="page-title">{esc_text(page.title)}</h1>\n'
-                f'<div class="page-body">\n{paras}\n</div>\n</div>\n</main>')
-        return self.document(head, f"page-template-default page page-id-{page.page_id}", main,
-                             f"/{page.slug}/")
+            paras += (
+                '\n<form class="contact-form" method="post" action="#"><input name="name">'
+                '<input name="email" type="email"><textarea name="message"></textarea>'
+                "<button>Send</button></form>"
+            )
+        main = (
+            f'<main id="main" class="site-main">\n<div id="post-{page.page_id}" '
+            f'class="page-content">\n<h1 class="page-title">{esc_text(page.title)}</h1>\n'
+            f'<div class="page-body">\n{paras}\n</div>\n</div>\n</main>'
+        )
+        return self.document(
+            head, f"page-template-default page page-id-{page.page_id}", main, f"/{page.slug}/"
+        )
 
     def render_404(self) -> str:
         title = f"Page not found - {self.site.display_name}"
-        head = self.head(title=title, description=None, canonical=None, metas=[],
-                         robots="noindex, follow")
-        main = ('<main id="main" class="site-main">\n<section class="error-404 not-found">'
-                '<header class="page-header"><h1 class="page-title">Oops! That page can’t be '
-                'found.</h1></header><div class="page-content"><p>It looks like nothing was '
-                "found at this location. Maybe try a search?</p></div></section>\n</main>")
+        head = self.head(
+            title=title, description=None, canonical=None, metas=[], robots="noindex, follow"
+        )
+        main = (
+            '<main id="main" class="site-main">\n<section class="error-404 not-found">'
+            '<header class="page-header"><h1 class="page-title">Oops! That page can’t be '
+            'found.</h1></header><div class="page-content"><p>It looks like nothing was '
+            "found at this location. Maybe try a search?</p></div></section>\n</main>"
+        )
         return self.document(head, "error404", main, "/404/")
 
 
@@ -653,20 +864,26 @@ class LegacyTheme(ModernTheme):
     def ticker_html(self) -> str:
         if not self.site.ticker:
             return ""
-        rates = [r for r in self.site.rates if self.rate_codes is None
-                 or r.base in self.rate_codes]
-        once = " ".join(f'<span class="td-rate">{r.base}/{r.quote} = {r.rate} '
-                        f'<span class="td-rate-change">{r.change}</span></span>' for r in rates)
-        return ('<div class="td-header-rates tca-rates"><div class="td-rates-marquee">'
-                + " ".join([once] * 8)
-                + f'</div><div class="td-header-date">{display_date_of(self.site)}</div></div>')
+        rates = [r for r in self.site.rates if self.rate_codes is None or r.base in self.rate_codes]
+        once = " ".join(
+            f'<span class="td-rate">{r.base}/{r.quote} = {r.rate} '
+            f'<span class="td-rate-change">{r.change}</span></span>'
+            for r in rates
+        )
+        return (
+            '<div class="td-header-rates tca-rates"><div class="td-rates-marquee">'
+            + " ".join([once] * 8)
+            + f'</div><div class="td-header-date">{display_date_of(self.site)}</div></div>'
+        )
 
     def document(self, head: str, body_class: str, main: str, src: str) -> str:
         b = self.base
         cats = "".join(
             f'<li class="menu-item"><a href="'
             f'{esc(self.listing_href(src, f"/category/home/{c.slug}/"))}">'
-            f"{esc_text(c.name)}</a></li>" for c in self.site.categories.values())
+            f"{esc_text(c.name)}</a></li>"
+            for c in self.site.categories.values()
+        )
         header = (
             '<div class="td-header-wrap td-header-style-1">\n'
             f'<div class="td-header-top-menu-full">{self.ticker_html()}</div>\n'
@@ -674,22 +891,34 @@ class LegacyTheme(ModernTheme):
             f'<span class="td-visual-hidden">{esc_text(self.site.display_name)}</span></a></div>\n'
             f'<div class="td-header-menu-wrap"><ul id="menu-td-demo-header-menu" '
             f'class="sf-menu"><li class="menu-item"><a href="{b}/">Home</a></li>{cats}</ul>'
-            "</div>\n</div>")
+            "</div>\n</div>"
+        )
         return (
-            '<!DOCTYPE html>\n<html lang="' + self.site.language + '">\n<head>\n' + head
+            '<!DOCTYPE html>\n<html lang="'
+            + self.site.language
+            + '">\n<head>\n'
+            + head
             + f'\n</head>\n<body class="{body_class} td-standard-pack global-block-template-1">\n'
-            '<div id="td-outer-wrap" class="td-theme-wrap">\n' + header
+            '<div id="td-outer-wrap" class="td-theme-wrap">\n'
+            + header
             + '\n<div class="td-main-content-wrap td-container-wrap"><div class="td-container">'
             '<div class="td-pb-row">\n<div class="td-pb-span8 td-main-content" role="main">'
-            '<div class="td-ss-main-content">\n' + main
+            '<div class="td-ss-main-content">\n'
+            + main
             + '\n</div></div>\n<div class="td-pb-span4 td-main-sidebar" role="complementary">\n'
-            + self.sidebar_html(src) + "\n</div>\n</div></div></div>\n"
-            '<div class="td-footer-wrapper td-container-wrap">' + self.footer_html()
-            + "</div>\n</div>\n</body>\n</html>\n")
+            + self.sidebar_html(src)
+            + "\n</div>\n</div></div></div>\n"
+            '<div class="td-footer-wrapper td-container-wrap">'
+            + self.footer_html()
+            + "</div>\n</div>\n</body>\n</html>\n"
+        )
 
     def byline_html(self, story: Story, src: str) -> str:
-        links = [f'<a href="{esc(self.listing_href(src, f"/author/{a}/"))}">'
-                 f"{esc_text(self.site.authors[a].name)}</a>" for a in story.authors]
+        links = [
+            f'<a href="{esc(self.listing_href(src, f"/author/{a}/"))}">'
+            f"{esc_text(self.site.authors[a].name)}</a>"
+            for a in story.authors
+        ]
         return join_names(links)
 
     def render_article(self, story: Story, noindex: bool = False) -> str:
@@ -699,21 +928,35 @@ class LegacyTheme(ModernTheme):
         featured = ""
         if story.featured:
             im = story.featured
-            cap = (f'<figcaption class="wp-caption-text">{esc_text(im.caption)}</figcaption>'
-                   if im.caption else "")
-            featured = (f'<div class="td-post-featured-image"><figure><img width="{im.width}" '
-                        f'height="{im.height}" class="entry-thumb" src="{esc(self.img_url(im))}" '
-                        f'alt="{esc(im.alt)}" title="{esc(im.alt)}">{cap}</figure></div>')
+            cap = (
+                f'<figcaption class="wp-caption-text">{esc_text(im.caption)}</figcaption>'
+                if im.caption
+                else ""
+            )
+            featured = (
+                f'<div class="td-post-featured-image"><figure><img width="{im.width}" '
+                f'height="{im.height}" class="entry-thumb" src="{esc(self.img_url(im))}" '
+                f'alt="{esc(im.alt)}" title="{esc(im.alt)}">{cap}</figure></div>'
+            )
         tags = "".join(
             f'<li><a href="{esc(self.listing_href(src, f"/tag/{t}/"))}">'
-            f"{esc_text(site.tags[t].name)}</a></li>" for t in story.tags)
-        tags_html = ('<div class="td-post-source-tags"><ul class="td-tags td-post-small-box '
-                     f'clearfix"><li><span>TAGS</span></li>{tags}</ul></div>') if tags else ""
+            f"{esc_text(site.tags[t].name)}</a></li>"
+            for t in story.tags
+        )
+        tags_html = (
+            (
+                '<div class="td-post-source-tags"><ul class="td-tags td-post-small-box '
+                f'clearfix"><li><span>TAGS</span></li>{tags}</ul></div>'
+            )
+            if tags
+            else ""
+        )
         related = "".join(
             f'<div class="td-related-span4"><div class="td_module_related_posts td-animation-stack '
             f'td_mod_related_posts"><h3 class="entry-title td-module-title"><a href="{esc(r.url)}" '
             f'rel="bookmark" title="{esc(r.headline)}">{esc_text(r.headline)}</a></h3></div></div>'
-            for r in site.related(story, 3))
+            for r in site.related(story, 3)
+        )
         main = (
             f'<div class="td-post-header">\n<ul class="td-category"><li class="entry-category">'
             f'<a href="{esc(cat_href)}">{esc_text(cat.name)}</a></li></ul>\n'
@@ -728,9 +971,12 @@ class LegacyTheme(ModernTheme):
             f"<footer>{tags_html}</footer>\n"
             '<div class="td_block_wrap td_block_related_posts"><h4 class="td-related-title">'
             '<a href="#" class="td-related-left td-cur-simple-item">More articles</a></h4>'
-            f'<div class="td_block_inner td-related-row">{related}</div></div>')
-        body = (f"post-template-default single single-post postid-{story.post_id} "
-                "single-format-standard")
+            f'<div class="td_block_inner td-related-row">{related}</div></div>'
+        )
+        body = (
+            f"post-template-default single single-post postid-{story.post_id} "
+            "single-format-standard"
+        )
         return self.document(self.article_head(story, noindex), body, main, src)
 
 

@@ -25,8 +25,10 @@ from replica import ReplicaServer, Site, SiteApp, generate_site  # noqa: E402
 from replica.text import SPAM_TERMS  # noqa: E402
 
 SITE_TZ = timezone(timedelta(hours=5))
-SM_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
-         "image": "http://www.google.com/schemas/sitemap-image/1.1"}
+SM_NS = {
+    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "image": "http://www.google.com/schemas/sitemap-image/1.1",
+}
 RESULTS_RE = re.compile(r"Viewing results (\d+) - (\d+) of (\d+)")
 
 
@@ -48,8 +50,9 @@ class Resp:
 _CONNS: dict[tuple[str, int], http.client.HTTPConnection] = {}
 
 
-def fetch(url_or_base: str, path: str = "", headers: dict[str, str] | None = None,
-          method: str = "GET") -> Resp:
+def fetch(
+    url_or_base: str, path: str = "", headers: dict[str, str] | None = None, method: str = "GET"
+) -> Resp:
     """One request over a kept-alive connection (reconnecting once if the server closed it)."""
     parts = urlsplit(url_or_base + path)
     assert parts.hostname and parts.port
@@ -132,16 +135,25 @@ def reference_extract(tree: html.HtmlElement, has_spam: bool) -> dict[str, objec
             cap = el.xpath("./figcaption")
             figures.append((el.xpath(".//img/@src")[0], text_of(cap[0]) if cap else None))
         first = False
-    featured = tree.xpath('//figure[@class="post-thumbnail"] | '
-                          '//div[@class="td-post-featured-image"]/figure')
+    featured = tree.xpath(
+        '//figure[@class="post-thumbnail"] | //div[@class="td-post-featured-image"]/figure'
+    )
     images: list[dict[str, str | None]] = []
-    for url, cap in ([(f.xpath(".//img/@src")[0],
-                       text_of(f.xpath("./figcaption")[0]) if f.xpath("./figcaption") else None)
-                      for f in featured] + figures):
+    for url, cap in [
+        (
+            f.xpath(".//img/@src")[0],
+            text_of(f.xpath("./figcaption")[0]) if f.xpath("./figcaption") else None,
+        )
+        for f in featured
+    ] + figures:
         if url not in [i["url"] for i in images]:
             images.append({"url": url, "caption": cap})
-    return {"template": template, "article_body": "\n\n".join(paras), "images": images,
-            "headline": text_of(tree.xpath("//h1")[0])}
+    return {
+        "template": template,
+        "article_body": "\n\n".join(paras),
+        "images": images,
+        "headline": text_of(tree.xpath("//h1")[0]),
+    }
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -168,10 +180,24 @@ def fresh() -> Iterator[tuple[Site, ReplicaServer]]:
 
 
 def _all_paths(site: Site) -> list[str]:
-    paths = ["/", "/page/2/", "/robots.txt", "/feed/", "/sitemap_index.xml", "/post-sitemap.xml",
-             "/page-sitemap.xml", "/category-sitemap.xml", "/post_tag-sitemap.xml",
-             "/author-sitemap.xml", "/about-us/", "/contact/", "/nope/",
-             "/category/home/politics/", "/tag/money/", "/author/tca-staff/"]
+    paths = [
+        "/",
+        "/page/2/",
+        "/robots.txt",
+        "/feed/",
+        "/sitemap_index.xml",
+        "/post-sitemap.xml",
+        "/page-sitemap.xml",
+        "/category-sitemap.xml",
+        "/post_tag-sitemap.xml",
+        "/author-sitemap.xml",
+        "/about-us/",
+        "/contact/",
+        "/nope/",
+        "/category/home/politics/",
+        "/tag/money/",
+        "/author/tca-staff/",
+    ]
     return paths + [s.path for s in site.stories]
 
 
@@ -225,8 +251,13 @@ def test_site_model_shape() -> None:
     assert len({t["article_body"] for t in digests}) == len(digests)
     assert any(t["_meta"]["has_spam"] for t in truth)
     assert all(t["_meta"]["legacy_url"] or not t["_meta"]["has_spam"] or True for t in truth)
-    closing = [t for t in truth if t["article_body"].split("\n\n")[-1].startswith(
-        "As previously reported by The Times of Central Asia, ")]
+    closing = [
+        t
+        for t in truth
+        if t["article_body"]
+        .split("\n\n")[-1]
+        .startswith("As previously reported by The Times of Central Asia, ")
+    ]
     assert 0.25 < len(closing) / 400 < 0.5
     no_jsonld = sum(not t["_meta"]["has_jsonld"] for t in truth) / 400
     no_og = sum(not t["_meta"]["has_og_dates"] for t in truth) / 400
@@ -284,9 +315,15 @@ def test_basic_endpoints(served: tuple[Site, ReplicaServer]) -> None:
     assert r.text.startswith('<?xml version="1.0" encoding="UTF-8"?><?xml-stylesheet')
     children = etree.fromstring(r.body).xpath("//sm:loc/text()", namespaces=SM_NS)
     names = [c.rsplit("/", 1)[1] for c in children]
-    assert names == ["post-sitemap.xml", "post-sitemap2.xml", "post-sitemap3.xml",
-                     "page-sitemap.xml", "category-sitemap.xml", "post_tag-sitemap.xml",
-                     "author-sitemap.xml"]
+    assert names == [
+        "post-sitemap.xml",
+        "post-sitemap2.xml",
+        "post-sitemap3.xml",
+        "page-sitemap.xml",
+        "category-sitemap.xml",
+        "post_tag-sitemap.xml",
+        "author-sitemap.xml",
+    ]
     for c in children:
         assert fetch(c).status == 200
     assert fetch(base, "/post-sitemap4.xml").status == 404
@@ -388,8 +425,9 @@ def test_every_article_matches_truth(served: tuple[Site, ReplicaServer]) -> None
         assert byline == t["authors"]
         assert tags == t["tags"]
         assert section == [t["section"]]
-        assert tree.xpath('//section[@class="related-posts"] | '
-                          '//div[contains(@class, "td_block_related_posts")]')
+        assert tree.xpath(
+            '//section[@class="related-posts"] | //div[contains(@class, "td_block_related_posts")]'
+        )
         seen_furniture.update(meta["furniture"])
         if "read_also" in meta["furniture"]:
             assert "Read also:" in r.text
@@ -407,8 +445,14 @@ def test_ticker_on_every_page(served: tuple[Site, ReplicaServer]) -> None:
     rates = site.rates_truth()
     modern = next(s for s in site.stories if s.template == "modern")
     legacy = next(s for s in site.stories if s.template == "legacy")
-    pages = {"/": 5, "/tag/money/": 5, modern.path: 5, legacy.path: 4, "/about-us/": 5,
-             "/no-such-page/": 5}
+    pages = {
+        "/": 5,
+        "/tag/money/": 5,
+        modern.path: 5,
+        legacy.path: 4,
+        "/about-us/": 5,
+        "/no-such-page/": 5,
+    }
     for path, n_pairs in pages.items():
         text = text_of(fetch(server.base_url, path).tree().xpath("//body")[0])
         pairs = re.findall(r"([A-Z]{3})/USD = ([0-9.]+) (-?[0-9.]+%)", text)
@@ -455,9 +499,17 @@ def test_conditional_requests(served: tuple[Site, ReplicaServer]) -> None:
     server.clear_log()
     fetch(base, "/feed/", {"If-None-Match": '"x"', "User-Agent": "tcacrawler-test"})
     log = server.request_log
-    assert log == [{**log[0], "method": "GET", "path": "/feed/", "status": 200,
-                    "user_agent": "tcacrawler-test", "if_none_match": '"x"',
-                    "if_modified_since": None}]
+    assert log == [
+        {
+            **log[0],
+            "method": "GET",
+            "path": "/feed/",
+            "status": 200,
+            "user_agent": "tcacrawler-test",
+            "if_none_match": '"x"',
+            "if_modified_since": None,
+        }
+    ]
 
 
 def _check_listing_pages(base: str, start: str, expected: list[str]) -> None:
@@ -491,13 +543,15 @@ def test_listings_count_and_reach_everything(served: tuple[Site, ReplicaServer])
     base = server.base_url
     _check_listing_pages(base, "/", [t.url for t in site.listing("home")])
     for cat in site.categories:
-        _check_listing_pages(base, f"/category/home/{cat}/",
-                             [s.url for s in site.listing("category", cat)])
+        _check_listing_pages(
+            base, f"/category/home/{cat}/", [s.url for s in site.listing("category", cat)]
+        )
     for tag in ("money", "kazakhstan", "water-resources"):
         _check_listing_pages(base, f"/tag/{tag}/", [s.url for s in site.listing("tag", tag)])
     for author in ("tca-staff", "anna-petrova"):
-        _check_listing_pages(base, f"/author/{author}/",
-                             [s.url for s in site.listing("author", author)])
+        _check_listing_pages(
+            base, f"/author/{author}/", [s.url for s in site.listing("author", author)]
+        )
     truth_urls = sorted(t["url"] for t in site.truth())
     locs, _ = sitemap_locs(base)
     assert sorted(locs) == truth_urls
@@ -517,7 +571,7 @@ def test_junk_query_strings(served: tuple[Site, ReplicaServer]) -> None:
         assert fetch(url).body == fetch(clean).body
     # article links on listings are always clean canonical URLs
     tree = fetch(base, "/page/3/").tree()
-    for href in tree.xpath('//main//article//a/@href'):
+    for href in tree.xpath("//main//article//a/@href"):
         assert "?" not in href
 
 
@@ -566,8 +620,11 @@ def test_mutations(fresh: tuple[Site, ReplicaServer]) -> None:
     got = reference_extract(fetch(toucher.url).tree(), ta["_meta"]["has_spam"])
     assert got["article_body"] == ta["article_body"]
 
-    gone = next(s for s in site.stories if s.legacy_url) if any(
-        s.legacy_url for s in site.stories) else site.stories[0]
+    gone = (
+        next(s for s in site.stories if s.legacy_url)
+        if any(s.legacy_url for s in site.stories)
+        else site.stories[0]
+    )
     sm_before = fetch(base, "/post-sitemap.xml")
     site.mutate_remove_story(gone.post_id)
     assert f"timesca:{gone.post_id}" not in {t["story_id"] for t in site.truth()}
@@ -578,16 +635,21 @@ def test_mutations(fresh: tuple[Site, ReplicaServer]) -> None:
     locs, _ = sitemap_locs(base)
     assert gone.url not in locs and len(locs) == 42
     # the sitemap changed: neither its old ETag nor its old Last-Modified may give a 304
-    assert fetch(base, "/post-sitemap.xml",
-                 {"If-None-Match": sm_before.headers["etag"]}).status == 200
-    assert fetch(base, "/post-sitemap.xml",
-                 {"If-Modified-Since": sm_before.headers["last-modified"]}).status == 200
+    assert (
+        fetch(base, "/post-sitemap.xml", {"If-None-Match": sm_before.headers["etag"]}).status == 200
+    )
+    assert (
+        fetch(
+            base, "/post-sitemap.xml", {"If-Modified-Since": sm_before.headers["last-modified"]}
+        ).status
+        == 200
+    )
     listed: list[str] = []
     for n in range(1, 9):
         r = fetch(base, "/" if n == 1 else f"/page/{n}/")
         if r.status == 404:
             break
-        listed += r.tree().xpath('//main//article/h3/a/@href')
+        listed += r.tree().xpath("//main//article/h3/a/@href")
     assert gone.url not in listed and len(listed) == 42
     with pytest.raises(KeyError):
         site.mutate_edit_story(gone.post_id)
@@ -604,14 +666,32 @@ def test_base_url_follows_server() -> None:
 
 def test_cli(tmp_path: Path) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "replica", "truth", "--stories", "12", "--seed", "1",
-         "--base-url", "http://127.0.0.1:9999"],
-        cwd=ROOT, capture_output=True, text=True, check=True, timeout=60)
+        [
+            sys.executable,
+            "-m",
+            "replica",
+            "truth",
+            "--stories",
+            "12",
+            "--seed",
+            "1",
+            "--base-url",
+            "http://127.0.0.1:9999",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert rows == generate_site(12, 1, "http://127.0.0.1:9999").truth()
     proc = subprocess.Popen(
         [sys.executable, "-m", "replica", "serve", "--stories", "12", "--port", "0"],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
