@@ -10,9 +10,10 @@ has picked its port (``ReplicaServer`` does that); changing it bumps
 
 from __future__ import annotations
 
+import functools
 import random
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
@@ -293,6 +294,7 @@ class Site:
         self._used_images: set[str] = set()
         self._used_slugs: set[str] = set()
         self._legacy_stories: list[Story] = []
+        self._paragraphs: set[str] = set()
         self._index_version = -1
         self._by_id: dict[int, Story] = {}
         self._by_slug: dict[str, Story] = {}
@@ -542,6 +544,16 @@ def _unique_slug(site: Site, slug: str) -> str:
     return slug
 
 
+def _unique(site: Site, make: Callable[[], str]) -> str:
+    """A paragraph no other story has (real stories do not share whole paragraphs)."""
+    for _ in range(20):
+        par = make()
+        if par not in site._paragraphs:
+            break
+    site._paragraphs.add(par)
+    return par
+
+
 def _pick_template(site: Site, rng: random.Random) -> str:
     names = list(site.theme_mix)
     return rng.choices(names, weights=[site.theme_mix[n] for n in names])[0]
@@ -638,22 +650,27 @@ def _make_story(
     else:
         n_par = rng.randint(3, 10)
         for i in range(n_par):
-            text.append(
-                Block(
-                    "p",
-                    parse_inline(w.paragraph(2, 4) if i else w.paragraph(1, 2)),
-                    role="lead" if i == 0 else "",
-                )
-            )
+            lo, hi = (2, 4) if i else (1, 2)
+            par = _unique(site, functools.partial(w.paragraph, lo, hi))
+            text.append(Block("p", parse_inline(par), role="lead" if i == 0 else ""))
         if n_par >= 4 and rng.random() < 0.3:
             text.insert(rng.randint(2, n_par - 1), Block("h2", [Inline("", w.subhead())]))
         if rng.random() < 0.15:
             items = [parse_inline(x) for x in w.list_items()]
             pos = rng.randint(1, len(text))
             text.insert(pos, Block("ul", items=items))
-            text.insert(pos, Block("p", [Inline("", "The plan includes:")]))
+            s = w.slots()
+            intro = rng.choice(
+                [
+                    f"The plan for {s['noun']} includes:",
+                    f"Among the measures announced in {s['city']}:",
+                    f"According to {s['body']}, the package includes:",
+                    f"The {s['num_word']} priorities named by officials in {s['city']} are:",
+                ]
+            )
+            text.insert(pos, Block("p", [Inline("", intro)]))
         if rng.random() < 0.15:
-            quote = f"“{rng.choice(T.QUOTES)}. {w.sentence(markup=False)}”"
+            quote = f"“{w.slots()['quote']}. {w.sentence(markup=False)}”"
             text.insert(rng.randint(1, len(text)), Block("blockquote", [Inline("", quote)]))
         legacy_targets = site._legacy_stories
         if rng.random() < 0.12 and legacy_targets:

@@ -683,16 +683,20 @@ LOCAL_CURRENCY = {
     "Uzbekistan": ["billion soʻm", "trillion soʻm"],
 }
 QUOTES = [
-    "We are seeing real progress, but much depends on our neighbors",
-    "This is a long-term commitment, not a one-off project",
-    "The figures speak for themselves — demand is still there",
-    "Nobody expected the changes to happen this quickly",
-    "Our priority is to protect ordinary families from the impact",
-    "We have to be honest about the risks as well as the opportunities",
-    "Without regional cooperation none of this will work",
-    "It’s a question of trust between the state and investors",
-    "People want to see results in their own towns and villages",
-    "The next two years will be decisive",
+    "We expect {noun} to {trend_inf} before the end of {future_year}",
+    "Nobody in {city} expected {noun} to change this quickly",
+    "Our priority is to protect ordinary families from {problem}",
+    "Without {neighbour} on board, the plans for {noun} will stay on paper",
+    "The figures on {noun} speak for themselves — demand is still there",
+    "We have to be honest about the risks of {noun2} as well as the opportunities",
+    "People in {city} want to see results on {noun}, not promises",
+    "It’s a question of trust between {body} and investors",
+    "The next {num_word} years will be decisive for {noun}",
+    "{Country} cannot afford to wait any longer on {noun}",
+    "This is a long-term commitment to {noun}, not a one-off project",
+    "We are seeing real progress on {noun2}, but much depends on our neighbors",
+    "Frankly, {problem} worries people more than {noun}",
+    "In {region} the situation with {noun} is different, and we have to say so",
 ]
 
 # Sentence templates.  Slots: see Writer.slots().
@@ -879,6 +883,8 @@ class Slots(dict[str, str]):
             "trend_past": TREND_PAST,
             "trend_inf": TREND_INF,
         }
+        if key == "quote":
+            return cap(r.choice(QUOTES).format_map(self))
         if key in simple:
             return r.choice(simple[key])
         country = self.country
@@ -974,7 +980,7 @@ class Writer:
             [
                 f"What {s['body']} says",
                 f"Concerns in {s['city']}",
-                f"The {s['neighbour']} factor",
+                f"The {s['neighbour'].removeprefix('the ')} factor",
                 "Looking ahead",
                 f"Impact on {s['noun']}",
                 "Background",
