@@ -265,7 +265,8 @@ class Site:
         listing_theme: str,
         per_page: int,
         sitemap_page_size: int,
-        id_prefix: str = "timesca",
+        jsonld_share: float = 0.85,
+        og_dates_share: float = 0.85,
     ) -> None:
         self.seed = seed
         self._base_url = base_url.rstrip("/")
@@ -280,6 +281,8 @@ class Site:
         self.listing_theme = listing_theme
         self.per_page = per_page
         self.sitemap_page_size = sitemap_page_size
+        self.jsonld_share = jsonld_share
+        self.og_dates_share = og_dates_share
         self.stories: list[Story] = []
         self.removed_stories: list[Story] = []
         self.authors: dict[str, Person] = {}
@@ -323,7 +326,7 @@ class Site:
         return dt.astimezone(UTC).isoformat()
 
     def _tick(self) -> datetime:
-        self.clock += timedelta(minutes=self._mut_rng.randint(3, 90))
+        self.clock += timedelta(minutes=self._mut_rng.randint(2, 25))
         return self.clock
 
     # ------------------------------------------------------------------ indexes
@@ -719,8 +722,9 @@ def _make_story(
         blocks.append(Block("jp_related"))
 
     template = _pick_template(site, rng)
-    has_jsonld = rng.random() >= 0.15
-    has_og_dates = True if not has_jsonld else rng.random() >= 0.15
+    has_jsonld = rng.random() < site.jsonld_share
+    # every page keeps a machine-readable modified time: JSON-LD or OG (or both)
+    has_og_dates = True if not has_jsonld else rng.random() < site.og_dates_share
     story = Story(
         site=site,
         post_id=post_id,
@@ -800,8 +804,20 @@ def generate_site(
     sitemap_page_size: int = 100,
     legacy_share: float = 0.3,
     series_share: float = 0.05,
+    jsonld_share: float = 0.85,
+    og_dates_share: float = 0.85,
 ) -> Site:
-    """Generate a deterministic site: same arguments, same site, byte for byte."""
+    """Generate a deterministic site: same arguments, same site, byte for byte.
+
+    ``base_url`` is only the initial value: ``ReplicaServer`` replaces it with the
+    address it serves on.  ``today`` is the site's date (ticker, newest stories);
+    ``tz_offset_minutes`` its zone; ``theme_mix`` maps theme names (see
+    ``replica.themes.THEMES``) to the share of stories rendered with them;
+    ``listing_theme`` renders listings, static pages and errors; ``jsonld_share``
+    and ``og_dates_share`` are the shares of article pages with Yoast JSON-LD and
+    with ``article:published_time``/``modified_time`` (pages without JSON-LD always
+    keep the OG dates).
+    """
     site = Site(
         seed=seed,
         base_url=base_url,
@@ -816,6 +832,8 @@ def generate_site(
         listing_theme=listing_theme,
         per_page=per_page,
         sitemap_page_size=sitemap_page_size,
+        jsonld_share=jsonld_share,
+        og_dates_share=og_dates_share,
     )
     rng = random.Random(f"{site_name}:{seed}")
     tz = site.tz
