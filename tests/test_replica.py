@@ -701,3 +701,33 @@ def test_cli(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"seed": 11},
+        {"seed": 12, "theme_mix": {"legacy": 1.0}, "ticker": False},
+        {"seed": 13, "tz_offset_minutes": 180, "jsonld_share": 0.0},
+    ],
+)
+def test_pages_match_truth_other_settings(kwargs: dict[str, object]) -> None:
+    site = generate_site(n_stories=60, **kwargs)  # type: ignore[arg-type]
+    app = SiteApp(site)
+    offset = timedelta(minutes=int(str(kwargs.get("tz_offset_minutes", 300))))
+    for t in site.truth():
+        r = app.handle(path_of(t["url"]))
+        assert r.status == 200
+        tree = html.fromstring(r.body)
+        got = reference_extract(tree, t["_meta"]["has_spam"])
+        assert got["article_body"] == t["article_body"]
+        assert got["images"] == t["images"]
+        assert datetime.fromisoformat(t["date_published"]).utcoffset() == offset
+        assert t["date_published"] in tree.xpath("//time/@datetime")
+        if kwargs.get("jsonld_share") == 0.0:
+            assert not tree.xpath('//script[@type="application/ld+json"]')
+            assert tree.xpath('//meta[@property="article:modified_time"]')
+        if kwargs.get("ticker") is False:
+            assert "/USD =" not in r.body.decode()
+    if kwargs.get("ticker") is False:
+        assert site.rates_truth() == []
