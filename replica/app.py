@@ -11,6 +11,8 @@ import base64
 import gzip
 import hashlib
 import re
+import struct
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -29,6 +31,22 @@ TINY_JPEG = base64.b64decode(
     "////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/a"
     "AAgBAQABPxA="
 )
+
+
+LOGO_PATH = "/wp-content/uploads/2022/01/logo.png"
+
+
+def _tiny_png() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00\xff\xff\xff")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+TINY_PNG = _tiny_png()
 
 
 def http_date(dt: datetime) -> str:
@@ -110,6 +128,7 @@ class SiteApp:
             if self._cache_version != site.version:
                 self._cache.clear()
                 self._images = {im.path for s in site.stories for im in s.image_list()}
+                self._images.add(LOGO_PATH)
                 self._cache_version = site.version
             parts = urlsplit(target)
             path = parts.path or "/"
@@ -153,6 +172,8 @@ class SiteApp:
             return Response(200, feeds.MAIN_SITEMAP_XSL.encode(), "text/xsl; charset=UTF-8")
         if path.startswith("/wp-content/uploads/"):
             if path in self._images:
+                if path.endswith(".png"):
+                    return Response(200, TINY_PNG, "image/png")
                 return Response(200, TINY_JPEG, "image/jpeg")
             return self._not_found()
         m = _LEGACY_RE.match(path)
