@@ -54,7 +54,6 @@ import functools
 import hashlib
 import re
 import unicodedata
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -74,8 +73,6 @@ __all__ = [
     "normalise",
 ]
 
-_WS = re.compile(r"\s+")
-_TOKEN = re.compile(r"\w+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
 _U32 = np.uint64(0xFFFFFFFF)
 
@@ -86,7 +83,8 @@ SENTENCE_SPLIT_WORDS = 120
 
 def normalise(text: str) -> str:
     """NFKC, casefold, whitespace runs collapsed to one space, trimmed."""
-    return _WS.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    # str.split() splits on exactly the characters that re's \s matches in str patterns
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def content_hash(body: str) -> str:
@@ -97,6 +95,12 @@ def content_hash(body: str) -> str:
 def paragraph_fingerprint(normalised_paragraph: str) -> int:
     digest = hashlib.blake2b(normalised_paragraph.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "little", signed=True)
+
+
+def paragraphs_hash(paragraphs: Sequence[str]) -> str:
+    """``content_hash`` of a body from its ``split_paragraphs``: the normalised body is
+    its normalised lines joined by one space, so this saves normalising twice."""
+    return hashlib.sha256(" ".join(paragraphs).encode("utf-8")).hexdigest()
 
 
 def split_paragraphs(body: str) -> list[str]:
@@ -135,6 +139,65 @@ def _mix64(z: np.ndarray) -> np.ndarray:
     z = (z ^ (z >> s1)) * m1
     z = (z ^ (z >> s2)) * m2
     return z ^ (z >> s3)
+
+
+# Tokens: runs of ASCII letters/digits and non-ASCII characters; ASCII punctuation,
+# whitespace and the common Unicode punctuation below separate them.
+_SEPARATOR = np.ones(256, dtype=bool)
+for _c in b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
+    _SEPARATOR[_c] = False
+_SEPARATOR[128:] = False  # UTF-8 bytes of non-ASCII characters
+_UNICODE_PUNCT = "\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a" \
+    "\u2010\u2011\u2012\u2013\u2014\u2015\u2026\u2022\u00b7\u00a7\u00b6\u2032\u2033"
+# Token hash: sum of (byte + 1) * P^i over the token's bytes, mod 2^64. P is odd, so it is
+# invertible mod 2^64 and prefix sums give every token's hash independently of where it
+# sits in the text.
+_P = 0x100000001B3
+_P_INV = pow(_P, -1, 1 << 64)
+_powers: np.ndarray = np.ones(1, dtype=np.uint64)
+_inv_powers: np.ndarray = np.ones(1, dtype=np.uint64)
+
+
+def _power_tables(n: int) -> tuple[np.ndarray, np.ndarray]:
+    global _powers, _inv_powers
+    if _powers.size < n:
+        size = max(n, 2 * _powers.size, 1 << 14)
+        _powers = np.cumprod(np.full(size, _P, dtype=np.uint64)) * np.uint64(_P_INV)
+        _inv_powers = np.cumprod(np.full(size, _P_INV, dtype=np.uint64)) * np.uint64(_P)
+    return _powers, _inv_powers
+
+
+def tokenise(paragraphs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """64-bit hashes of the word tokens of normalised paragraphs, and the paragraph
+    number of each token (vectorised: no Python loop over tokens)."""
+    text = "\n".join(paragraphs)
+    if not text.isascii():
+        for ch in _UNICODE_PUNCT:
+            if ch in text:
+                text = text.replace(ch, " ")
+    raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    n = raw.size
+    word = ~_SEPARATOR[raw]
+    edges = np.diff(word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    if starts.size == 0:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+    powers, inv_powers = _power_tables(n)
+    prefix = np.empty(n + 1, dtype=np.uint64)
+    prefix[0] = 0
+    np.cumsum((raw.astype(np.uint64) + np.uint64(1)) * powers[:n], out=prefix[1:])
+    tok = (prefix[ends] - prefix[starts]) * inv_powers[starts]
+    newlines = np.flatnonzero(raw == 10)
+    para_of = np.searchsorted(newlines, starts)
+    return tok, para_of
+
+
+def count_distinct(values: np.ndarray) -> int:
+    if values.size == 0:
+        return 0
+    v = np.sort(values)
+    return int(np.count_nonzero(v[1:] != v[:-1])) + 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -186,7 +249,9 @@ class StorySketcher:
         self._a = np.asarray(a, dtype=np.uint32)
         self._b = np.asarray(b, dtype=np.uint32)
 
-    # config persisted in the store
+    # config persisted in the store; VERSION changes whenever tokens, shingles or hashes
+    # change (signatures of different versions are not comparable)
+    VERSION = 1
     _META = ("num_perm", "shingle_size", "seed")
 
     @classmethod
@@ -209,96 +274,112 @@ class StorySketcher:
             chosen = wanted[key] if value is None else int(value)
             if chosen is not None:
                 params[key] = chosen
+        version = store.get_meta("sketch.version")
+        if version is not None and int(version) != cls.VERSION:
+            raise StoreError(
+                f"the store's signatures were made by sketch version {version}, this code "
+                f"makes version {cls.VERSION}: rebuild the store from the published records"
+            )
         sketcher = cls(**params, shared_min=shared_min)
-        if any(v is None for v in stored.values()):
+        if version is None or any(v is None for v in stored.values()):
             sketcher.save_config(store)
         return sketcher
 
     def save_config(self, store: StoryStore) -> None:
+        store.set_meta("sketch.version", str(self.VERSION))
         for key in self._META:
             store.set_meta(f"sketch.{key}", str(getattr(self, key)))
 
     # --- shingles and signatures -------------------------------------------------------
 
-    def shingle_hashes(self, paragraphs: Sequence[str]) -> tuple[np.ndarray, list[int]]:
-        """32-bit hashes of the word shingles of each paragraph (shingles never cross a
-        paragraph boundary; a paragraph shorter than the shingle is one shingle).
-        Returns (hashes with repeats, per-paragraph shingle count)."""
+    def shingle_hashes(
+        self, paragraphs: Sequence[str], include: Sequence[bool] | None = None
+    ) -> tuple[np.ndarray, list[int]]:
+        """32-bit hashes of the word shingles of the (included) paragraphs: shingles never
+        cross a paragraph boundary, a paragraph shorter than the shingle is one shingle.
+        Returns (hashes, possibly repeated; per-paragraph shingle count, 0 if excluded)."""
         k = self.shingle_size
-        crc = zlib.crc32
-        tokens: list[int] = []
-        lengths: list[int] = []
-        for para in paragraphs:
-            toks = _TOKEN.findall(para)
-            tokens.extend(map(crc, map(str.encode, toks)))
-            lengths.append(len(toks))
-        per_para = [max(m - k + 1, 1) if m else 0 for m in lengths]
-        if not tokens:
-            return np.empty(0, dtype=np.uint32), per_para
-        t = np.array(tokens, dtype=np.uint64)
-        n = len(t)
+        n_paras = len(paragraphs)
+        keep = np.ones(n_paras, dtype=bool) if include is None else np.array(include, bool)
+        tok, para_of = tokenise(paragraphs)
+        lengths = np.bincount(para_of, minlength=n_paras) if tok.size else np.zeros(
+            n_paras, dtype=np.int64
+        )
+        per_para = [
+            (max(m - k + 1, 1) if m and kp else 0)
+            for m, kp in zip(lengths.tolist(), keep.tolist(), strict=True)
+        ]
+        n = tok.size
         parts = []
         if n >= k:
-            h = t[: n - k + 1] * _POS_MULT[0]
+            h = tok[: n - k + 1] * _POS_MULT[0]
             for j in range(1, k):
-                h = h + t[j : n - k + 1 + j] * _POS_MULT[j]
-            lens = np.array(lengths, dtype=np.int64)
-            para_of = np.repeat(np.arange(len(lens)), lens)
-            valid = para_of[: n - k + 1] == para_of[k - 1 :]
+                h += tok[j : n - k + 1 + j] * _POS_MULT[j]
+            first = para_of[: n - k + 1]
+            valid = (first == para_of[k - 1 :]) & keep[first]
             parts.append(h[valid])
-        if any(0 < m < k for m in lengths):  # short paragraphs: one shingle each
-            offset = 0
-            short = []
+        short = [i for i, m in enumerate(lengths.tolist()) if 0 < m < k and keep[i]]
+        if short:  # short paragraphs: one shingle each (rare: Python is fine)
             mult = _POS_MULT.tolist()
-            for m in lengths:
-                if 0 < m < k:
-                    h1 = m * mult[k - 1]
-                    for j in range(m):
-                        h1 += tokens[offset + j] * mult[j]
-                    short.append(h1 & 0xFFFFFFFFFFFFFFFF)
-                offset += m
-            parts.append(np.array(short, dtype=np.uint64))
+            offsets = np.concatenate(([0], np.cumsum(lengths))).tolist()
+            toks = tok.tolist()
+            vals = []
+            for i in short:
+                m = int(lengths[i])
+                h1 = m * mult[k - 1]
+                for j in range(m):
+                    h1 += toks[offsets[i] + j] * mult[j]
+                vals.append(h1 & 0xFFFFFFFFFFFFFFFF)
+            parts.append(np.array(vals, dtype=np.uint64))
+        if not parts:
+            return np.empty(0, dtype=np.uint32), per_para
         mixed = _mix64(np.concatenate(parts))
-        folded = ((mixed >> np.uint64(32)) ^ mixed) & _U32
-        return folded.astype(np.uint32), per_para
+        folded = ((mixed >> np.uint64(32)) ^ mixed).astype(np.uint32)
+        return folded, per_para
 
     def minhash(self, hashes: np.ndarray) -> np.ndarray | None:
         """MinHash signature of a set of 32-bit hashes (datasketch ``affine32``, i.e.
-        equal to ``MinHash(num_perm, seed, hashfunc=int).update_batch(hashes)``)."""
+        equal to ``MinHash(num_perm, seed, hashfunc=int).update_batch(hashes)``).
+        Repeated hashes are harmless."""
         if hashes.size == 0:
             return None
         hv = _fmix32(hashes.astype(np.uint32))
         sig = np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
-        for start in range(0, hv.size, 4096):  # bounded temporary (4096 x num_perm)
-            chunk = hv[start : start + 4096, None]
-            np.minimum(sig, (chunk * self._a + self._b).min(axis=0), out=sig)
+        a, b = self._a[:, None], self._b[:, None]
+        for start in range(0, hv.size, 2048):  # bounded temporary (num_perm x 2048)
+            prod = a * hv[None, start : start + 2048]
+            prod += b
+            np.minimum(sig, prod.min(axis=1), out=sig)
         return sig
 
     def sketch(
-        self, body: str, store: StoryStore, *, current: StoryRow | None = None
+        self, body: str, store: StoryStore, *, current: StoryRow | None = None,
+        chash: str | None = None,
     ) -> Sketch:
         """Sketch ``body`` against the store's paragraph counts. ``current`` is the
         story's own stored state, if known (its own contribution is not "another
         story")."""
         paras = split_paragraphs(body)
+        return self.sketch_paragraphs(paras, store, current=current, chash=chash)
+
+    def sketch_paragraphs(
+        self, paras: Sequence[str], store: StoryStore, *, current: StoryRow | None = None,
+        chash: str | None = None,
+    ) -> Sketch:
+        """:meth:`sketch` of an already split body (``split_paragraphs``)."""
         fps = [paragraph_fingerprint(p) for p in paras]
         counts = store.paragraph_counts(fps) if fps else {}
         own: set[int] = set()
         if current is not None and current.duplicate_of is None and current.paragraphs:
             own = set(unpack_paragraphs(current.paragraphs)[0])
-        included = [
-            counts.get(fp, 0) - (fp in own) < self.shared_min for fp in fps
-        ]
-        kept = [p for p, keep in zip(paras, included, strict=True) if keep]
-        hashes, per_para = self.shingle_hashes(kept)
-        unique = np.unique(hashes)
-        it = iter(per_para)
-        shingle_counts = tuple(next(it) if keep else 0 for keep in included)
-        words = sum(p.count(" ") + 1 for p in paras)
+        shared_min = self.shared_min
+        included = [counts.get(fp, 0) - (fp in own) < shared_min for fp in fps]
+        hashes, per_para = self.shingle_hashes(paras, included)
         return Sketch(
-            content_hash=content_hash(body),
-            words=words, fingerprints=tuple(fps), shingle_counts=shingle_counts,
-            shingles=int(unique.size), signature=self.minhash(unique),
+            content_hash=chash or paragraphs_hash(paras),
+            words=sum(p.count(" ") + 1 for p in paras), fingerprints=tuple(fps),
+            shingle_counts=tuple(per_para), shingles=count_distinct(hashes),
+            signature=self.minhash(hashes),
         )
 
     def signature_from_bytes(self, blob: bytes) -> np.ndarray:
@@ -520,7 +601,8 @@ class StoryDeduplicator:
         date_modified: str | None,
     ) -> Decision:
         """Decide what this record is. Reads the store; writes nothing."""
-        chash = content_hash(body)
+        paras = split_paragraphs(body)
+        chash = paragraphs_hash(paras)
         known = self._known(story_id, url, aliases)
         if known is not None:
             if known.content_hash == chash:
@@ -528,12 +610,14 @@ class StoryDeduplicator:
                     Verdict.UNCHANGED, known.story_id, known.revision, known.duplicate_of,
                     chash,
                 )
-            sketch = self.sketcher.sketch(body, self.store, current=known)
+            sketch = self.sketcher.sketch_paragraphs(
+                paras, self.store, current=known, chash=chash
+            )
             dup, sim = self._find_duplicate(sketch, exclude=known.story_id)
             return Decision(
                 Verdict.REVISION, known.story_id, known.revision + 1, dup, chash, sim, sketch
             )
-        sketch = self.sketcher.sketch(body, self.store)
+        sketch = self.sketcher.sketch_paragraphs(paras, self.store, chash=chash)
         if sketch.words >= self.min_words:
             original = self.store.find_by_content_hash(chash)
             if original is not None:

@@ -305,10 +305,16 @@ class SQLiteStore:
     (linear in the file size; see the benchmark for the cost at 100k stories).
     """
 
-    def __init__(self, path: str | Path, *, verify: bool = True, timeout: float = 30.0) -> None:
+    def __init__(
+        self, path: str | Path, *, verify: bool = True, timeout: float = 30.0,
+        batch_size: int = 256,
+    ) -> None:
         self.path = Path(path)
         self._timeout = timeout
         self._tx_depth = 0
+        self._batch_open = False
+        self._batch_writes = 0
+        self.batch_size = batch_size
         self._run_cache: dict[str, int] = {}
         if not self.path.exists():
             self._create(self.path)
@@ -414,6 +420,7 @@ class SQLiteStore:
         return conn
 
     def close(self) -> None:
+        self._flush()
         self._conn.close()
 
     def __enter__(self) -> SQLiteStore:
@@ -425,8 +432,18 @@ class SQLiteStore:
     # --- transactions ----------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _tx(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
-        """One write transaction (re-entrant: inner uses join the outer one)."""
+    def _tx(
+        self, *, durable: bool = False, pending: bool = False
+    ) -> Iterator[sqlite3.Connection]:
+        """A write transaction.
+
+        ``pending=True`` is for a run's pending writes: they are batched into one open
+        transaction (each write in a savepoint of its own), committed every
+        ``batch_size`` writes and by any other write -- in particular by the durable
+        ``prepare_run``. The connection sees its own uncommitted writes, so lookups are
+        unaffected; a crash loses at most the open batch, which belongs to a run that was
+        not published and is therefore discarded anyway. Inner uses join an outer
+        transaction (rebuild runs the whole thing in one)."""
         conn = self._conn
         if self._tx_depth:
             self._tx_depth += 1
@@ -435,10 +452,30 @@ class SQLiteStore:
             finally:
                 self._tx_depth -= 1
             return
+        if pending:
+            if not self._batch_open:
+                self._begin()
+                self._batch_open, self._batch_writes = True, 0
+            conn.execute("SAVEPOINT pending_write")
+            self._tx_depth = 1
+            try:
+                yield conn
+            except BaseException:
+                self._tx_depth = 0
+                conn.execute("ROLLBACK TO pending_write")
+                conn.execute("RELEASE pending_write")
+                raise
+            self._tx_depth = 0
+            conn.execute("RELEASE pending_write")
+            self._batch_writes += 1
+            if self._batch_writes >= self.batch_size:
+                self._flush()
+            return
+        self._flush()
         if durable:
             conn.execute("PRAGMA synchronous=FULL")
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            self._begin()
             self._tx_depth = 1
             try:
                 yield conn
@@ -452,6 +489,27 @@ class SQLiteStore:
         finally:
             if durable:
                 conn.execute("PRAGMA synchronous=NORMAL")
+
+    def _flush(self) -> None:
+        if self._batch_open:
+            self._batch_open = False
+            self._conn.execute("COMMIT")
+
+    def flush(self) -> None:
+        """Commit the open batch of pending writes (still pending, not durable): makes
+        them visible to other connections. ``prepare_run`` does this durably."""
+        if self._tx_depth:
+            raise RunStateError("flush() inside a transaction")
+        self._flush()
+
+    def _begin(self) -> None:
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(
+                f"story store {self.path} is locked by another process ({exc}): is another "
+                "crawl running on it?"
+            ) from exc
 
     def _q1(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self._conn.execute(sql, params).fetchone()
@@ -725,7 +783,7 @@ class SQLiteStore:
         only while it is not a duplicate of another story.
         """
         blob = _hash_blob(row.content_hash)
-        with self._tx() as c:
+        with self._tx(pending=True) as c:
             run_no = self._open_run_no(run_id)
             old = self.get_story(row.story_id)
             self._apply_paragraph_delta(c, run_no, old, row, pending=True)
@@ -755,7 +813,7 @@ class SQLiteStore:
         urls = [u for u in dict.fromkeys(urls) if u and self.resolve_alias(u) != story_id]
         if not urls:
             return
-        with self._tx() as c:
+        with self._tx(pending=True) as c:
             self._add_aliases(c, self._open_run_no(run_id), story_id, urls)
 
     def _add_aliases(
@@ -813,7 +871,7 @@ class SQLiteStore:
     def record_rate(
         self, run_id: str, site: str, base: str, quote: str, as_of: str | None, rate: float
     ) -> None:
-        with self._tx() as c:
+        with self._tx(pending=True) as c:
             run_no = self._open_run_no(run_id)
             c.execute(
                 "INSERT OR IGNORE INTO p_rates (site, base, quote, as_of, rate, run_no) "
@@ -836,7 +894,7 @@ class SQLiteStore:
     def set_validators(
         self, run_id: str, url: str, etag: str | None, last_modified: str | None
     ) -> None:
-        with self._tx() as c:
+        with self._tx(pending=True) as c:
             run_no = self._open_run_no(run_id)
             c.execute(
                 "INSERT OR REPLACE INTO p_validators (url, etag, last_modified, run_no) "

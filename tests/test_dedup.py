@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from datasketch import MinHash
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tcacrawler.dedup import (
@@ -21,6 +21,8 @@ from tcacrawler.dedup import (
     Verdict,
     content_hash,
     normalise,
+    paragraphs_hash,
+    split_paragraphs,
 )
 from tcacrawler.store import SQLiteStore, StoreError
 
@@ -307,6 +309,15 @@ def test_band_index_query_insert_remove() -> None:
     assert sorted(idx.query(sigs[7])) == ["new", "s7"]
     idx.remove("s7")
     assert idx.query(sigs[7]) == ["new"] and len(idx) == 50
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+@example("a\x1cb\u2028c\x85 d\u00a8e\n\u0301f\r\ng\x0bh\x0c\u3000i\u00a0")
+@example("one sentence. " * 130)
+def test_property_paragraph_hash_is_content_hash(body: str) -> None:
+    # check() hashes the split paragraphs instead of normalising the body twice
+    assert paragraphs_hash(split_paragraphs(body)) == content_hash(body)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,9 +89,13 @@ def test_pending_writes_visible_to_run_but_not_committed(db: Path) -> None:
     # another connection (e.g. a crashed process's successor) sees nothing committed
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM stories").fetchone()[0] == 0
-    assert conn.execute("SELECT count(*) FROM p_stories").fetchone()[0] == 1
     conn.close()
     store.prepare_run("r1")
+    # prepare_run made the pending rows durable, still pending
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM stories").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM p_stories").fetchone()[0] == 1
+    conn.close()
     store.commit_run("r1", counts={"new": 1}, requests=7)
     got = store.get_story("timesca:1")
     assert got is not None and not got.pending and got.first_run == "r1"
@@ -118,6 +124,7 @@ def test_discard_restores_previous_state_exactly(db: Path) -> None:
     store.set_validators("r2", "https://timesca.com/feed/", '"e2"', "Wed, 10 Dec 2025")
     assert store.get_story("timesca:1").revision == 2  # type: ignore[union-attr]
     assert store.get_validators("https://timesca.com/feed/") == ('"e2"', "Wed, 10 Dec 2025")
+    store.flush()  # let the other connection of dump() see the pending rows
     assert dump(db) != before
     dedup.discard_run("r2")
     assert dump(db) == before
@@ -133,40 +140,58 @@ def test_discard_restores_previous_state_exactly(db: Path) -> None:
     store.close()
 
 
-def test_crash_before_publication_is_discarded(db: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out" / "run-1.jsonl"
-    store = SQLiteStore(db)
-    store.begin_run("run-1", output=str(out))
-    store.put_story("run-1", row("timesca:1", BODY_A))
-    del store  # "crash": no commit, no close
+CRASHING_RUN = """
+import os, sys
+from tcacrawler.store import SQLiteStore, StoryRow
+store = SQLiteStore(sys.argv[1])
+store.begin_run("run-1", output=sys.argv[2])
+for i in range(300):  # more than one batch of pending writes
+    store.put_story("run-1", StoryRow(story_id=f"timesca:{i}", url=f"https://timesca.com/{i}/",
+                    content_hash="ab" * 32, revision=1))
+if sys.argv[3] == "publish":
+    store.prepare_run("run-1")
+    with open(sys.argv[2], "w") as fh:
+        fh.write("{}\\n")
+os._exit(9)  # crash: no commit, no close, no cleanup
+"""
 
-    store2 = SQLiteStore(db)
-    pending = store2.pending_runs()
-    assert [r.run_id for r in pending] == ["run-1"]
+
+def crash(db: Path, out: Path, publish: bool) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", CRASHING_RUN, str(db), str(out), "publish" if publish else "-"],
+        cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True,
+    )
+    assert proc.returncode == 9, proc.stderr
+
+
+def test_crash_before_publication_is_discarded(db: Path, tmp_path: Path) -> None:
+    SQLiteStore(db).close()
+    before = dump(db)
+    out = tmp_path / "out" / "run-1.jsonl"
+    crash(db, out, publish=False)
+    store = SQLiteStore(db)
+    assert [(r.run_id, r.status) for r in store.pending_runs()] == [("run-1", "running")]
     with pytest.raises(RunStateError):
-        store2.begin_run("run-2")
-    assert recover_pending_runs(store2, output_published) == [("run-1", DISCARDED)]
-    assert store2.get_story("timesca:1") is None
-    store2.begin_run("run-2")
-    store2.close()
+        store.begin_run("run-2")
+    assert recover_pending_runs(store, output_published) == [("run-1", DISCARDED)]
+    assert store.get_story("timesca:1") is None
+    assert dump(db) == before
+    store.begin_run("run-2")
+    store.close()
 
 
 def test_crash_after_publication_is_committed(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "run-1.jsonl"
+    crash(db, out, publish=True)
+    assert out.exists()
     store = SQLiteStore(db)
-    store.begin_run("run-1", output=str(out))
-    store.put_story("run-1", row("timesca:1", BODY_A))
-    store.prepare_run("run-1")
-    out.write_text("{}\n")  # published
-    del store  # crash before commit_run
-
-    store2 = SQLiteStore(db)
-    [run] = store2.pending_runs()
+    [run] = store.pending_runs()
     assert run.status == PREPARED and run.output == str(out)
-    assert recover_pending_runs(store2, output_published) == [("run-1", COMMITTED)]
-    assert store2.get_story("timesca:1") is not None
-    assert store2.pending_runs() == []
-    store2.close()
+    assert recover_pending_runs(store, output_published) == [("run-1", COMMITTED)]
+    assert store.stats()["stories"] == 300
+    assert store.get_story("timesca:299") is not None
+    assert store.pending_runs() == []
+    store.close()
 
 
 def test_prepared_but_unpublished_is_discarded(db: Path, tmp_path: Path) -> None:
