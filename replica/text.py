@@ -836,6 +836,22 @@ IMAGE_WORDS = [
 # --------------------------------------------------------------------------- writer
 
 
+_SIMPLE_SLOTS: dict[str, list[str]] = {
+    "region": REGIONS,
+    "river": RIVERS,
+    "neighbour": NEIGHBOURS,
+    "month": MONTHS,
+    "weekday": WEEKDAYS,
+    "num_word": NUM_WORDS,
+    "title": TITLES,
+    "outlet": OUTLETS,
+    "problem": PROBLEMS,
+    "policy_verb": POLICY_VERBS,
+    "trend_past": TREND_PAST,
+    "trend_inf": TREND_INF,
+}
+
+
 class Slots(dict[str, str]):
     """Slot values for one sentence, drawn lazily (and consistently) from the writer's RNG.
 
@@ -867,26 +883,13 @@ class Slots(dict[str, str]):
         if key in ("noun", "noun2"):
             self["noun"], self["noun2"] = r.sample(w.topic["nouns"], 2)
             return self[key]
-        simple: dict[str, list[str]] = {
-            "region": REGIONS,
-            "river": RIVERS,
-            "neighbour": NEIGHBOURS,
-            "body": w.topic["bodies"],
-            "month": MONTHS,
-            "weekday": WEEKDAYS,
-            "num_word": NUM_WORDS,
-            "quote": QUOTES,
-            "title": TITLES,
-            "outlet": OUTLETS,
-            "problem": PROBLEMS,
-            "policy_verb": POLICY_VERBS,
-            "trend_past": TREND_PAST,
-            "trend_inf": TREND_INF,
-        }
         if key == "quote":
             return cap(r.choice(QUOTES).format_map(self))
-        if key in simple:
-            return r.choice(simple[key])
+        if key == "body":
+            return r.choice(w.topic["bodies"])
+        choices = _SIMPLE_SLOTS.get(key)
+        if choices is not None:
+            return r.choice(choices)
         country = self.country
         if key == "native":
             return NATIVE_NAMES[country]
