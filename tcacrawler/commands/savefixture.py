@@ -1,0 +1,94 @@
+"""scrapy savefixture URL: save a page and the record it gives as a data-driven test case."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import scrapy
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+from scrapy.http import Response
+
+from tcacrawler.extract import extract_record
+from tcacrawler.pages.wordpress import NotAnArticle
+from tcacrawler.spiders.wordpress import WordPressSpider
+
+FIXTURES = Path("tests/fixtures/pages")
+
+
+def fixture_name(url: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", url.lower().split("://", 1)[-1]).strip("-")
+    return slug[-80:].strip("-") or "page"
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    default_settings = {"LOG_LEVEL": "WARNING"}
+
+    def syntax(self) -> str:
+        return "[options] <url>"
+
+    def short_desc(self) -> str:
+        return "Save a page plus its expected record under tests/fixtures/pages/<spider>/"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument(
+            "--spider", default="timesca", help="spider whose page class extracts it"
+        )
+        parser.add_argument("--name", help="fixture name (default: from the URL)")
+        parser.add_argument(
+            "--from-file", help="read the HTML from this file instead of fetching URL"
+        )
+        parser.add_argument("--dir", default=str(FIXTURES), help="fixtures root")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("give exactly one URL")
+        url = args[0]
+        assert self.crawler_process is not None
+        spider_class = self.crawler_process.spider_loader.load(opts.spider)
+        if not issubclass(spider_class, WordPressSpider):
+            raise UsageError(f"spider {opts.spider!r} has no page class to extract with")
+        if opts.from_file:
+            html = Path(opts.from_file).read_text(encoding="utf-8")
+        else:
+            html = self._fetch(url)
+        try:
+            record = extract_record(spider_class.page_class, url, html)
+        except NotAnArticle as reason:
+            raise UsageError(f"not saved: {reason}") from None
+        directory = Path(opts.dir) / opts.spider
+        directory.mkdir(parents=True, exist_ok=True)
+        name = opts.name or fixture_name(url)
+        (directory / f"{name}.html").write_text(html, encoding="utf-8")
+        case = {"url": url, "spider": opts.spider, "expected": record}
+        (directory / f"{name}.json").write_text(
+            json.dumps(case, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        print(
+            f"saved {directory / name}.html and .json: review the expected record before committing"
+        )
+
+    def _fetch(self, url: str) -> str:
+        pages: list[str] = []
+
+        class FetchOnce(scrapy.Spider):
+            name = "savefixture"
+
+            async def start(self) -> Any:
+                yield scrapy.Request(url, callback=self.keep)
+
+            def keep(self, response: Response) -> None:
+                pages.append(response.text)
+
+        assert self.crawler_process is not None
+        self.crawler_process.crawl(FetchOnce)
+        self.crawler_process.start()
+        if not pages:
+            raise UsageError(f"could not fetch {url} (see the log above)")
+        return pages[0]

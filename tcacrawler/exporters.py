@@ -1,0 +1,76 @@
+"""JSON Lines output that no line reader can split, published atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, Any
+
+from itemadapter import ItemAdapter
+from scrapy.exporters import BaseItemExporter
+from scrapy.extensions.feedexport import FileFeedStorage
+
+# json.dumps(ensure_ascii=False) leaves these raw, and str.splitlines() and
+# many JSON Lines readers treat them as line ends.
+LINE_BREAKERS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
+_LINE_BREAKER_TABLE = str.maketrans(LINE_BREAKERS)
+
+
+def dumps_line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).translate(
+        _LINE_BREAKER_TABLE
+    )
+
+
+def exportable(item: Any) -> dict[str, Any]:
+    """The item as a dict, without the fields marked transient."""
+    adapter = ItemAdapter(item)
+    return {
+        name: value
+        for name, value in adapter.items()
+        if not adapter.get_field_meta(name).get("transient")
+    }
+
+
+class JsonLinesExporter(BaseItemExporter):
+    """UTF-8 JSON Lines, one record per line, transient fields left out."""
+
+    def __init__(self, file: IO[bytes], **kwargs: Any) -> None:
+        super().__init__(dont_fail=True, **kwargs)
+        self.file = file
+
+    def export_item(self, item: Any) -> None:
+        self.file.write(dumps_line(exportable(item)).encode("utf-8") + b"\n")
+
+
+class AtomicFileFeedStorage(FileFeedStorage):
+    """Writes to a hidden temporary file beside the target, then renames it in.
+
+    Readers never see a growing or torn file: the path appears only once the
+    whole file is on disk (fsynced), and a killed run leaves only a dot-file.
+    """
+
+    def open(self, spider: Any) -> IO[bytes]:
+        target = Path(self.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_path = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".part", dir=target.parent
+        )
+        file = os.fdopen(handle, "w+b")
+        if self.write_mode == "ab" and target.exists():
+            file.write(target.read_bytes())
+        self._temp_path = temp_path
+        return file
+
+    def store(self, file: IO[bytes]) -> None:
+        file.flush()
+        os.fsync(file.fileno())
+        file.close()
+        os.replace(self._temp_path, self.path)
+        directory = os.open(Path(self.path).parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)

@@ -1,0 +1,104 @@
+"""Run-level bookkeeping: the manifest every run publishes beside its output."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+
+from tcacrawler.dates import utc_now_iso
+
+MANIFEST_STATS = (
+    "downloader/request_count",
+    "downloader/response_count",
+    "item_scraped_count",
+    "item_dropped_count",
+    "log_count/ERROR",
+    "finish_reason",
+)
+
+
+def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        json.dump(data, file, indent=2, sort_keys=True, default=str)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temp, path)
+
+
+class RunManifest:
+    """Publishes <output>/<site>/manifests/<run>.json once the run's files are in place."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.published = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RunManifest:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.feeds_closed, signal=signals.feed_exporter_closed)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def feeds_closed(self) -> None:
+        self.publish()
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        self.publish()  # runs without feeds never send feed_exporter_closed
+
+    def publish(self) -> None:
+        if self.published:
+            return
+        self.published = True
+        spider = self.crawler.spider
+        stats = self.crawler.stats.get_stats()
+        started = stats.get("start_time")
+        run_id = spider.run_id
+        directory = Path(self.crawler.settings.get("TCA_OUTPUT_DIR")) / spider.name
+        manifest = {
+            "run_id": run_id,
+            "site": spider.name,
+            "mode": getattr(spider, "mode", None),
+            "started_at": started.astimezone(UTC).isoformat()
+            if isinstance(started, datetime)
+            else None,
+            "finished_at": utc_now_iso(),
+            "status": "finished" if stats.get("finish_reason") == "finished" else "incomplete",
+            "counts": {
+                "article": stats.get("item_scraped_count/article", 0),
+                "rate": stats.get("item_scraped_count/rate", 0),
+            },
+            "files": {
+                "article": f"{run_id}.jsonl",
+                "rate": f"rates/{run_id}.jsonl",
+            },
+            "stats": {
+                key: stats[key]
+                for key in sorted(stats)
+                if key.startswith("tca/") or key in MANIFEST_STATS
+            },
+        }
+        write_json_atomically(directory / "manifests" / f"{run_id}.json", manifest)
+
+
+class ItemTypeCounter:
+    """Counts exported records per type (item_scraped_count/article, .../rate)."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ItemTypeCounter:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+        return extension
+
+    def item_scraped(self, item: Any) -> None:
+        self.stats.inc_value(f"item_scraped_count/{getattr(item, 'type', 'other')}")

@@ -1,0 +1,56 @@
+"""Page -> record, the pure part of the pipeline, shared by the crawl and the fixture tests."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from tcacrawler.boilerplate import BoilerplateCleaner
+from tcacrawler.dedup import content_hash
+from tcacrawler.exporters import exportable
+from tcacrawler.items import ArticleItem
+from tcacrawler.pages.wordpress import WordPressArticlePage
+
+CLEANED_FIELDS = ("headline", "description", "article_body")
+# Fields that depend on the run rather than the page.
+RUN_FIELDS = ("retrieved_at", "revision", "duplicate_of")
+
+_default_cleaner = BoilerplateCleaner()
+
+
+def clean_article(
+    item: ArticleItem, cleaner: BoilerplateCleaner = _default_cleaner
+) -> Counter[str]:
+    """Removes boilerplate from the text fields in place; returns removals per rule."""
+    removed: Counter[str] = Counter()
+    for field_name in CLEANED_FIELDS:
+        value = getattr(item, field_name)
+        if not value:
+            continue
+        result = cleaner.clean(value)
+        removed.update(result.removed)
+        setattr(item, field_name, result.text or None)
+    return removed
+
+
+def stamp_article(item: ArticleItem) -> None:
+    body = item.article_body or ""
+    item.word_count = len(body.split())
+    item.content_hash = content_hash(body)
+
+
+def extract_record(
+    page_class: type[WordPressArticlePage],
+    url: str,
+    html: str,
+    *,
+    tz_offset_minutes: int | None = None,
+) -> dict[str, Any]:
+    """What the crawl would export for this page, less the run-dependent fields."""
+    item = page_class(url, html, tz_offset_minutes=tz_offset_minutes).to_item()
+    clean_article(item)
+    stamp_article(item)
+    record = exportable(item)
+    for name in RUN_FIELDS:
+        record.pop(name, None)
+    return record

@@ -1,0 +1,148 @@
+"""Item pipelines: thin Scrapy adapters over plain, separately tested objects.
+
+Nothing here is specific to one site. Order (see settings.ITEM_PIPELINES):
+boilerplate -> rates -> stamp -> story dedup -> schema validation.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from scrapy import Spider
+from scrapy.exceptions import DropItem
+
+from tcacrawler.dates import utc_now_iso
+from tcacrawler.exporters import dumps_line, exportable
+from tcacrawler.extract import clean_article, stamp_article
+from tcacrawler.items import ArticleItem, RateItem
+from tcacrawler.rates import read_ticker
+from tcacrawler.validation import schema_errors
+
+logger = logging.getLogger(__name__)
+
+
+class _CrawlerPipeline:
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> _CrawlerPipeline:
+        return cls(crawler)
+
+
+class BoilerplatePipeline(_CrawlerPipeline):
+    """Strips the ticker, spam and page furniture from an article's text fields."""
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        for rule, count in clean_article(item).items():
+            self.stats.inc_value(f"tca/boilerplate/{rule}", count)
+            logger.debug("boilerplate rule %s fired %d times on %s", rule, count, item.url)
+        if not item.headline or not item.article_body:
+            self.stats.inc_value("tca/dropped/empty_after_cleaning")
+            raise DropItem(f"{item.url}: nothing left after removing boilerplate")
+        return item
+
+
+class RatesPipeline(_CrawlerPipeline):
+    """Turns the exchange-rate ticker on article pages into rate records, once per run."""
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self.emitted: set[tuple[str, str, str | None]] = set()
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem) or not item.furniture_text:
+            return item
+        reading = read_ticker(item.furniture_text)
+        if reading is None:
+            return item
+        as_of = reading.as_of.isoformat() if reading.as_of else None
+        for quote in reading.quotes:
+            key = (quote.base, quote.quote, as_of)
+            if key in self.emitted:
+                continue
+            self.emitted.add(key)
+            rate = RateItem(
+                base=quote.base,
+                quote=quote.quote,
+                rate=quote.rate,
+                change_pct=quote.change_pct,
+                as_of=as_of,
+                source_url=item.url,
+                site=item.site,
+            )
+            self.stats.inc_value("tca/rates/read")
+            await self.crawler.engine.scraper.start_itemproc_async(rate, response=None)
+        return item
+
+
+class StampPipeline(_CrawlerPipeline):
+    """Fills the fields derived from the cleaned text and the fetch time."""
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, ArticleItem):
+            stamp_article(item)
+        if isinstance(item, ArticleItem | RateItem) and item.retrieved_at is None:
+            item.retrieved_at = utc_now_iso()
+        return item
+
+
+class StoryDedupPipeline(_CrawlerPipeline):
+    """One record per story per run, whatever URL led to it."""
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self.seen: set[str] = set()
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        if item.story_id in self.seen:
+            self.stats.inc_value("tca/dedup/same_run")
+            raise DropItem(f"{item.story_id} already exported in this run (via {item.url})")
+        self.seen.add(item.story_id)
+        return item
+
+
+class ValidationPipeline(_CrawlerPipeline):
+    """Exports only records that match the JSON Schema; quarantines the rest."""
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self.quarantine: IO[str] | None = None
+
+    def process_item(self, item: Any) -> Any:
+        record = exportable(item)
+        errors = schema_errors(record)
+        if not errors:
+            return item
+        self.stats.inc_value(f"tca/invalid/{record.get('type')}")
+        logger.error(
+            "Invalid %s record from %s: %s",
+            record.get("type"),
+            record.get("url") or record.get("source_url"),
+            "; ".join(errors),
+        )
+        self._quarantine_file().write(dumps_line({"errors": errors, "record": record}) + "\n")
+        raise DropItem(f"schema violation: {errors[0]}")
+
+    def _quarantine_file(self) -> IO[str]:
+        if self.quarantine is None:
+            spider: Spider = self.crawler.spider
+            directory = (
+                Path(self.crawler.settings.get("TCA_OUTPUT_DIR")) / spider.name / "quarantine"
+            )
+            directory.mkdir(parents=True, exist_ok=True)
+            run_id = getattr(spider, "run_id", datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"))
+            self.quarantine = (directory / f"{run_id}.jsonl").open("a", encoding="utf-8")
+        return self.quarantine
+
+    def close_spider(self) -> None:
+        if self.quarantine is not None:
+            self.quarantine.close()

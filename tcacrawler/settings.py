@@ -1,0 +1,86 @@
+"""Scrapy settings for tcacrawler. Live defaults are the polite ones; the demo and
+tests override only the speed settings (AUTOTHROTTLE_ENABLED, CONCURRENT_*, DOWNLOAD_DELAY)."""
+
+BOT_NAME = "tcacrawler"
+SPIDER_MODULES = ["tcacrawler.spiders"]
+NEWSPIDER_MODULE = "tcacrawler.spiders"
+COMMANDS_MODULE = "tcacrawler.commands"
+
+# --- tcacrawler's own settings (see README "Settings") ---
+TCA_BASE_URL = None  # points the whole crawl (and allowed domains) at a mirror; None = spider's own
+TCA_SITE_TZ = None  # the site's UTC offset, e.g. "+05:00"; None = the page class default
+TCA_OUTPUT_DIR = (
+    "output"  # runs publish to <dir>/<site>/<run>.jsonl and <dir>/<site>/rates/<run>.jsonl
+)
+TCA_STATE_DIR = "state"  # the story store (SQLite) and the run lock live here
+
+# --- politeness: one careful visitor, identified, that obeys robots.txt ---
+USER_AGENT = "tcacrawler/0.1 (+https://github.com/tcacrawler/tcacrawler; news archiving crawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = (
+    8  # several sites may run in one process; each domain still gets one at a time
+)
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0  # the floor AutoThrottle never goes below
+AUTOTHROTTLE_ENABLED = True  # backs off when the site slows down
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_TIMES = 3  # 500/502/503/504/429 and timeouts; transient failures are common on news sites
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = (
+    16 * 1024 * 1024
+)  # no article page or sitemap is bigger; also bounds decompression
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+COOKIES_ENABLED = False  # nothing we fetch needs a session
+TELNETCONSOLE_ENABLED = False  # an open debug port has no place on a cron host
+DOWNLOADER_CLIENT_TLS_VERIFY = True  # Scrapy's default is not to verify certificates
+DOWNLOADER_CLIENTCONTEXTFACTORY = "scrapy.core.downloader.contextfactory.BrowserLikeContextFactory"
+REDIRECT_MAX_TIMES = 5  # legacy URLs redirect once; more hops mean a loop
+LOGSTATS_INTERVAL = 30.0  # a progress line every 30 s on long runs
+
+DOWNLOADER_MIDDLEWARES = {
+    # Reads robots.txt from the spider's own fetch and disallows all on 5xx (RFC 9309).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "tcacrawler.robots.SiteRobotsTxtMiddleware": 100,
+}
+
+ITEM_PIPELINES = {
+    "tcacrawler.pipelines.BoilerplatePipeline": 100,  # clean text before anything hashes it
+    "tcacrawler.pipelines.RatesPipeline": 200,  # ticker -> rate records, once per run
+    "tcacrawler.pipelines.StampPipeline": 300,  # word_count, content_hash, retrieved_at
+    "tcacrawler.pipelines.StoryDedupPipeline": 400,  # one record per story; revisions
+    "tcacrawler.pipelines.ValidationPipeline": 900,  # last: what is exported matches the schema
+}
+
+FEED_EXPORTERS = {
+    "jsonlines": "tcacrawler.exporters.JsonLinesExporter",
+    "jsonl": "tcacrawler.exporters.JsonLinesExporter",
+}
+FEED_STORAGES = {
+    "": "tcacrawler.exporters.AtomicFileFeedStorage",
+    "file": "tcacrawler.exporters.AtomicFileFeedStorage",
+}
+FEED_URI_PARAMS = "tcacrawler.feeds.uri_params"
+FEED_EXPORT_ENCODING = "utf-8"
+FEED_STORE_EMPTY = (
+    True  # every run publishes its file, so readers can tell "nothing new" from "no run"
+)
+FEEDS = {
+    "%(output_dir)s/%(name)s/%(run_id)s.jsonl": {
+        "format": "jsonlines",
+        "item_classes": ["tcacrawler.items.ArticleItem"],
+    },
+    "%(output_dir)s/%(name)s/rates/%(run_id)s.jsonl": {
+        "format": "jsonlines",
+        "item_classes": ["tcacrawler.items.RateItem"],
+    },
+}
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = "INFO"
+
+EXTENSIONS = {
+    "tcacrawler.extensions.ItemTypeCounter": 0,
+    "tcacrawler.extensions.RunManifest": 0,
+}

@@ -1,0 +1,1 @@
+"""Spiders: each decides which URLs to visit; extraction lives in tcacrawler.pages."""

@@ -1,0 +1,394 @@
+"""Discovery for any WordPress news site: feed, sitemaps and listing pages.
+
+A site spider subclasses :class:`WordPressSpider` and declares its name, base
+URL and page class. The spider only decides which URLs to visit; the page
+object turns each article page into a record.
+
+Modes:
+
+``full``
+    Enumerate the whole archive from the sitemaps; when the site has none,
+    walk the listing pages (home, category, tag and author, with pagination).
+``latest`` (default, for cron)
+    Read the feed and the newest sitemap entries, and fetch only articles the
+    story store does not already hold at that ``lastmod``; without sitemaps,
+    read listing pages until one brings nothing new.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Protocol
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Request, Response, TextResponse
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap
+
+from tcacrawler.dates import isoformat, parse_datetime, parse_offset, site_timezone
+from tcacrawler.pages.wordpress import NotAnArticle, WordPressArticlePage
+from tcacrawler.robots import ROBOTS_META_KEY, sitemap_urls
+from tcacrawler.urls import LEGACY_ARTICLE_PATH, normalize_url, strip_junk_query
+
+MODES = ("full", "latest")
+# Paths that are never single articles on a WordPress site.
+NON_ARTICLE_PATH = re.compile(
+    r"^/(?:$|page/|category/|tag/|author/|feed/|comments/|search/|wp-|xmlrpc|"
+    r"sitemap|robots\.txt|\?|index\.php/?$)"
+)
+
+
+class KnownStories(Protocol):
+    """What the spider may ask the story store, to skip unchanged articles."""
+
+    def known_lastmod(self, url: str) -> str | None: ...
+
+
+class NothingKnown:
+    def known_lastmod(self, url: str) -> str | None:
+        return None
+
+
+class WordPressSpider(scrapy.Spider):
+    name = "wordpress"
+    base_url: ClassVar[str] = ""
+    page_class: ClassVar[type[WordPressArticlePage]] = WordPressArticlePage
+    feed_path: ClassVar[str] = "/feed/"
+    # Tried in order when robots.txt names no sitemap.
+    sitemap_paths: ClassVar[tuple[str, ...]] = (
+        "/sitemap_index.xml",
+        "/wp-sitemap.xml",
+        "/sitemap.xml",
+    )
+    # Child sitemaps that list taxonomy, author or static pages rather than posts.
+    non_post_sitemap = re.compile(
+        r"(?:page|category|post_tag|tag|author|user|taxonom|attachment|product)[-_]?sitemap|"
+        r"wp-sitemap-(?:taxonomies|users|posts-page)",
+        re.I,
+    )
+    listing_link_css: ClassVar[tuple[str, ...]] = (
+        "article .entry-title a::attr(href)",
+        ".entry-title a::attr(href)",
+        "article h2 a::attr(href)",
+        "article h3 a::attr(href)",
+        ".td-module-title a::attr(href)",
+    )
+    next_page_css: ClassVar[tuple[str, ...]] = (
+        'link[rel="next"]::attr(href)',
+        "a.next::attr(href)",
+        'a[rel="next"]::attr(href)',
+    )
+    taxonomy_path = re.compile(r"^/(?:category|tag|author)/")
+    latest_listing_pages: ClassVar[int] = 3
+
+    def __init__(
+        self,
+        *args: Any,
+        mode: str = "latest",
+        base_url: str | None = None,
+        urls: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        self.mode = mode
+        self.base_url_arg = base_url
+        self.explicit_urls = [u.strip() for u in (urls or "").split(",") if u.strip()]
+        self.known: KnownStories = NothingKnown()
+        self.sitemaps_found = False
+        self.run_started = datetime.now(UTC)
+        self.run_id = self.run_started.strftime("%Y%m%dT%H%M%SZ")
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WordPressSpider:
+        spider: WordPressSpider = super().from_crawler(crawler, *args, **kwargs)
+        spider.configure(crawler.settings)
+        return spider
+
+    def configure(self, settings: Any) -> None:
+        base = self.base_url_arg or settings.get("TCA_BASE_URL") or self.base_url
+        if not base:
+            raise ValueError(f"spider {self.name!r} needs a base URL: -a base_url=https://...")
+        self.site_base = base.rstrip("/")
+        host = urlsplit(self.site_base).hostname or ""
+        bare = host.removeprefix("www.")
+        self.allowed_domains = [bare] if bare == host else [bare, host]
+        tz_setting = settings.get("TCA_SITE_TZ")
+        self.tz_offset_minutes = (
+            parse_offset(tz_setting) if tz_setting else self.page_class.default_tz_offset_minutes
+        )
+        self.tz = site_timezone(self.tz_offset_minutes)
+
+    def site_url(self, path: str) -> str:
+        return urljoin(self.site_base + "/", path.lstrip("/"))
+
+    def is_site_url(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+
+    # -- start ------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        for request in self.start_requests_list():
+            yield request
+
+    def start_requests_list(self) -> list[Request]:
+        if self.explicit_urls:
+            return [self.article_request(u, via="argument") for u in self.explicit_urls]
+        return [
+            Request(
+                self.site_url("/robots.txt"),
+                callback=self.parse_robots,
+                errback=self.robots_failed,
+                meta={
+                    ROBOTS_META_KEY: True,
+                    "handle_httpstatus_all": True,
+                    "dont_obey_robotstxt": True,
+                },
+                priority=100,
+            )
+        ]
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        if response.status >= 500:
+            return  # robots middleware now disallows the whole site
+        listed = (
+            [u for u in sitemap_urls(response.body) if self.is_site_url(u)]
+            if response.status < 300
+            else []
+        )
+        yield from self.discovery_requests(listed)
+
+    def robots_failed(self, failure: Any) -> None:
+        self.logger.error(
+            "robots.txt could not be fetched (%s): nothing will be crawled", failure.value
+        )
+
+    def discovery_requests(self, robots_sitemaps: list[str]) -> Iterator[Request]:
+        yield self.conditional(
+            Request(
+                self.site_url(self.feed_path),
+                callback=self.parse_feed,
+                errback=self.source_failed,
+                priority=50,
+            )
+        )
+        candidates = robots_sitemaps or [self.site_url(p) for p in self.sitemap_paths]
+        yield self.sitemap_request(candidates[0], fallbacks=candidates[1:], top_level=True)
+
+    # -- sitemaps ---------------------------------------------------------
+
+    def sitemap_request(
+        self, url: str, *, fallbacks: Iterable[str] = (), top_level: bool = False
+    ) -> Request:
+        return self.conditional(
+            Request(
+                url,
+                callback=self.parse_sitemap,
+                errback=self.sitemap_failed,
+                priority=40,
+                meta={"tca_fallbacks": list(fallbacks), "tca_top_level": top_level},
+            )
+        )
+
+    def conditional(self, request: Request) -> Request:
+        """Marks a feed or sitemap request for ETag / If-Modified-Since revalidation."""
+        request.meta["tca_conditional"] = self.mode == "latest"
+        request.meta.setdefault("handle_httpstatus_list", []).append(304)
+        return request
+
+    def sitemap_failed(self, failure: Any) -> Iterator[Request]:
+        request = failure.request
+        yield from self.next_sitemap_or_listings(request)
+
+    def next_sitemap_or_listings(self, request: Request) -> Iterator[Request]:
+        fallbacks = request.meta.get("tca_fallbacks") or []
+        if fallbacks:
+            yield self.sitemap_request(fallbacks[0], fallbacks=fallbacks[1:], top_level=True)
+        elif request.meta.get("tca_top_level") and not self.sitemaps_found:
+            self.logger.warning(
+                "No usable sitemap on %s: discovering articles from listing pages", self.site_base
+            )
+            self.crawler.stats.set_value("tca/discovery/listing_fallback", 1)
+            yield self.listing_request(self.site_url("/"), depth=0)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        if response.status == 304:
+            self.crawler.stats.inc_value("tca/discovery/not_modified")
+            self.sitemaps_found = True
+            return
+        body = self.sitemap_body(response)
+        sitemap = None
+        if body:
+            try:
+                sitemap = Sitemap(body)
+            except Exception:  # lxml raises several types on garbage; all mean "not a sitemap"
+                sitemap = None
+        if sitemap is None or sitemap.type not in ("sitemapindex", "urlset"):
+            self.logger.warning("Not a sitemap: %s", response.url)
+            self.crawler.stats.inc_value("tca/discovery/bad_sitemap")
+            assert response.request is not None
+            yield from self.next_sitemap_or_listings(response.request)
+            return
+        self.sitemaps_found = True
+        entries = list(sitemap)
+        if sitemap.type == "sitemapindex":
+            children = [
+                e
+                for e in entries
+                if self.is_site_url(e["loc"]) and not self.non_post_sitemap.search(e["loc"])
+            ]
+            for entry in self.newest_first(children):
+                yield self.sitemap_request(entry["loc"])
+            return
+        for entry in self.newest_first(entries):
+            url = entry["loc"]
+            if not self.is_site_url(url):
+                continue
+            lastmod = entry.get("lastmod")
+            if self.mode == "latest" and self.is_unchanged(url, lastmod):
+                self.crawler.stats.inc_value("tca/discovery/unchanged_skipped")
+                continue
+            yield self.article_request(url, via="sitemap", lastmod=lastmod)
+
+    def newest_first(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return sorted(entries, key=lambda e: e.get("lastmod") or "", reverse=True)
+
+    def is_unchanged(self, url: str, lastmod: str | None) -> bool:
+        known = self.known.known_lastmod(normalize_url(url))
+        if known is None or lastmod is None:
+            return False
+        known_at = parse_datetime(known, self.tz)
+        listed_at = parse_datetime(lastmod, self.tz)
+        return bool(known_at and listed_at and listed_at <= known_at)
+
+    def sitemap_body(self, response: Response) -> bytes | None:
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            max_size = int(
+                response.meta.get("download_maxsize") or self.settings.getint("DOWNLOAD_MAXSIZE")
+            )
+            try:
+                body = gunzip(body, max_size=max_size)
+            except Exception:
+                self.logger.warning(
+                    "Sitemap %s decompresses past %d bytes or is corrupt: skipped",
+                    response.url,
+                    max_size,
+                )
+                self.crawler.stats.inc_value("tca/discovery/sitemap_too_large")
+                return None
+        return body or None
+
+    # -- feed -------------------------------------------------------------
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        if response.status == 304:
+            self.crawler.stats.inc_value("tca/discovery/not_modified")
+            return
+        if not isinstance(response, TextResponse):
+            return
+        response.selector.remove_namespaces()
+        for item in response.xpath("//item"):
+            link = (item.xpath("link/text()").get() or "").strip()
+            if not link or not self.is_site_url(link):
+                continue
+            if self.mode == "full":
+                yield self.article_request(link, via="feed")
+                continue
+            published = item.xpath("pubDate/text()").get()
+            if self.is_unchanged(link, _rfc822_to_iso(published)):
+                self.crawler.stats.inc_value("tca/discovery/unchanged_skipped")
+                continue
+            yield self.article_request(link, via="feed")
+
+    def source_failed(self, failure: Any) -> None:
+        self.logger.warning("Discovery source failed: %s (%s)", failure.request.url, failure.value)
+
+    # -- listings ---------------------------------------------------------
+
+    def listing_request(self, url: str, *, depth: int) -> Request:
+        return Request(
+            strip_junk_query(url),
+            callback=self.parse_listing,
+            priority=10,
+            meta={"tca_listing_depth": depth},
+        )
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        depth = response.meta.get("tca_listing_depth", 0)
+        new_articles = 0
+        for url in self.article_links(response):
+            if self.mode == "latest" and self.known.known_lastmod(normalize_url(url)) is not None:
+                continue
+            new_articles += 1
+            yield self.article_request(url, via="listing")
+        if self.mode == "latest" and (new_articles == 0 or depth + 1 >= self.latest_listing_pages):
+            return
+        next_page = next((u for q in self.next_page_css if (u := response.css(q).get())), None)
+        if next_page:
+            yield self.listing_request(response.urljoin(next_page), depth=depth + 1)
+        if self.mode == "full":
+            for href in response.css("a::attr(href)").getall():
+                url = response.urljoin(href)
+                if self.is_site_url(url) and self.taxonomy_path.match(urlsplit(url).path):
+                    yield self.listing_request(url, depth=0)
+
+    def article_links(self, response: Response) -> list[str]:
+        links: dict[str, None] = {}
+        for query in self.listing_link_css:
+            for href in response.css(query).getall():
+                url = response.urljoin(href.strip())
+                if self.looks_like_article(url):
+                    links[strip_junk_query(url)] = None
+            if links:
+                break
+        return list(links)
+
+    def looks_like_article(self, url: str) -> bool:
+        if not self.is_site_url(url):
+            return False
+        path = urlsplit(url).path or "/"
+        return bool(LEGACY_ARTICLE_PATH.match(path)) or not NON_ARTICLE_PATH.match(path)
+
+    # -- articles ---------------------------------------------------------
+
+    def article_request(self, url: str, *, via: str, lastmod: str | None = None) -> Request:
+        self.crawler.stats.inc_value(f"tca/discovery/{via}")
+        return Request(
+            strip_junk_query(url),
+            callback=self.parse_article,
+            meta={"tca_via": via, "tca_lastmod": lastmod},
+        )
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("tca/pages/not_html")
+            return
+        page = self.page_class(
+            response.url, response.text, tz_offset_minutes=self.tz_offset_minutes
+        )
+        try:
+            item = page.to_item()
+        except NotAnArticle as reason:
+            self.crawler.stats.inc_value("tca/pages/not_article")
+            self.logger.info("Skipped %s", reason)
+            return
+        seen_as = {*response.meta.get("redirect_urls", ()), response.url}
+        item.aliases = sorted((set(item.aliases) | seen_as) - {item.url})
+        self.crawler.stats.inc_value(f"tca/extraction/{item.extraction}")
+        if item.extraction == "fallback":
+            self.logger.warning(
+                "Selectors found no headline or body on %s: used generic main-content detection",
+                response.url,
+            )
+        yield item
+
+
+def _rfc822_to_iso(value: str | None) -> str | None:
+    parsed = parse_datetime(value, UTC) if value else None
+    return isoformat(parsed) if parsed else None

@@ -1,0 +1,93 @@
+"""URL normalisation: one story, one URL, whatever link led to it."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Query parameters that never select different content on a WordPress news site:
+# analytics tags and the junk (catid/id) that old Joomla-era links carry.
+JUNK_QUERY_PARAMS = frozenset(
+    {
+        "catid",
+        "id",
+        "itemid",
+        "fbclid",
+        "gclid",
+        "yclid",
+        "mc_cid",
+        "mc_eid",
+        "ref",
+        "amp",
+        "replytocom",
+        "share",
+        "nb",
+    }
+)
+JUNK_QUERY_PREFIXES = ("utm_", "_ga", "pk_", "mtm_")
+
+LEGACY_ARTICLE_PATH = re.compile(r"^/index\.php/news/(?P<number>\d+)-(?P<slug>[^/?#]+)")
+SHORTLINK_QUERY = re.compile(r"(?:^|&)p=(?P<post_id>\d+)(?:&|$)")
+
+
+def _is_junk(name: str) -> bool:
+    name = name.lower()
+    return name in JUNK_QUERY_PARAMS or name.startswith(JUNK_QUERY_PREFIXES)
+
+
+def normalize_url(url: str) -> str:
+    """Return the form of ``url`` under which a story or listing is known.
+
+    Lower-cases scheme and host, drops ``www.``, default ports, fragments and
+    junk query parameters, sorts what is left of the query, and gives every
+    path a trailing slash (WordPress permalinks end in one) except file-like
+    paths such as ``/sitemap_index.xml``.
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower() or "https"
+    host = (parts.hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    port = parts.port
+    netloc = (
+        host
+        if port is None or (scheme, port) in {("http", 80), ("https", 443)}
+        else (f"{host}:{port}")
+    )
+    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    last_segment = path.rsplit("/", 1)[-1]
+    if not path.endswith("/") and "." not in last_segment:
+        path += "/"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_junk(k)]
+    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+
+
+def site_relative(url: str) -> str:
+    """Path plus query, the part of a URL that is the same on every mirror."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def shortlink_post_id(url: str) -> int | None:
+    """The post id of a WordPress shortlink (``/?p=123``), else None."""
+    parts = urlsplit(url)
+    if parts.path not in ("", "/"):
+        return None
+    match = SHORTLINK_QUERY.search(parts.query)
+    return int(match["post_id"]) if match else None
+
+
+def is_legacy_article_url(url: str) -> bool:
+    return LEGACY_ARTICLE_PATH.match(urlsplit(url).path) is not None
+
+
+def url_story_id(site: str, url: str) -> str:
+    """Fallback story id for a page with no WordPress post id."""
+    return f"{site}:{site_relative(normalize_url(url))}"
+
+
+def strip_junk_query(url: str) -> str:
+    """Drop junk query parameters and the fragment, keeping host and path as given."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_junk(k)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from replica import ReplicaServer, generate_site
+
+E2E_STORIES = 300
+
+
+@pytest.fixture(scope="session")
+def replica_server() -> Iterator[ReplicaServer]:
+    """The 300-story replica, served on loopback for the whole session; never mutated."""
+    site = generate_site(n_stories=E2E_STORIES, seed=1, base_url="http://127.0.0.1")
+    server = ReplicaServer(site, host="127.0.0.1", port=0).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fresh_replica() -> Iterator[ReplicaServer]:
+    """A replica of its own, for tests that change the site between runs."""
+    site = generate_site(n_stories=60, seed=7, base_url="http://127.0.0.1")
+    server = ReplicaServer(site, host="127.0.0.1", port=0).start()
+    yield server
+    server.stop()

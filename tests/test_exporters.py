@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from tcacrawler.exporters import AtomicFileFeedStorage, JsonLinesExporter
+from tcacrawler.items import ArticleItem
+
+
+def test_line_separators_are_escaped_and_transient_fields_dropped() -> None:
+    item = ArticleItem(
+        story_id="timesca:1",
+        url="https://timesca.com/a/",
+        headline="Tenge\u2028rises",
+        article_body="One\u2029two\x85three — Oʻzbekiston",
+        site="timesca",
+        furniture_text="KGS/USD = 0.01144 0%",
+    )
+    buffer = io.BytesIO()
+    JsonLinesExporter(buffer).export_item(item)
+    raw = buffer.getvalue()
+    assert raw.count(b"\n") == 1 and raw.endswith(b"\n")
+    text = raw.decode("utf-8")
+    assert len(text.splitlines()) == 1
+    record = json.loads(text)
+    assert record["headline"] == "Tenge\u2028rises"
+    assert record["article_body"] == "One\u2029two\x85three — Oʻzbekiston"
+    assert "furniture_text" not in record
+    assert "Oʻzbekiston" in text  # UTF-8, not \u escapes
+
+
+def test_atomic_storage_publishes_only_on_store(tmp_path: Path) -> None:
+    target = tmp_path / "site" / "run.jsonl"
+    storage = AtomicFileFeedStorage(str(target), feed_options={"overwrite": True})
+    file = storage.open(None)
+    file.write(b'{"a":1}\n')
+    assert not target.exists()
+    assert len(list(target.parent.glob(".run.jsonl.*.part"))) == 1
+    storage.store(file)
+    assert target.read_bytes() == b'{"a":1}\n'
+    assert list(target.parent.glob("*.part")) == []

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+
+from tcacrawler.urls import (
+    is_legacy_article_url,
+    normalize_url,
+    shortlink_post_id,
+    strip_junk_query,
+    url_story_id,
+)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "https://timesca.com/kazakh-tenge-rises/",
+        "https://www.timesca.com/kazakh-tenge-rises/",
+        "https://timesca.com/kazakh-tenge-rises",
+        "https://TimesCA.com/kazakh-tenge-rises/#comments",
+        "https://timesca.com/kazakh-tenge-rises/?utm_source=x&utm_medium=y",
+        "https://timesca.com:443/kazakh-tenge-rises/?catid=5&id=5993",
+        "https://timesca.com//kazakh-tenge-rises/?fbclid=abc",
+    ],
+)
+def test_variants_of_one_article_normalise_to_one_url(variant: str) -> None:
+    assert normalize_url(variant) == "https://timesca.com/kazakh-tenge-rises/"
+
+
+def test_meaningful_query_parameters_are_kept_and_sorted() -> None:
+    assert normalize_url("https://timesca.com/?s=tenge&p=5") == "https://timesca.com/?p=5&s=tenge"
+
+
+def test_file_paths_get_no_trailing_slash() -> None:
+    assert (
+        normalize_url("https://timesca.com/sitemap_index.xml")
+        == "https://timesca.com/sitemap_index.xml"
+    )
+
+
+def test_strip_junk_query_keeps_host_and_path() -> None:
+    assert strip_junk_query("http://www.timesca.com/tag/money/page/2/?catid=5&id=5993#x") == (
+        "http://www.timesca.com/tag/money/page/2/"
+    )
+
+
+def test_legacy_and_shortlink_urls() -> None:
+    assert is_legacy_article_url(
+        "https://timesca.com/index.php/news/21837-weekly-digest-of-central-asia-5"
+    )
+    assert not is_legacy_article_url("https://timesca.com/weekly-digest-of-central-asia-5/")
+    assert shortlink_post_id("https://timesca.com/?p=48213") == 48213
+    assert shortlink_post_id("https://timesca.com/?s=x&p=12") == 12
+    assert shortlink_post_id("https://timesca.com/some/?p=12") is None
+
+
+def test_url_story_id_is_mirror_independent() -> None:
+    assert url_story_id("timesca", "http://127.0.0.1:8765/a-story") == url_story_id(
+        "timesca", "https://www.timesca.com/a-story/?utm_source=feed"
+    )
