@@ -33,6 +33,15 @@ def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
     os.replace(temp, path)
 
 
+def run_status(stats: dict[str, Any]) -> str:
+    """finished (healthy), unhealthy (a monitor failed: tcacrawler.monitors) or incomplete."""
+    if stats.get("finish_reason") != "finished":
+        return "incomplete"
+    if stats.get("tca/health/failed_monitors"):
+        return "unhealthy"
+    return "finished"
+
+
 class RunManifest:
     """Publishes <output>/<site>/manifests/<run>.json once the run's files are in place."""
 
@@ -70,7 +79,7 @@ class RunManifest:
             if isinstance(started, datetime)
             else None,
             "finished_at": utc_now_iso(),
-            "status": "finished" if stats.get("finish_reason") == "finished" else "incomplete",
+            "status": run_status(stats),
             "counts": {
                 "article": stats.get("item_scraped_count/article", 0),
                 "rate": stats.get("item_scraped_count/rate", 0),

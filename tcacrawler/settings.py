@@ -82,5 +82,18 @@ LOG_LEVEL = "INFO"
 
 EXTENSIONS = {
     "tcacrawler.extensions.ItemTypeCounter": 0,
-    "tcacrawler.extensions.RunManifest": 0,
+    # Monitors run at spider close and must finish before the manifest is written.
+    "tcacrawler.monitors.HealthMonitors": 5,
+    "tcacrawler.extensions.RunManifest": 10,
 }
+
+# --- health monitors (Spidermon; see README "Monitors"); a failure means exit code 3 ---
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["tcacrawler.monitors.HealthMonitorSuite"]
+TCA_MONITOR_MIN_ARTICLES_FULL = 1  # a full run that exports no article is broken
+TCA_MONITOR_MAX_ERROR_RATIO = 0.05  # (failed requests + ERROR lines) / requests sent
+TCA_MONITOR_MAX_BAD_STATUS_RATIO = 0.10  # 4xx/5xx responses / responses, retries included
+TCA_MONITOR_MAX_FALLBACK_RATIO = 0.02  # articles that needed generic extraction
+TCA_MONITOR_MAX_INVALID = 0  # records that failed the JSON Schema (quarantined)
+# Share of exported articles that must carry each field; a drop means the markup changed.
+TCA_MONITOR_FIELD_COVERAGE = {"headline": 0.98, "article_body": 0.98, "date_published": 0.98}

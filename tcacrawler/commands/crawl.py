@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import sys
+from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
+from twisted.internet.defer import Deferred
 
+from tcacrawler.config import ConfigError, check_settings, check_spider_arguments
 from tcacrawler.health import EXIT_CODE_STAT, ExitCode
+
+logger = logging.getLogger(__name__)
+
+
+def _stats(crawler: Any) -> Any:
+    try:
+        return crawler.stats
+    except RuntimeError:  # the crawl never started (bootstrap failed)
+        return None
 
 
 class Command(ScrapyCrawlCommand):
@@ -15,12 +29,38 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             raise UsageError("give exactly one spider name")
         assert self.crawler_process is not None
+        try:
+            check_settings(self.settings)
+            spidercls = self.crawler_process.spider_loader.load(args[0])
+            check_spider_arguments(spidercls, opts.spargs)
+        except KeyError:
+            raise UsageError(f"unknown spider {args[0]!r}") from None
+        except ConfigError as error:
+            print(f"tcacrawler: configuration error: {error}", file=sys.stderr)
+            self.exitcode = int(ExitCode.CONFIG_OR_STORE)
+            return
         crawler = self._create_crawler(args[0])
-        self.crawler_process.crawl(crawler, **opts.spargs)
-        self.crawler_process.start()
-        if self.crawler_process.bootstrap_failed:
-            self.exitcode = 1
-        if crawler.stats is not None:
-            self.exitcode = max(
-                self.exitcode, int(crawler.stats.get_value(EXIT_CODE_STAT, ExitCode.OK))
+        config_errors: list[BaseException] = []
+
+        def check_bootstrap(error: BaseException | None) -> None:
+            if isinstance(error, ConfigError):
+                config_errors.append(error)
+            elif error is not None:
+                logger.error("The crawl could not start", exc_info=error)
+
+        started: Any = self.crawler_process.crawl(crawler, **opts.spargs)
+        if isinstance(started, Deferred):
+            started.addErrback(lambda failure: check_bootstrap(failure.value))
+        else:  # an asyncio Task under the asyncio reactor
+            started.add_done_callback(
+                lambda task: check_bootstrap(None if task.cancelled() else task.exception())
             )
+        self.crawler_process.start()
+        if config_errors:
+            print(f"tcacrawler: configuration error: {config_errors[0]}", file=sys.stderr)
+            self.exitcode = int(ExitCode.CONFIG_OR_STORE)
+        elif self.crawler_process.bootstrap_failed:
+            self.exitcode = 1
+        stats = _stats(crawler)
+        if stats is not None:
+            self.exitcode = max(self.exitcode, int(stats.get_value(EXIT_CODE_STAT, ExitCode.OK)))

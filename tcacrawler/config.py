@@ -1,0 +1,96 @@
+"""Up-front checks of settings and spider arguments, so that a bad cron line fails with
+one clear line and exit code 78 (EX_CONFIG) before anything is fetched."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.settings import default_settings
+
+from tcacrawler import settings as project_settings
+from tcacrawler.dates import parse_offset
+
+
+class ConfigError(ValueError):
+    """A setting or spider argument that cannot work; the message is one line for humans."""
+
+
+def _typed_default(name: str) -> Any:
+    if hasattr(project_settings, name):
+        return getattr(project_settings, name)
+    return getattr(default_settings, name, None)
+
+
+def check_settings(settings: Any) -> None:
+    """Every setting that arrived as text (``-s``, environment) parses as its default's type.
+
+    Scrapy reads most settings lazily, deep inside a component, and turns a typo like
+    ``-s DOWNLOAD_TIMEOUT=2s`` into a traceback; this reads them all first.
+    """
+    for name, attribute in list(settings.attributes.items()):
+        value = attribute.value
+        if not isinstance(value, str):
+            continue
+        default = _typed_default(name)
+        try:
+            if isinstance(default, bool):
+                kind = "boolean (0/1, true/false)"
+                settings.getbool(name)
+            elif isinstance(default, int | float):
+                kind = "number"  # Scrapy reads some int-valued defaults with getfloat
+                float(value)
+            elif isinstance(default, dict):
+                kind = "JSON object"
+                if not isinstance(json.loads(value), dict):
+                    raise ValueError("not an object")
+        except ValueError:
+            raise ConfigError(f"setting {name}={value!r} is not a valid {kind}") from None
+    tz = settings.get("TCA_SITE_TZ")
+    if tz:
+        try:
+            parse_offset(str(tz))
+        except ValueError as error:
+            raise ConfigError(f"setting TCA_SITE_TZ: {error}") from None
+    base = settings.get("TCA_BASE_URL")
+    if base:
+        check_base_url("setting TCA_BASE_URL", str(base))
+    _check_ratios(settings)
+
+
+def _check_ratios(settings: Any) -> None:
+    for name in list(settings):
+        if not (name.startswith("TCA_MONITOR_") and name.endswith("_RATIO")):
+            continue
+        value = settings.getfloat(name)
+        if not 0.0 <= value <= 1.0:
+            raise ConfigError(f"setting {name}={value} must be a ratio between 0 and 1")
+    coverage = settings.get("TCA_MONITOR_FIELD_COVERAGE")
+    if coverage is not None:
+        rules = settings.getdict("TCA_MONITOR_FIELD_COVERAGE")
+        for field_name, minimum in rules.items():
+            if not isinstance(minimum, int | float) or not 0 <= minimum <= 1:
+                raise ConfigError(
+                    f"setting TCA_MONITOR_FIELD_COVERAGE: {field_name!r} needs a ratio "
+                    f"between 0 and 1, not {minimum!r}"
+                )
+
+
+def check_base_url(what: str, url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{what}={url!r} is not an http(s) URL with a host name")
+
+
+def check_spider_arguments(spidercls: type, spargs: dict[str, Any]) -> None:
+    """The arguments every WordPress spider takes (others pass through to the spider)."""
+    from tcacrawler.spiders.wordpress import MODES, WordPressSpider
+
+    if not issubclass(spidercls, WordPressSpider):
+        return
+    mode = spargs.get("mode", "latest")
+    if mode not in MODES:
+        raise ConfigError(f"-a mode={mode!r} is not one of: {', '.join(MODES)}")
+    if spargs.get("base_url"):
+        check_base_url("-a base_url", str(spargs["base_url"]))

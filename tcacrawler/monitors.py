@@ -1,0 +1,231 @@
+"""Health monitors for cron runs, built on Spidermon and run when the spider closes.
+
+Each monitor reads the crawl stats and a threshold setting (README "Monitors").
+When any fails, :class:`RequestUnhealthy` records the failed monitors in the stat
+``tca/health/failed_monitors`` (the run manifest reads it and says ``unhealthy``),
+logs one line, and asks for exit code 3.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from typing import Any
+
+from scrapy import signals
+from spidermon import Monitor, MonitorSuite, monitors
+from spidermon.contrib.scrapy.extensions import Spidermon
+from spidermon.core.actions import Action
+
+from tcacrawler.health import ExitCode, request_exit_code
+from tcacrawler.items import ArticleItem, exported_field_names
+
+logger = logging.getLogger(__name__)
+# Spidermon 1.27 writes its report through Spider.log(), which Scrapy 2.19 deprecates;
+# the report is still logged, the warning is noise in every cron log.
+warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated", module="spidermon")
+
+FAILED_MONITORS_STAT = "tca/health/failed_monitors"
+COVERAGE_PREFIX = "tca/coverage/article"
+DEFAULT_FIELD_COVERAGE = {"headline": 0.98, "article_body": 0.98, "date_published": 0.98}
+
+
+def _sum_prefixed(stats: dict[str, Any], prefix: str) -> int:
+    return sum(
+        int(value)
+        for key, value in stats.items()
+        if key.startswith(prefix) and isinstance(value, int | float)
+    )
+
+
+def error_count(stats: dict[str, Any]) -> int:
+    """Requests that failed for good, plus error-level log lines."""
+    return (
+        _sum_prefixed(stats, "tca/failed/")
+        + int(stats.get("log_count/ERROR", 0))
+        + int(stats.get("log_count/CRITICAL", 0))
+    )
+
+
+def bad_status_count(stats: dict[str, Any]) -> int:
+    """Responses with a 4xx or 5xx status (every attempt, retries included)."""
+    prefix = "downloader/response_status_count/"
+    total = 0
+    for key, value in stats.items():
+        status = key.removeprefix(prefix)
+        if key.startswith(prefix) and status.isdigit() and int(status) >= 400:
+            total += int(value)
+    return total
+
+
+class _TcaMonitor(Monitor):
+    longMessage = False  # the assertion message alone says what went wrong
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        return self.data.stats
+
+    @property
+    def settings(self) -> Any:
+        return self.data.crawler.settings
+
+    @property
+    def articles(self) -> int:
+        return int(self.stats.get("item_scraped_count/article", 0))
+
+
+@monitors.name("Run")
+class RunMonitor(_TcaMonitor):
+    @monitors.name("finish reason")
+    def test_finish_reason(self) -> None:
+        reason = self.stats.get("finish_reason")
+        self.assertEqual(reason, "finished", f"the run ended with {reason!r}, not 'finished'")
+
+    @monitors.name("robots.txt readable")
+    def test_robots_allowed(self) -> None:
+        self.assertFalse(
+            self.stats.get("tca/robots/disallow_all"),
+            "robots.txt answered 5xx or could not be fetched: nothing was crawled (RFC 9309)",
+        )
+
+    @monitors.name("article count")
+    def test_article_floor(self) -> None:
+        mode = getattr(self.data.spider, "mode", None)
+        floor = self.settings.getint("TCA_MONITOR_MIN_ARTICLES_FULL")
+        if mode != "full":
+            return  # an hourly run may rightly find nothing new
+        self.assertGreaterEqual(
+            self.articles, floor, f"a full run exported {self.articles} articles (floor {floor})"
+        )
+
+
+@monitors.name("Errors")
+class ErrorRatioMonitor(_TcaMonitor):
+    @monitors.name("error ratio")
+    def test_error_ratio(self) -> None:
+        requests = int(self.stats.get("downloader/request_count", 0))
+        errors = error_count(self.stats)
+        limit = self.settings.getfloat("TCA_MONITOR_MAX_ERROR_RATIO")
+        ratio = errors / requests if requests else (1.0 if errors else 0.0)
+        self.assertLessEqual(
+            ratio,
+            limit,
+            f"{errors} failed requests or error lines for {requests} requests "
+            f"({ratio:.1%} > {limit:.1%})",
+        )
+
+    @monitors.name("bad status ratio")
+    def test_bad_status_ratio(self) -> None:
+        responses = int(self.stats.get("downloader/response_count", 0))
+        bad = bad_status_count(self.stats)
+        limit = self.settings.getfloat("TCA_MONITOR_MAX_BAD_STATUS_RATIO")
+        ratio = bad / responses if responses else 0.0
+        self.assertLessEqual(
+            ratio,
+            limit,
+            f"{bad} of {responses} responses were 4xx/5xx ({ratio:.1%} > {limit:.1%})",
+        )
+
+
+@monitors.name("Records")
+class RecordMonitor(_TcaMonitor):
+    @monitors.name("schema validation")
+    def test_no_invalid_records(self) -> None:
+        invalid = _sum_prefixed(self.stats, "tca/invalid/")
+        limit = self.settings.getint("TCA_MONITOR_MAX_INVALID")
+        self.assertLessEqual(
+            invalid, limit, f"{invalid} records failed schema validation (quarantined)"
+        )
+
+    @monitors.name("field coverage")
+    def test_field_coverage(self) -> None:
+        total = int(self.stats.get(COVERAGE_PREFIX, 0))
+        if not total:
+            return
+        rules = self.settings.getdict("TCA_MONITOR_FIELD_COVERAGE") or DEFAULT_FIELD_COVERAGE
+        low = {}
+        for field_name, minimum in rules.items():
+            coverage = int(self.stats.get(f"{COVERAGE_PREFIX}/{field_name}", 0)) / total
+            if coverage < float(minimum):
+                low[field_name] = f"{coverage:.1%} < {float(minimum):.0%}"
+        self.assertFalse(
+            low,
+            f"fields missing on too many of {total} articles (layout drift?): "
+            + ", ".join(f"{k} {v}" for k, v in low.items()),
+        )
+
+    @monitors.name("fallback extraction")
+    def test_fallback_ratio(self) -> None:
+        fallback = int(self.stats.get("tca/extraction/fallback", 0))
+        extracted = fallback + int(self.stats.get("tca/extraction/page", 0))
+        if not extracted:
+            return
+        limit = self.settings.getfloat("TCA_MONITOR_MAX_FALLBACK_RATIO")
+        ratio = fallback / extracted
+        self.assertLessEqual(
+            ratio,
+            limit,
+            f"{fallback} of {extracted} articles needed generic extraction "
+            f"({ratio:.1%} > {limit:.1%}): the page selectors no longer match (layout drift?)",
+        )
+
+
+class RequestUnhealthy(Action):
+    """Marks the run unhealthy: stat for the manifest, one log line, exit code 3."""
+
+    def run_action(self) -> None:
+        crawler = self.data.crawler
+        failed = sorted(
+            {
+                getattr(result.monitor, "name", None) or str(result.monitor)
+                for result in self.result.monitors_failed_results
+            }
+        )
+        crawler.stats.set_value(FAILED_MONITORS_STAT, failed)
+        request_exit_code(crawler, ExitCode.UNHEALTHY)
+        reasons = [
+            str(r.reason).strip().splitlines()[-1].removeprefix("AssertionError: ")
+            for r in self.result.monitors_failed_results
+        ]
+        logger.error("Run unhealthy: %s", "; ".join(reasons) or ", ".join(failed))
+
+
+class HealthMonitorSuite(MonitorSuite):
+    monitors = [RunMonitor, ErrorRatioMonitor, RecordMonitor]
+    monitors_failed_actions = [RequestUnhealthy]
+
+
+class HealthMonitors(Spidermon):
+    """Spidermon, plus per-field counts of exported article records.
+
+    It must run its spider-close monitors before the run manifest is written: give it
+    a lower EXTENSIONS order than ``RunManifest``.
+    """
+
+    covered_fields: list[str] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> HealthMonitors:
+        extension: HealthMonitors = super().from_crawler(crawler)
+        crawler.signals.connect(extension.count_fields, signal=signals.item_scraped)
+        return extension
+
+    def count_fields(self, item: Any) -> None:
+        if not isinstance(item, ArticleItem):
+            return
+        stats = self.crawler.stats
+        stats.inc_value(COVERAGE_PREFIX)
+        if self.covered_fields is None:
+            rules = self.crawler.settings.getdict("TCA_MONITOR_FIELD_COVERAGE")
+            known = set(exported_field_names(ArticleItem))
+            self.covered_fields = [f for f in (*rules, "authors") if f in known]
+        for field_name in dict.fromkeys(self.covered_fields):
+            if getattr(item, field_name, None) not in (None, "", [], {}):
+                stats.inc_value(f"{COVERAGE_PREFIX}/{field_name}")
+
+    def spider_closed(self, spider: Any, reason: str | None = None) -> None:
+        # CoreStats sets finish_reason in its own spider_closed handler; do not depend
+        # on running after it.
+        if reason is not None:
+            self.crawler.stats.set_value("finish_reason", reason)
+        super().spider_closed(spider)
