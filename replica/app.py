@@ -160,6 +160,13 @@ class SiteApp:
             return Response(200, feeds.robots_txt(site).encode(), "text/plain; charset=utf-8")
         if path == "/feed/":
             return self._feed()
+        if site.sitemap_style == "core":
+            return self._core_sitemaps(path) or self._route_content(path, query)
+        return self._route_sitemaps(path) or self._route_content(path, query)
+
+    def _route_sitemaps(self, path: str) -> Response | None:
+        """Yoast SEO's sitemaps (``sitemap_style="yoast"``)."""
+        site = self.site
         if path in ("/feed", "/sitemap.xml", "/wp-sitemap.xml"):
             dest = "/feed/" if path == "/feed" else "/sitemap_index.xml"
             return self._redirect(site.base_url + dest)
@@ -170,6 +177,30 @@ class SiteApp:
             return self._sitemap_child(m.group(1), m.group(2))
         if path == "/main-sitemap.xsl":
             return Response(200, feeds.MAIN_SITEMAP_XSL.encode(), "text/xsl; charset=UTF-8")
+        return None
+
+    def _core_sitemaps(self, path: str) -> Response | None:
+        """WordPress core's sitemaps (``sitemap_style="core"``): Yoast's paths are 404s."""
+        if path == "/feed":
+            return self._redirect(self.site.base_url + "/feed/")
+        if path == "/sitemap.xml":
+            return self._redirect(self.site.base_url + "/wp-sitemap.xml")
+        if path == "/sitemap_index.xml" or _SITEMAP_RE.match(path):
+            return self._not_found()
+        if path == "/wp-sitemap.xml":
+            children = feeds.core_sitemap_children(self.site)
+            text = feeds.core_sitemap_index(self.site, children)
+            return self._conditional(path, text.encode(), XML, self.site.last_modified())
+        if path.startswith("/wp-sitemap-") and path.endswith(".xml"):
+            entries = feeds.core_sitemap_children(self.site).get(path[1:])
+            if entries is None:
+                return self._not_found()
+            text = feeds.core_sitemap_urlset(self.site, entries)
+            return self._conditional(path, text.encode(), XML, self.site.last_modified())
+        return None
+
+    def _route_content(self, path: str, query: dict[str, list[str]]) -> Response:
+        site = self.site
         if path.startswith("/wp-content/uploads/"):
             if path in self._images:
                 if path.endswith(".png"):

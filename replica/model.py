@@ -10,6 +10,8 @@ has picked its port (``ReplicaServer`` does that); changing it bumps
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import functools
 import random
 import threading
@@ -267,7 +269,11 @@ class Site:
         sitemap_page_size: int,
         jsonld_share: float = 0.85,
         og_dates_share: float = 0.85,
+        sitemap_style: str = "yoast",
+        robots_sitemap: bool = True,
     ) -> None:
+        if sitemap_style not in ("yoast", "core"):
+            raise ValueError(f"sitemap_style must be 'yoast' or 'core', not {sitemap_style!r}")
         self.seed = seed
         self._base_url = base_url.rstrip("/")
         self.today = today
@@ -283,6 +289,8 @@ class Site:
         self.sitemap_page_size = sitemap_page_size
         self.jsonld_share = jsonld_share
         self.og_dates_share = og_dates_share
+        self.sitemap_style = sitemap_style
+        self.robots_sitemap = robots_sitemap
         self.stories: list[Story] = []
         self.removed_stories: list[Story] = []
         self.authors: dict[str, Person] = {}
@@ -509,6 +517,38 @@ class Site:
             self.removed_stories.append(s)
             self._tick()  # the time of the change: documents listing it change now
             self.version += 1
+
+
+    def mutate_repost_story(self, post_id: int) -> int:
+        """Republish a story under a new post id and slug, lightly edited; returns the new id.
+
+        The copy keeps every paragraph but reworded the lead's first word and
+        dropped its last sentence, as a repost by an editor would.
+        """
+        with self.lock:
+            original = self._live(post_id)
+            all_ids = [s.post_id for s in self.stories] + [s.post_id for s in self.removed_stories]
+            new_id = max(all_ids) + self._mut_rng.randint(1, 12)
+            blocks = [copy.deepcopy(b) for b in original.blocks if b.kind in TEXT_KINDS]
+            lead = next((b for b in blocks if b.kind == "p"), None)
+            if lead is not None:
+                text = plain(lead.inlines)
+                sentences = text.split(". ")
+                edited = ". ".join(sentences[:-1]) + "." if len(sentences) > 2 else text
+                lead.inlines = parse_inline("Reportedly, " + edited[0].lower() + edited[1:])
+            published = self._tick()
+            repost = dataclasses.replace(
+                original,
+                post_id=new_id,
+                slug=_unique_slug(self, original.slug + "-2"),
+                published=published,
+                modified=published,
+                blocks=blocks,
+                legacy_number=None,
+            )
+            self.stories.append(repost)
+            self.version += 1
+            return new_id
 
 
 # ---------------------------------------------------------------------- generation
@@ -806,6 +846,8 @@ def generate_site(
     series_share: float = 0.05,
     jsonld_share: float = 0.85,
     og_dates_share: float = 0.85,
+    sitemap_style: str = "yoast",
+    robots_sitemap: bool = True,
 ) -> Site:
     """Generate a deterministic site: same arguments, same site, byte for byte.
 
@@ -816,7 +858,9 @@ def generate_site(
     ``listing_theme`` renders listings, static pages and errors; ``jsonld_share``
     and ``og_dates_share`` are the shares of article pages with Yoast JSON-LD and
     with ``article:published_time``/``modified_time`` (pages without JSON-LD always
-    keep the OG dates).
+    keep the OG dates). ``sitemap_style`` is ``"yoast"`` (``/sitemap_index.xml`` and
+    ``post-sitemap.xml``...) or ``"core"`` (WordPress's own ``/wp-sitemap.xml`` and
+    ``wp-sitemap-posts-post-1.xml``...); ``robots_sitemap`` whether robots.txt names it.
     """
     site = Site(
         seed=seed,
@@ -834,6 +878,8 @@ def generate_site(
         sitemap_page_size=sitemap_page_size,
         jsonld_share=jsonld_share,
         og_dates_share=og_dates_share,
+        sitemap_style=sitemap_style,
+        robots_sitemap=robots_sitemap,
     )
     rng = random.Random(f"{site_name}:{seed}")
     tz = site.tz

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import zlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 from typing import TYPE_CHECKING, ClassVar
 
-from .text import MONTHS, SHARE_NETWORKS, Inline
+from .text import MONTHS, SHARE_NETWORKS, Inline, Writer
 
 if TYPE_CHECKING:
     from .model import Block, Image, Site, StaticPage, Story
@@ -980,4 +981,389 @@ class LegacyTheme(ModernTheme):
         return self.document(self.article_head(story, noindex), body, main, src)
 
 
-THEMES: dict[str, type[Theme]] = {"modern": ModernTheme, "legacy": LegacyTheme}
+def herald_date(dt: datetime) -> str:
+    """WordPress's default date format, ``F j, Y g:i a``: December 9, 2025 5:04 pm."""
+    hour = dt.hour % 12 or 12
+    return f"{MONTHS[dt.month - 1]} {dt.day}, {dt.year} {hour}:{dt.minute:02d} " + (
+        "am" if dt.hour < 12 else "pm"
+    )
+
+
+class HeraldTheme(ModernTheme):
+    """Steppe Herald's own theme: ``sh-`` class names, no ``<article>``, no JSON-LD, no ticker.
+
+    The post content (core blocks, Jetpack sharing and related posts) is the same
+    as on any WordPress site; only the chrome around it and the newsletter plugin
+    (Mailchimp for WP) differ.
+    """
+
+    name = "herald"
+
+    def head(
+        self,
+        *,
+        title: str,
+        description: str | None,
+        canonical: str | None,
+        metas: list[tuple[str, str, str]],
+        robots: str | None = None,
+        jsonld: dict[str, object] | None = None,
+        extra: str = "",
+    ) -> str:
+        # No SEO plugin: OpenGraph comes from Jetpack, and nothing writes JSON-LD.
+        return super().head(
+            title=title,
+            description=description,
+            canonical=canonical,
+            metas=metas,
+            robots=robots,
+            jsonld=None,
+            extra=extra,
+        )
+
+    def ticker_html(self) -> str:
+        return ""
+
+    def newsletter_html(self) -> str:
+        return (
+            '<div class="mc4wp-form"><div class="mc4wp-form-fields"><p>Sign up for the '
+            f"{esc_text(self.site.display_name)} newsletter, every weekday morning.</p>"
+            '<p><input type="email" name="EMAIL" placeholder="Your email address" required> '
+            '<input type="submit" value="Sign up"></p></div></div>'
+        )
+
+    def header_html(self, src: str) -> str:
+        b = self.base
+        cats = "".join(
+            f'<li><a href="{esc(self.listing_href(src, f"/category/home/{c.slug}/"))}">'
+            f"{esc_text(c.name)}</a></li>"
+            for c in self.site.categories.values()
+        )
+        return (
+            '<header class="sh-masthead">\n<div class="sh-brand">'
+            f'<a class="sh-logo" href="{b}/">{esc_text(self.site.display_name)}</a>'
+            f'<span class="sh-motto">{esc_text(self.site.tagline)}</span></div>\n'
+            f'<nav class="sh-nav"><ul><li><a href="{b}/">Front page</a></li>{cats}</ul></nav>\n'
+            "</header>"
+        )
+
+    def sidebar_html(self, src: str) -> str:
+        site = self.site
+        picks = "".join(
+            f'<div class="sh-pick"><a class="sh-pick-title" href="{esc(s.url)}">'
+            f'{esc_text(s.headline)}</a><p class="sh-teaser">{esc_text(s.description)}</p></div>'
+            for s in site.popular(4)
+        )
+        latest = "".join(
+            f'<li><a href="{esc(s.url)}">{esc_text(s.headline)}</a></li>' for s in site.newest(5)
+        )
+        return (
+            '<div class="sh-rail">\n<div class="sh-box"><h3 class="sh-box-title">Editor’s picks'
+            f'</h3>{picks}</div>\n<div class="sh-box"><h3 class="sh-box-title">Just in</h3>'
+            f"<ul>{latest}</ul></div>\n</div>"
+        )
+
+    def footer_html(self) -> str:
+        b, s = self.base, self.site
+        return (
+            f'<div class="sh-footer"><p class="sh-about">{esc_text(s.display_name)} is an '
+            "independent newsroom reporting on the steppe and its neighbours since 2019. "
+            'Tips and corrections are always welcome.</p><ul class="sh-links">'
+            f'<li><a href="{b}/about-us/">About</a></li><li><a href="{b}/contact/">Contact</a>'
+            f'</li></ul><p class="sh-copy">© {s.today.year} {esc_text(s.display_name)}</p></div>'
+        )
+
+    def document(self, head: str, body_class: str, main: str, src: str) -> str:
+        return (
+            f'<!DOCTYPE html>\n<html lang="{self.site.language}">\n<head>\n{head}\n</head>\n'
+            f'<body class="{body_class} sh-theme">\n<div class="sh-page">\n'
+            f"{self.header_html(src)}\n"
+            f'<div class="sh-columns">\n<div class="sh-primary">\n{main}\n</div>\n'
+            f"{self.sidebar_html(src)}\n</div>\n{self.footer_html()}\n</div>\n</body>\n</html>\n"
+        )
+
+    def listing_entry(self, s: Story, src: str) -> str:
+        return (
+            f'<div class="sh-card" id="card-{s.post_id}"><h2 class="sh-card-title">'
+            f'<a href="{esc(s.url)}">{esc_text(s.headline)}</a></h2>'
+            f'<div class="sh-card-meta">{herald_date(s.published)}</div>'
+            f'<p class="sh-card-dek">{esc_text(s.description)}</p></div>'
+        )
+
+    def render_article(self, story: Story, noindex: bool = False) -> str:
+        site, src = self.site, story.path
+        cat = site.categories[story.category]
+        cat_href = self.listing_href(src, f"/category/home/{cat.slug}/")
+        byline = join_names(
+            [
+                f'<a class="sh-author" href="{esc(self.listing_href(src, f"/author/{a}/"))}">'
+                f"{esc_text(site.authors[a].name)}</a>"
+                for a in story.authors
+            ]
+        )
+        topics = "".join(
+            f'<li><a href="{esc(self.listing_href(src, f"/tag/{t}/"))}">'
+            f"{esc_text(site.tags[t].name)}</a></li>"
+            for t in story.tags
+        )
+        hero = ""
+        if story.featured:
+            im = story.featured
+            cap = (
+                f'<figcaption class="sh-credit">{esc_text(im.caption)}</figcaption>'
+                if im.caption
+                else ""
+            )
+            hero = (
+                f'<figure class="sh-hero"><img src="{esc(self.img_url(im))}" width="{im.width}" '
+                f'height="{im.height}" alt="{esc(im.alt)}">{cap}</figure>'
+            )
+        updated = (
+            ""
+            if story.modified == story.published
+            else f' <span class="sh-updated">Updated {herald_date(story.modified)}</span>'
+        )
+        more = "".join(
+            f'<li><a href="{esc(r.url)}">{esc_text(r.headline)}</a></li>'
+            for r in site.related(story, 3)
+        )
+        main = (
+            f'<div class="sh-story" id="story-{story.post_id}">\n'
+            f'<div class="sh-kicker"><a href="{esc(cat_href)}">{esc_text(cat.name)}</a></div>\n'
+            f'<h1 class="sh-headline">{esc_text(story.headline)}</h1>\n'
+            f'<div class="sh-meta"><span class="sh-byline">By {byline}</span> '
+            f'<time class="sh-pubdate" datetime="{site.iso_local(story.published)}">'
+            f"{herald_date(story.published)}</time>{updated}</div>\n{hero}\n"
+            f'<div class="sh-story-text">\n{self.content_html(story, src)}\n</div>\n'
+            + (
+                f'<div class="sh-topics"><span>Topics</span><ul>{topics}</ul></div>\n'
+                if topics
+                else ""
+            )
+            + f'<div class="sh-more"><h3>More from {esc_text(site.display_name)}</h3>'
+            f"<ul>{more}</ul></div>\n</div>"
+        )
+        body = (
+            f"post-template-default single single-post postid-{story.post_id} "
+            "single-format-standard"
+        )
+        return self.document(self.article_head(story, noindex), body, main, src)
+
+
+class ElementorTheme(ModernTheme):
+    """A page-builder theme nobody wrote selectors for (Elementor Pro widgets).
+
+    Used to test fallback extraction: no ``entry-content``, no ``<article>`` around the
+    post, the headline an ``elementor-heading-title``, and around the content the
+    noise such pages carry: post info, share buttons, an author box with a bio,
+    previous/next links, a related-posts grid with excerpts and reader comments.
+    """
+
+    name = "elementor"
+
+    @staticmethod
+    def widget(kind: str, inner: str) -> str:
+        return (
+            f'<div class="elementor-element elementor-widget elementor-widget-{kind}" '
+            f'data-widget_type="{kind}.default"><div class="elementor-widget-container">'
+            f"{inner}</div></div>"
+        )
+
+    @staticmethod
+    def section(*widgets: str) -> str:
+        return (
+            '<section class="elementor-section elementor-top-section elementor-section-boxed">'
+            '<div class="elementor-container elementor-column-gap-default"><div class="'
+            'elementor-column elementor-col-100 elementor-top-column"><div class="elementor-'
+            'widget-wrap elementor-element-populated">' + "".join(widgets) + "</div></div></div>"
+            "</section>"
+        )
+
+    def header_html(self, src: str) -> str:
+        b = self.base
+        items = "".join(
+            f'<li class="menu-item"><a class="elementor-item" href="'
+            f'{esc(self.listing_href(src, f"/category/home/{c.slug}/"))}">'
+            f"{esc_text(c.name)}</a></li>"
+            for c in self.site.categories.values()
+        )
+        logo = (
+            f'<a href="{b}/"><img src="{b}/wp-content/uploads/2022/01/logo.png" '
+            f'alt="{esc(self.site.display_name)}"></a>'
+        )
+        nav = (
+            '<nav class="elementor-nav-menu--main elementor-nav-menu__container"><ul '
+            f'class="elementor-nav-menu">{items}</ul></nav>'
+        )
+        return (
+            '<div data-elementor-type="header" class="elementor elementor-12 elementor-location-'
+            f'header">{self.ticker_html()}'
+            + self.section(self.widget("theme-site-logo", logo), self.widget("nav-menu", nav))
+            + "</div>"
+        )
+
+    def footer_html(self) -> str:
+        s = self.site
+        text = (
+            f"<p>{esc_text(s.display_name)}: {esc_text(s.tagline)}. Independent reporting from "
+            "the region since 2019.</p>"
+            f"<p>© {s.today.year} {esc_text(s.display_name)}. All rights reserved.</p>"
+        )
+        return (
+            '<div data-elementor-type="footer" class="elementor elementor-31 elementor-location-'
+            'footer">' + self.section(self.widget("text-editor", text)) + "</div>"
+        )
+
+    def document(self, head: str, body_class: str, main: str, src: str) -> str:
+        return (
+            f'<!DOCTYPE html>\n<html lang="{self.site.language}">\n<head>\n{head}\n</head>\n'
+            f'<body class="{body_class} elementor-default elementor-template-full-width '
+            f'elementor-kit-5">\n{self.header_html(src)}\n{main}\n{self.footer_html()}\n'
+            "</body>\n</html>\n"
+        )
+
+    def comments_html(self, story: Story) -> str:
+        rng = random.Random(f"comments:{story.post_id}")
+        n = rng.choice([0, 0, 1, 2, 3])
+        if not n:
+            return ""
+        w = Writer(rng, story.category, story.published.year)
+        items = []
+        for i in range(n):
+            cid = story.post_id * 10 + i
+            when = story.published + timedelta(hours=rng.randint(1, 72))
+            items.append(
+                f'<li id="comment-{cid}" class="comment depth-1"><article id="div-comment-{cid}" '
+                'class="comment-body"><footer class="comment-meta"><div class="comment-author '
+                f'vcard"><b class="fn">{esc_text(w.person())}</b> <span class="says">says:</span>'
+                f'</div><div class="comment-metadata"><a href="{esc(story.url)}#comment-{cid}">'
+                f'<time datetime="{self.site.iso_local(when)}">{herald_date(when)}</time></a></div>'
+                f'</footer><div class="comment-content"><p>{esc_text(w.sentence(markup=False))}'
+                "</p></div></article></li>"
+            )
+        title = f"{n} thought{'s' if n > 1 else ''} on “{esc_text(story.headline)}”"
+        return (
+            f'<div id="comments" class="comments-area"><h3 class="comments-title">{title}</h3>'
+            f'<ol class="comment-list">{"".join(items)}</ol></div>'
+        )
+
+    def render_article(self, story: Story, noindex: bool = False) -> str:
+        site, src = self.site, story.path
+        cat = site.categories[story.category]
+        authors = "".join(
+            f'<li class="elementor-icon-list-item elementor-inline-item" itemprop="author">'
+            f'<a href="{esc(self.listing_href(src, f"/author/{a}/"))}"><span class="elementor-'
+            f"icon-list-text elementor-post-info__item elementor-post-info__item--type-author"
+            f'">{esc_text(site.authors[a].name)}</span></a></li>'
+            for a in story.authors
+        )
+        info = (
+            f'<ul class="elementor-inline-items elementor-icon-list-items elementor-post-info">'
+            f'{authors}<li class="elementor-icon-list-item elementor-inline-item" itemprop='
+            '"datePublished"><span class="elementor-icon-list-text elementor-post-info__item '
+            f'elementor-post-info__item--type-date"><time>{herald_date(story.published)}</time>'
+            '</span></li><li class="elementor-icon-list-item elementor-inline-item" itemprop='
+            '"about"><span class="elementor-post-info__terms-list"><a class="elementor-post-info'
+            f'__terms-list-item" href="{esc(self.listing_href(src, f"/category/home/{cat.slug}/"))}'
+            f'">{esc_text(cat.name)}</a></span></li></ul>'
+        )
+        title = (
+            f'<h1 class="elementor-heading-title elementor-size-default">'
+            f"{esc_text(story.headline)}</h1>"
+        )
+        image = ""
+        if story.featured:
+            im = story.featured
+            cap = (
+                f'<figcaption class="widget-image-caption wp-caption-text">{esc_text(im.caption)}'
+                "</figcaption>"
+                if im.caption
+                else ""
+            )
+            image = self.widget(
+                "theme-post-featured-image",
+                f'<figure class="wp-caption"><img width="{im.width}" height="{im.height}" '
+                f'src="{esc(self.img_url(im))}" alt="{esc(im.alt)}">{cap}</figure>',
+            )
+        share = "".join(
+            f'<div class="elementor-grid-item"><div class="elementor-share-btn elementor-share-'
+            f'btn_{key}" role="button" tabindex="0" aria-label="Share on {key}"><span class="'
+            f'elementor-share-btn__text"><span class="elementor-share-btn__title">{label}</span>'
+            "</span></div></div>"
+            for label, key in SHARE_NETWORKS[:4]
+        )
+        lead = story.authors[0]
+        person = site.authors[lead]
+        bio = (
+            f"{esc_text(person.name)} writes for {esc_text(site.display_name)} about "
+            f"{esc_text(cat.name.lower())} and the people it touches, from the capitals to the "
+            "smallest towns of the region."
+        )
+        author_box = (
+            '<div class="elementor-author-box"><div class="elementor-author-box__text">'
+            f'<a href="{esc(self.listing_href(src, f"/author/{lead}/"))}"><h4 class="elementor-'
+            f'author-box__name">{esc_text(person.name)}</h4></a><div class="elementor-author-box'
+            f'__bio"><p>{bio}</p></div></div></div>'
+        )
+        newer = [s for s in site.listing("home") if s.published > story.published]
+        older = [s for s in site.listing("home") if s.published < story.published]
+        nav = ""
+        for kind, other in (("prev", older[:1]), ("next", newer[-1:])):
+            for o in other:
+                label = "Previous" if kind == "prev" else "Next"
+                nav += (
+                    f'<div class="elementor-post-navigation__{kind} elementor-post-navigation__'
+                    f'link"><a href="{esc(o.url)}" rel="{kind}"><span class="post-navigation__'
+                    f'{kind}--label">{label}</span><span class="post-navigation__{kind}--title">'
+                    f"{esc_text(o.headline)}</span></a></div>"
+                )
+        related = "".join(
+            f'<article class="elementor-post elementor-grid-item post-{r.post_id} post type-post">'
+            f'<div class="elementor-post__text"><h3 class="elementor-post__title"><a href="'
+            f'{esc(r.url)}">{esc_text(r.headline)}</a></h3><div class="elementor-post__meta-data">'
+            f'<span class="elementor-post-date">{display_date(r.published)}</span></div><div '
+            f'class="elementor-post__excerpt"><p>{esc_text(r.description)}</p></div></div>'
+            "</article>"
+            for r in site.related(story, 3)
+        )
+        main = (
+            f'<div data-elementor-type="single-post" data-elementor-id="77" class="elementor '
+            f"elementor-77 elementor-location-single post-{story.post_id} post type-post "
+            f'status-publish">'
+            + self.section(
+                self.widget("post-info", info),
+                self.widget("theme-post-title", title),
+                image,
+                self.widget("theme-post-content", self.content_html(story, src)),
+                self.widget(
+                    "share-buttons",
+                    f'<div class="elementor-grid elementor-share-buttons">{share}</div>',
+                ),
+                self.widget("author-box", author_box),
+                self.widget(
+                    "post-navigation", f'<div class="elementor-post-navigation">{nav}</div>'
+                ),
+            )
+            + self.section(
+                self.widget(
+                    "posts",
+                    '<h2 class="elementor-heading-title">You may also like</h2><div class="'
+                    f'elementor-posts-container elementor-posts elementor-grid">{related}</div>',
+                ),
+                self.widget("post-comments", self.comments_html(story)),
+            )
+            + "</div>"
+        )
+        body = (
+            f"post-template-default single single-post postid-{story.post_id} "
+            f"single-format-standard elementor-page-77"
+        )
+        return self.document(self.article_head(story, noindex), body, main, src)
+
+
+THEMES: dict[str, type[Theme]] = {
+    "modern": ModernTheme,
+    "legacy": LegacyTheme,
+    "herald": HeraldTheme,
+    "elementor": ElementorTheme,
+}
