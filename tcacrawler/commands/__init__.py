@@ -1,1 +1,1 @@
-"""Project commands: scrapy savefixture, scrapy store."""
+"""Project commands: scrapy savefixture, scrapy store, scrapy staleness."""

@@ -1,0 +1,232 @@
+"""Health for cron: the monitors, the exit codes and the manifest status.
+
+Unit tests run the Spidermon suite on hand-made stats; the rest are real `scrapy crawl`
+subprocesses (a bad `-a mode=` or setting must give one line and exit code 78).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy import Spider
+from scrapy.settings import Settings
+from scrapy.statscollectors import MemoryStatsCollector
+from spidermon.contrib.scrapy.runners import SpiderMonitorRunner
+
+from replica import ReplicaServer
+from tcacrawler import settings as project_settings
+from tcacrawler.config import ConfigError, check_settings, check_spider_arguments
+from tcacrawler.extensions import run_status
+from tcacrawler.health import EXIT_CODE_STAT
+from tcacrawler.monitors import FAILED_MONITORS_STAT, HealthMonitorSuite
+from tcacrawler.spiders.timesca import TimescaSpider
+from tests.crawling import REPO, run_crawl
+
+HEALTHY_STATS: dict[str, Any] = {
+    "finish_reason": "finished",
+    "downloader/request_count": 200,
+    "downloader/response_count": 200,
+    "downloader/response_status_count/200": 198,
+    "downloader/response_status_count/404": 2,
+    "item_scraped_count/article": 100,
+    "tca/coverage/article": 100,
+    "tca/coverage/article/headline": 100,
+    "tca/coverage/article/article_body": 100,
+    "tca/coverage/article/date_published": 99,
+    "tca/extraction/page": 100,
+}
+
+
+class FakeCrawler:
+    def __init__(self, stats: dict[str, Any], settings: dict[str, Any]) -> None:
+        self.settings = Settings()
+        self.settings.setmodule(project_settings, priority="project")
+        self.settings.setdict(settings, priority="cmdline")
+        self.stats = MemoryStatsCollector(self)  # type: ignore[arg-type]
+        self.stats.set_stats(dict(stats))
+
+
+def run_monitors(
+    stats: dict[str, Any], *, mode: str = "full", settings: dict[str, Any] | None = None
+) -> FakeCrawler:
+    crawler = FakeCrawler(stats, settings or {})
+    spider = TimescaSpider(mode=mode)
+    spider.crawler = crawler  # type: ignore[assignment]
+    suite = HealthMonitorSuite(crawler=crawler)
+    SpiderMonitorRunner(spider=spider).run(
+        suite,
+        stats=crawler.stats.get_stats(),
+        stats_history=[],
+        crawler=crawler,
+        spider=spider,
+        job=None,
+    )
+    return crawler
+
+
+def failed(crawler: FakeCrawler) -> list[str]:
+    return list(crawler.stats.get_value(FAILED_MONITORS_STAT, []))
+
+
+def test_healthy_stats_pass() -> None:
+    crawler = run_monitors(HEALTHY_STATS)
+    assert failed(crawler) == []
+    assert crawler.stats.get_value(EXIT_CODE_STAT, 0) == 0
+    assert run_status(crawler.stats.get_stats()) == "finished"
+
+
+@pytest.mark.parametrize(
+    ("change", "monitor"),
+    [
+        ({"finish_reason": "shutdown"}, "Run/finish reason"),
+        ({"tca/robots/disallow_all": 1}, "Run/robots.txt readable"),
+        (
+            {"item_scraped_count/article": 0, "tca/coverage/article": 0, "tca/extraction/page": 0},
+            "Run/article count",
+        ),
+        ({"tca/failed/timeout": 11}, "Errors/error ratio"),
+        ({"log_count/ERROR": 11}, "Errors/error ratio"),
+        ({"downloader/response_status_count/503": 21}, "Errors/bad status ratio"),
+        ({"tca/invalid/article": 1}, "Records/schema validation"),
+        ({"tca/coverage/article/date_published": 50}, "Records/field coverage"),
+        ({"tca/coverage/article/headline": 97}, "Records/field coverage"),
+        ({"tca/extraction/fallback": 3}, "Records/fallback extraction"),
+    ],
+)
+def test_each_monitor_fails_alone(change: dict[str, Any], monitor: str) -> None:
+    crawler = run_monitors({**HEALTHY_STATS, **change})
+    assert failed(crawler) == [monitor]
+    assert crawler.stats.get_value(EXIT_CODE_STAT) == 3
+    expected_status = "incomplete" if "finish_reason" in change else "unhealthy"
+    assert run_status(crawler.stats.get_stats()) == expected_status
+
+
+def test_zero_new_articles_in_latest_mode_is_healthy() -> None:
+    stats = {**HEALTHY_STATS, "item_scraped_count/article": 0, "tca/coverage/article": 0}
+    assert failed(run_monitors(stats, mode="latest")) == []
+
+
+def test_thresholds_are_settings() -> None:
+    stats = {**HEALTHY_STATS, "downloader/response_status_count/503": 21}
+    loose = {"TCA_MONITOR_MAX_BAD_STATUS_RATIO": "0.5"}
+    assert failed(run_monitors(stats, settings=loose)) == []
+    stats = {**HEALTHY_STATS, "tca/coverage/article/authors": 10}
+    strict = {"TCA_MONITOR_FIELD_COVERAGE": json.dumps({"authors": 0.9})}
+    assert failed(run_monitors(stats, settings=strict)) == ["Records/field coverage"]
+
+
+# -- configuration errors --------------------------------------------------
+
+
+def test_check_settings_rejects_unparsable_values() -> None:
+    for name, value in [
+        ("DOWNLOAD_TIMEOUT", "2s"),
+        ("ROBOTSTXT_OBEY", "maybe"),
+        ("TCA_SITE_TZ", "Asia/Almaty"),
+        ("TCA_BASE_URL", "timesca.com"),
+        ("TCA_MONITOR_MAX_ERROR_RATIO", "5"),
+        ("TCA_MONITOR_FIELD_COVERAGE", "[1]"),
+        ("TCA_MONITOR_FIELD_COVERAGE", '{"headline": "most"}'),
+    ]:
+        settings = Settings()
+        settings.setmodule(project_settings, priority="project")
+        settings.set(name, value, priority="cmdline")
+        with pytest.raises(ConfigError, match=name):
+            check_settings(settings)
+
+
+def test_check_settings_accepts_the_defaults_and_good_overrides() -> None:
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    for name, value in [("DOWNLOAD_TIMEOUT", "2.5"), ("ROBOTSTXT_OBEY", "0")]:
+        settings.set(name, value, priority="cmdline")
+    check_settings(settings)
+    check_spider_arguments(TimescaSpider, {"mode": "full", "base_url": "http://x.test"})
+    with pytest.raises(ConfigError, match="mode"):
+        check_spider_arguments(TimescaSpider, {"mode": "everything"})
+
+
+def scrapy_crawl(*arguments: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "scrapy", "crawl", "timesca", *arguments]
+    command += ["-s", f"TCA_OUTPUT_DIR={tmp_path / 'output'}"]
+    command += ["-s", f"TCA_STATE_DIR={tmp_path / 'state'}"]
+    command += ["-s", "TCA_BASE_URL=http://127.0.0.1:9"]
+    return subprocess.run(
+        command, cwd=REPO, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("arguments", "names"),
+    [
+        (("-a", "mode=everything"), "mode"),
+        (("-s", "DOWNLOAD_TIMEOUT=2s"), "DOWNLOAD_TIMEOUT"),
+        (("-s", "TCA_SITE_TZ=Asia/Almaty"), "TCA_SITE_TZ"),
+    ],
+)
+def test_bad_configuration_exits_78_with_one_line(
+    arguments: tuple[str, ...], names: str, tmp_path: Path
+) -> None:
+    done = scrapy_crawl(*arguments, tmp_path=tmp_path)
+    assert done.returncode == 78, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr + done.stdout
+    errors = [line for line in done.stderr.splitlines() if "configuration error" in line]
+    assert len(errors) == 1 and names in errors[0]
+    assert not (tmp_path / "output").exists(), "nothing may run on a bad configuration"
+
+
+# -- real crawls -------------------------------------------------------------
+
+
+@pytest.mark.e2e
+def test_healthy_crawl_exits_0_and_manifest_says_finished(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    result = run_crawl("timesca", fresh_replica.base_url, tmp_path, args={"mode": "full"})
+    assert result.returncode == 0, result.log[-3000:]
+    assert result.manifest["status"] == "finished"
+    assert "[Spidermon] OK" in result.log
+    assert "tca/health/failed_monitors" not in result.manifest["stats"]
+    assert result.manifest["stats"]["tca/coverage/article"] == len(result.articles)
+
+
+@pytest.mark.e2e
+def test_failed_monitor_exits_3_and_manifest_says_unhealthy(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    result = run_crawl(
+        "timesca",
+        fresh_replica.base_url,
+        tmp_path,
+        args={"mode": "full"},
+        settings={"TCA_MONITOR_MIN_ARTICLES_FULL": "100000"},
+    )
+    assert result.returncode == 3, result.log[-3000:]
+    assert result.articles, "an unhealthy run still publishes what it found"
+    assert result.manifest["status"] == "unhealthy"
+    assert result.manifest["stats"]["tca/health/failed_monitors"] == ["Run/article count"]
+    unhealthy = [line for line in result.log.splitlines() if "Run unhealthy:" in line]
+    assert len(unhealthy) == 1 and "floor 100000" in unhealthy[0]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("mode", "code"), [("full", 3), ("latest", 0)])
+def test_zero_articles_unhealthy_only_in_full_mode(
+    fresh_replica: ReplicaServer, tmp_path: Path, mode: str, code: int
+) -> None:
+    not_an_article = f"{fresh_replica.base_url}/about-us/"
+    result = run_crawl(
+        "timesca",
+        fresh_replica.base_url,
+        tmp_path,
+        args={"mode": mode, "urls": not_an_article},
+    )
+    assert result.returncode == code, result.log[-3000:]
+    assert result.articles == []
+    assert result.manifest["status"] == ("unhealthy" if code else "finished")
