@@ -64,16 +64,12 @@ def read_manifests(directory: Path) -> list[dict[str, Any]]:
     return manifests
 
 
-def check(
-    output_dir: Path, site: str, max_age: timedelta, now: datetime | None = None
-) -> Verdict:
+def check(output_dir: Path, site: str, max_age: timedelta, now: datetime | None = None) -> Verdict:
     now = now or datetime.now(UTC)
     directory = output_dir / site / "manifests"
     hours = max_age.total_seconds() / 3600
     manifests = read_manifests(directory) if directory.is_dir() else []
-    healthy = [
-        (finished, m) for m in manifests if is_healthy(m) and (finished := _finished_at(m))
-    ]
+    healthy = [(finished, m) for m in manifests if is_healthy(m) and (finished := _finished_at(m))]
     if not healthy:
         seen = f"{len(manifests)} runs, none healthy" if manifests else "no run manifests"
         return Verdict(False, f"STALE {site}: {seen} under {directory}")
@@ -113,7 +109,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tcacrawler.staleness", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tcacrawler.staleness", description=__doc__.split("\n\n")[0]
+    )
     add_arguments(parser)
     parser.add_argument("--output-dir", default="output", help="TCA_OUTPUT_DIR (default output)")
     opts = parser.parse_args(argv)

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scrapy import Spider
 from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 from spidermon.contrib.scrapy.runners import SpiderMonitorRunner

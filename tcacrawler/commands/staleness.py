@@ -28,6 +28,7 @@ class Command(ScrapyCommand):
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
+        assert self.settings is not None
         if not opts.loglevel:  # one line of output for cron mail, not Scrapy's banner
             self.settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
 
