@@ -2,10 +2,13 @@
 
 Each field is read from the most standard signal that carries it: JSON-LD,
 then OpenGraph and ``<link rel>``, then WordPress core markup (body and post
-classes, ``rel="tag"``, ``<time>``), then the site's own selectors, then
-generic main-content detection. A site subclass only lists where it departs
-from WordPress conventions. Nothing here reads the clock, settings or the
-network: the same (url, html) always gives the same record.
+classes, ``rel="tag"``, ``<time>``), then the site's own selectors. When the
+selectors find no headline or body (a theme changed overnight), the generic
+extractor of :mod:`tcacrawler.fallback` (trafilatura) fills the body and the
+standard signals the headline, and the record says ``extraction: "fallback"``.
+A site subclass only lists where it departs from WordPress conventions. Nothing
+here reads the clock, settings or the network: the same (url, html) always gives
+the same record.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from lxml import etree
 from parsel import Selector
 
 from tcacrawler.dates import isoformat, parse_datetime, parse_visible_date, site_timezone
+from tcacrawler.fallback import MainContent, find_main_content
 from tcacrawler.items import ArticleItem
 from tcacrawler.urls import shortlink_post_id, url_story_id
 
@@ -103,12 +107,6 @@ POST_ID_PATTERNS = (
 )
 WHITESPACE = re.compile(r"\s+")
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-CONTENT_HINTS = re.compile(r"content|article|entry|post|story|body|text", re.I)
-NOISE_HINTS = re.compile(
-    r"comment|share|sharing|social|related|newsletter|subscribe|sidebar|widget|footer|header|"
-    r"menu|nav|breadcrumb|ticker|marquee|advert|promo|banner|popup|cookie|author-box|tags",
-    re.I,
-)
 
 
 class NotAnArticle(ValueError):
@@ -137,7 +135,7 @@ class WordPressArticlePage:
     site: ClassVar[str] = "wordpress"
     # The zone to read times without an offset in, and to express all times in.
     default_tz_offset_minutes: ClassVar[int] = 0
-    # Site-specific fast paths, tried before the generic detection. CSS, in order.
+    # The site's own selectors, tried before the generic extractor. CSS, in order.
     headline_css: ClassVar[tuple[str, ...]] = ("h1.entry-title", "article h1", "h1.post-title")
     body_css: ClassVar[tuple[str, ...]] = (
         ".entry-content",
@@ -187,6 +185,7 @@ class WordPressArticlePage:
         ".wp-block-buttons",
         ".post-tags",
         ".yarpp-related",
+        ".mc4wp-form",
     )
     headline_suffixes: ClassVar[tuple[str, ...]] = ()
 
@@ -198,7 +197,8 @@ class WordPressArticlePage:
         tz_offset_minutes: int | None = None,
     ) -> None:
         self.url = url
-        self.selector = Selector(text=html or "<html></html>")
+        self.html = html or "<html></html>"
+        self.selector = Selector(text=self.html)
         offset = self.default_tz_offset_minutes if tz_offset_minutes is None else tz_offset_minutes
         self.tz: timezone = site_timezone(offset)
 
@@ -347,16 +347,33 @@ class WordPressArticlePage:
 
     @cached_property
     def headline_from_selectors(self) -> str | None:
-        if self.headline_element is None:
-            return None
-        return clean_text(" ".join(self.headline_element.xpath(".//text()").getall())) or None
+        for query in self.headline_css:
+            for found in self.selector.css(query)[:1]:
+                if text := clean_text(" ".join(found.xpath(".//text()").getall())):
+                    return text
+        return None
 
     @cached_property
     def headline(self) -> str | None:
-        candidates = [self.headline_from_selectors]
-        candidates += _texts(self._ld_strings(self._ld("headline")))
-        candidates.append(self._strip_site_name(self._meta("og:title", "twitter:title")))
-        candidates.append(self._strip_site_name(self.selector.xpath("//title/text()").get()))
+        """The site's selectors, else JSON-LD, an ``<h1>`` the page title confirms,
+        OpenGraph's title, ``<title>`` (less the site name), the first ``<h1>``."""
+        titles = [
+            title
+            for title in (
+                self._strip_site_name(self._meta("og:title", "twitter:title")),
+                self._strip_site_name(self.selector.xpath("//title/text()").get()),
+            )
+            if title
+        ]
+        h1s = _texts(" ".join(h1.xpath(".//text()").getall()) for h1 in self.selector.css("h1"))
+        folded = {title.casefold() for title in titles}
+        candidates = [
+            self.headline_from_selectors,
+            *_texts(self._ld_strings(self._ld("headline")))[:1],
+            next((h1 for h1 in h1s if h1.casefold() in folded), None),
+            *titles,
+            *h1s[:1],
+        ]
         return next((c for c in candidates if c), None)
 
     def _strip_site_name(self, title: str | None) -> str | None:
@@ -525,41 +542,29 @@ class WordPressArticlePage:
         return None
 
     @cached_property
-    def body_element(self) -> Selector | None:
-        return self.body_element_from_selectors or self._detect_main_content()
+    def main_content(self) -> MainContent:
+        """The generic extractor's body, for pages the selectors found none on."""
+        return find_main_content(self.selector, self.html, self.url, self.paragraphs_of)
 
-    def _detect_main_content(self) -> Selector | None:
-        """The element holding most paragraph text, for themes nobody wrote selectors for."""
-        best: Selector | None = None
-        best_score = 0.0
-        for paragraph_parent in self.selector.xpath("//body//*[p]"):
-            element = paragraph_parent.root
-            hints = f"{element.get('class', '')} {element.get('id', '')}"
-            if NOISE_HINTS.search(hints) and not CONTENT_HINTS.search(hints):
-                continue
-            if any(
-                NOISE_HINTS.search(f"{a.get('class', '')} {a.get('id', '')}")
-                and a.tag in ("aside", "nav", "footer", "header")
-                for a in element.iterancestors()
-            ):
-                continue
-            paragraphs = paragraph_parent.xpath("./p")
-            text_length = sum(len(clean_text(p.xpath("string(.)").get() or "")) for p in paragraphs)
-            link_length = sum(len(t) for t in paragraph_parent.xpath("./p//a//text()").getall())
-            score = (text_length - 2 * link_length) * (1.2 if CONTENT_HINTS.search(hints) else 1.0)
-            if score > best_score:
-                best, best_score = paragraph_parent, score
-        return best if best_score >= 200 else None
+    @cached_property
+    def body_element(self) -> Selector | None:
+        if self.body_element_from_selectors is not None:
+            return self.body_element_from_selectors
+        return self.main_content.element
 
     @cached_property
     def paragraphs(self) -> list[str]:
-        if self.body_element is None:
-            return []
+        if self.body_element_from_selectors is not None:
+            return self.paragraphs_of(self.body_element_from_selectors)
+        return self.main_content.paragraphs
+
+    def paragraphs_of(self, element: Selector) -> list[str]:
+        """The body text of ``element``: its blocks, less furniture and non-text parts."""
         # A set of the elements themselves, not their id()s: lxml makes a new proxy
         # object on each access unless one is kept alive, so ids get reused.
-        furniture = {el.root for query in self.furniture_css for el in self.body_element.css(query)}
+        furniture = {el.root for query in self.furniture_css for el in element.css(query)}
         paragraphs: list[str] = []
-        self._collect_paragraphs(self.body_element.root, furniture, paragraphs, [])
+        self._collect_paragraphs(element.root, furniture, paragraphs, [])
         return paragraphs
 
     @classmethod
@@ -635,7 +640,7 @@ class WordPressArticlePage:
             raise NotAnArticle(f"{self.url} is not a single article page")
         if not self.headline or not self.article_body:
             missing = "headline" if not self.headline else "body"
-            raise NotAnArticle(f"{self.url}: no {missing} found by selectors or detection")
+            raise NotAnArticle(f"{self.url}: no {missing} found by selectors or fallback")
         aliases = [u for u in (self.shortlink, self.url) if u and u != self.canonical_url]
         return ArticleItem(
             story_id=self.story_id,

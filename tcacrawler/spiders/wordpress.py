@@ -383,7 +383,7 @@ class WordPressSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"tca/extraction/{item.extraction}")
         if item.extraction == "fallback":
             self.logger.warning(
-                "Selectors found no headline or body on %s: used generic main-content detection",
+                "Selectors found no headline or body on %s: filled by the generic extractor",
                 response.url,
             )
         yield item
