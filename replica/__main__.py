@@ -8,10 +8,12 @@ import sys
 from datetime import date
 
 from .model import generate_site
+from .presets import PRESETS
 from .server import ReplicaServer
 
 
 def _site_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--site", choices=sorted(PRESETS), default="timesca", help="which site")
     p.add_argument("--stories", type=int, default=300)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument(
@@ -39,7 +41,11 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.cmd == "serve":
         site = generate_site(
-            args.stories, args.seed, f"http://{args.host}:{args.port}", today=args.today
+            args.stories,
+            args.seed,
+            f"http://{args.host}:{args.port}",
+            today=args.today,
+            **PRESETS[args.site],
         )
         server = ReplicaServer(site, host=args.host, port=args.port)
         print(f"replica serving {server.base_url} ({len(site.stories)} stories)", flush=True)
@@ -50,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.stop()
         return 0
-    site = generate_site(args.stories, args.seed, args.base_url, today=args.today)
+    site = generate_site(
+        args.stories, args.seed, args.base_url, today=args.today, **PRESETS[args.site]
+    )
     records = site.truth() if args.cmd == "truth" else site.rates_truth()
     out = sys.stdout
     for rec in records:
