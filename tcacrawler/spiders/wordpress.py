@@ -28,6 +28,7 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
+from tcacrawler.config import ConfigError
 from tcacrawler.dates import isoformat, parse_datetime, parse_offset, site_timezone
 from tcacrawler.pages.wordpress import NotAnArticle, WordPressArticlePage
 from tcacrawler.robots import ROBOTS_META_KEY, sitemap_urls
@@ -39,6 +40,17 @@ NON_ARTICLE_PATH = re.compile(
     r"^/(?:$|page/|category/|tag/|author/|feed/|comments/|search/|wp-|xmlrpc|"
     r"sitemap|robots\.txt|\?|index\.php/?$)"
 )
+SITE_NAME = re.compile(r"^[a-z0-9_-]+$")
+IP_ADDRESS = re.compile(r"^[\d.]+$|:")
+
+
+def site_name_from_host(host: str) -> str:
+    """A site name for records from a host: ``www.example.com`` -> ``example``,
+    ``news.example.org`` -> ``news-example``, ``127.0.0.1`` -> ``127-0-0-1``."""
+    host = host.lower().removeprefix("www.")
+    if "." in host and not IP_ADDRESS.search(host):
+        host = host.rsplit(".", 1)[0]  # the top-level domain says nothing about the site
+    return re.sub(r"[^a-z0-9]+", "-", host).strip("-") or "wordpress"
 
 
 class KnownStories(Protocol):
@@ -90,6 +102,7 @@ class WordPressSpider(scrapy.Spider):
         mode: str = "latest",
         base_url: str | None = None,
         urls: str | None = None,
+        site: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -97,6 +110,7 @@ class WordPressSpider(scrapy.Spider):
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         self.mode = mode
         self.base_url_arg = base_url
+        self.site_arg = site
         self.explicit_urls = [u.strip() for u in (urls or "").split(",") if u.strip()]
         self.known: KnownStories = NothingKnown()
         self.sitemaps_found = False
@@ -112,9 +126,20 @@ class WordPressSpider(scrapy.Spider):
     def configure(self, settings: Any) -> None:
         base = self.base_url_arg or settings.get("TCA_BASE_URL") or self.base_url
         if not base:
-            raise ValueError(f"spider {self.name!r} needs a base URL: -a base_url=https://...")
+            raise ConfigError(f"spider {self.name!r} needs a base URL: -a base_url=https://...")
         self.site_base = base.rstrip("/")
         host = urlsplit(self.site_base).hostname or ""
+        # The generic spider names records after the host; any spider after -a site=NAME.
+        self.article_page_class = self.page_class
+        site = self.site_arg
+        if site is None and self.page_class.site == WordPressArticlePage.site:
+            site = site_name_from_host(host)
+        if site is not None and site != self.page_class.site:
+            if not SITE_NAME.match(site):
+                raise ConfigError(f"-a site={site!r}: use lower-case letters, digits, - and _")
+            self.article_page_class = type(
+                self.page_class.__name__, (self.page_class,), {"site": site}
+            )
         bare = host.removeprefix("www.")
         self.allowed_domains = [bare] if bare == host else [bare, host]
         tz_setting = settings.get("TCA_SITE_TZ")
@@ -369,7 +394,7 @@ class WordPressSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("tca/pages/not_html")
             return
-        page = self.page_class(
+        page = self.article_page_class(
             response.url, response.text, tz_offset_minutes=self.tz_offset_minutes
         )
         try:
