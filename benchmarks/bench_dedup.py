@@ -41,9 +41,42 @@ if str(ROOT) not in sys.path:
 from tcacrawler.dedup import StoryDeduplicator  # noqa: E402
 from tcacrawler.store import SQLiteStore  # noqa: E402
 
-SYLLABLES = ("ka", "zan", "tor", "bi", "shek", "du", "sha", "mir", "ta", "ash", "gat",
-             "uz", "be", "kis", "tan", "no", "rel", "vo", "pra", "lin", "gor", "mes", "ul",
-             "dor", "fin", "sel", "ra", "pe", "kon", "im", "ex", "port", "trans", "ment")
+SYLLABLES = (
+    "ka",
+    "zan",
+    "tor",
+    "bi",
+    "shek",
+    "du",
+    "sha",
+    "mir",
+    "ta",
+    "ash",
+    "gat",
+    "uz",
+    "be",
+    "kis",
+    "tan",
+    "no",
+    "rel",
+    "vo",
+    "pra",
+    "lin",
+    "gor",
+    "mes",
+    "ul",
+    "dor",
+    "fin",
+    "sel",
+    "ra",
+    "pe",
+    "kon",
+    "im",
+    "ex",
+    "port",
+    "trans",
+    "ment",
+)
 INTRO = (
     "Publisher's note: Every week The Times of Central Asia brings readers a digest of the "
     "most important economic, political and social developments in Kazakhstan, Kyrgyzstan, "
@@ -74,13 +107,17 @@ class Corpus:
         tokens = self.vocab[np.minimum(idx, len(self.vocab) - 1)].tolist()
         n_paras = int(rng.integers(4, 10))
         cuts = sorted(rng.choice(np.arange(20, n_words - 20), n_paras - 1, replace=False))
-        paras = [" ".join(tokens[a:b]) + "." for a, b in zip([0, *cuts], [*cuts, n_words],
-                                                            strict=True)]
+        paras = [
+            " ".join(tokens[a:b]) + "." for a, b in zip([0, *cuts], [*cuts, n_words], strict=True)
+        ]
         if i % 50 == 0:
             paras.insert(0, INTRO)
         if rng.random() < 0.5:
-            paras.append("As previously reported by The Times of Central Asia, "
-                         + " ".join(tokens[:12]) + ".")
+            paras.append(
+                "As previously reported by The Times of Central Asia, "
+                + " ".join(tokens[:12])
+                + "."
+            )
         if variant == 1:  # light edits: a few words swapped, an update line
             for _ in range(4):
                 p = int(rng.integers(len(paras)))
@@ -175,17 +212,29 @@ def measure(db: Path, n_stories: int, samples: int) -> dict[str, Any]:
 # --- fill ------------------------------------------------------------------------------
 
 
-def fill(db: Path, start: int, stop: int, run_size: int, corpus: Corpus,
-         dedup: StoryDeduplicator, store: SQLiteStore) -> float:
+def fill(
+    db: Path,
+    start: int,
+    stop: int,
+    run_size: int,
+    corpus: Corpus,
+    dedup: StoryDeduplicator,
+    store: SQLiteStore,
+) -> float:
     t0 = time.perf_counter()
     for run_start in range(start, stop, run_size):
         run_id = f"fill-{run_start}"
         store.begin_run(run_id, mode="bench")
         for i in range(run_start, min(stop, run_start + run_size)):
             sid = f"timesca:{i}"
-            dedup.observe(sid, f"https://timesca.com/story-{i}/",
-                          [f"https://timesca.com/index.php/news/{i}-story"], corpus.body(i),
-                          "2025-12-09T10:00:00+05:00", run_id=run_id)
+            dedup.observe(
+                sid,
+                f"https://timesca.com/story-{i}/",
+                [f"https://timesca.com/index.php/news/{i}-story"],
+                corpus.body(i),
+                "2025-12-09T10:00:00+05:00",
+                run_id=run_id,
+            )
         store.prepare_run(run_id)
         store.commit_run(run_id)
     return time.perf_counter() - t0
@@ -223,14 +272,27 @@ def main() -> None:
     print(f"store: {db}")
     for cp in checkpoints:
         secs = fill(db, done, cp, args.run_size, corpus, dedup, store)
-        print(f"filled {done:,}..{cp:,} in {secs:.1f}s "
-              f"({(cp - done) / secs:,.0f} stories/s through observe + commit)", flush=True)
+        print(
+            f"filled {done:,}..{cp:,} in {secs:.1f}s "
+            f"({(cp - done) / secs:,.0f} stories/s through observe + commit)",
+            flush=True,
+        )
         done = cp
         store.close()  # checkpoints the WAL
         out = subprocess.run(
-            [sys.executable, __file__, "--measure", str(db), "--stories", str(cp),
-             "--samples", str(args.samples)],
-            check=True, capture_output=True, text=True,
+            [
+                sys.executable,
+                __file__,
+                "--measure",
+                str(db),
+                "--stories",
+                str(cp),
+                "--samples",
+                str(args.samples),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
         )
         res = json.loads(out.stdout.strip().splitlines()[-1])
         results.append(res)
@@ -240,19 +302,27 @@ def main() -> None:
     store.close()
 
     print("\nsummary")
-    print(f"{'stories':>9} {'B/story':>8} {'store MB':>9} {'index s':>8} {'open+qc s':>9} "
-          f"{'RSS MB':>7} {'index MB':>8} {'med ms':>7} {'p99 ms':>7}")
+    print(
+        f"{'stories':>9} {'B/story':>8} {'store MB':>9} {'index s':>8} {'open+qc s':>9} "
+        f"{'RSS MB':>7} {'index MB':>8} {'med ms':>7} {'p99 ms':>7}"
+    )
     for r in results:
-        print(f"{r['stories']:>9,} {r['bytes_per_story']:>8} {r['store_mb']:>9} "
-              f"{r['index_load_s']:>8} {r['open_quick_check_s']:>9} {r['rss_loaded_mb']:>7} "
-              f"{r['index_mb']:>8} {r['check_median_ms']:>7} {r['check_p99_ms']:>7}")
+        print(
+            f"{r['stories']:>9,} {r['bytes_per_story']:>8} {r['store_mb']:>9} "
+            f"{r['index_load_s']:>8} {r['open_quick_check_s']:>9} {r['rss_loaded_mb']:>7} "
+            f"{r['index_mb']:>8} {r['check_median_ms']:>7} {r['check_p99_ms']:>7}"
+        )
     last = results[-1]
     print("per kind at", f"{last['stories']:,}:")
     for kind, v in last["by_kind"].items():
-        print(f"  {kind:16s} median {v['median_ms']:.3f} ms  p99 {v['p99_ms']:.3f} ms  "
-              f"verdicts {v['verdicts']}")
-    print(f"median of medians across kinds: "
-          f"{statistics.median(v['median_ms'] for v in last['by_kind'].values()):.3f} ms")
+        print(
+            f"  {kind:16s} median {v['median_ms']:.3f} ms  p99 {v['p99_ms']:.3f} ms  "
+            f"verdicts {v['verdicts']}"
+        )
+    print(
+        f"median of medians across kinds: "
+        f"{statistics.median(v['median_ms'] for v in last['by_kind'].values()):.3f} ms"
+    )
     if not args.keep and args.dir is None:
         shutil.rmtree(workdir)
     elif args.keep:

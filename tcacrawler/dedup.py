@@ -42,8 +42,11 @@ text only:
    <= 0.045, and the labelled pairs (``tests/data/dedup/pairs.jsonl``) sit far from the
    threshold: reposts with light edits at J' >= 0.8, distinct stories below 0.35.
 
-Memory: the deduplicator holds the LSH index (numpy arrays, ~0.4 KB per story at 128
-permutations plus the story ids) and nothing else that grows with the store: bodies are
+Signatures are stored as b-bit MinHash (the low 16 bits of each of the 128 minima: 256
+bytes per story; see :func:`truncate_signature`).
+
+Memory: the deduplicator holds the LSH index (numpy arrays, 12 bytes per band per story,
+plus the story ids) and nothing else that grows with the store: bodies and signatures are
 never kept, candidate rows are read from the store on demand.
 """
 
@@ -114,12 +117,25 @@ def split_paragraphs(body: str) -> list[str]:
 # --- hashing helpers (numpy, wrapping unsigned arithmetic) ------------------------------
 
 _FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35))
-_MIX64 = (np.uint64(30), np.uint64(0xBF58476D1CE4E5B9), np.uint64(27),
-          np.uint64(0x94D049BB133111EB), np.uint64(31))
+_MIX64 = (
+    np.uint64(30),
+    np.uint64(0xBF58476D1CE4E5B9),
+    np.uint64(27),
+    np.uint64(0x94D049BB133111EB),
+    np.uint64(31),
+)
 # odd multipliers combining the token hashes of a shingle, one per position
 _POS_MULT = np.array(
-    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
-     0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x27D4EB2F165667C5, 0x85EBCA77C2B2AE63],
+    [
+        0x9E3779B97F4A7C15,
+        0xC2B2AE3D27D4EB4F,
+        0x165667B19E3779F9,
+        0xD6E8FEB86659FD93,
+        0xFF51AFD7ED558CCD,
+        0xC4CEB9FE1A85EC53,
+        0x27D4EB2F165667C5,
+        0x85EBCA77C2B2AE63,
+    ],
     dtype=np.uint64,
 )
 
@@ -147,8 +163,10 @@ _SEPARATOR = np.ones(256, dtype=bool)
 for _c in b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
     _SEPARATOR[_c] = False
 _SEPARATOR[128:] = False  # UTF-8 bytes of non-ASCII characters
-_UNICODE_PUNCT = "\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a" \
+_UNICODE_PUNCT = (
+    "\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a"
     "\u2010\u2011\u2012\u2013\u2014\u2015\u2026\u2022\u00b7\u00a7\u00b6\u2032\u2033"
+)
 # Token hash: sum of (byte + 1) * P^i over the token's bytes, mod 2^64. P is odd, so it is
 # invertible mod 2^64 and prefix sums give every token's hash independently of where it
 # sits in the text.
@@ -193,6 +211,16 @@ def tokenise(paragraphs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return tok, para_of
 
 
+def truncate_signature(signature: np.ndarray) -> np.ndarray:
+    """b-bit MinHash with b = 16 (Li & Koenig): keep the low 16 bits of each minimum.
+
+    Two minima from different shingles agree on their low bits with probability 2^-16, so
+    the Jaccard estimate is off by at most (1 - J) / 65536 and LSH bands of 4 rows still
+    carry 64 bits: at half the bytes of the full signature, nothing measurable is lost.
+    (The minima's *high* bits would not do: minima are small numbers.)"""
+    return (signature & np.uint32(0xFFFF)).astype(np.uint16)
+
+
 def count_distinct(values: np.ndarray) -> int:
     if values.size == 0:
         return 0
@@ -210,22 +238,33 @@ class Sketch:
     # per paragraph: shingles it contributed to the signature; 0 = left out as shared
     shingle_counts: tuple[int, ...]
     shingles: int  # distinct story-specific shingles
-    signature: np.ndarray | None = field(default=None, repr=False)  # uint32[num_perm]
+    # b-bit MinHash (b = 16): the low 16 bits of each of the num_perm minima
+    signature: np.ndarray | None = field(default=None, repr=False)  # uint16[num_perm]
 
     def signature_bytes(self) -> bytes:
         if self.signature is None:
             return b""
-        return self.signature.astype("<u4").tobytes()
+        return self.signature.astype("<u2").tobytes()
 
     def to_row(
-        self, *, story_id: str, url: str, revision: int, date_modified: str | None,
+        self,
+        *,
+        story_id: str,
+        url: str,
+        revision: int,
+        date_modified: str | None,
         duplicate_of: str | None,
     ) -> StoryRow:
         return StoryRow(
-            story_id=story_id, url=url, content_hash=self.content_hash, revision=revision,
-            signature=self.signature_bytes(), shingles=self.shingles,
+            story_id=story_id,
+            url=url,
+            content_hash=self.content_hash,
+            revision=revision,
+            signature=self.signature_bytes(),
+            shingles=self.shingles,
             paragraphs=pack_paragraphs(self.fingerprints, self.shingle_counts),
-            date_modified=date_modified, duplicate_of=duplicate_of,
+            date_modified=date_modified,
+            duplicate_of=duplicate_of,
         )
 
 
@@ -234,7 +273,11 @@ class StorySketcher:
     table): signatures made with other parameters are not comparable."""
 
     def __init__(
-        self, *, num_perm: int = 128, shingle_size: int = 3, seed: int = 1,
+        self,
+        *,
+        num_perm: int = 128,
+        shingle_size: int = 3,
+        seed: int = 1,
         shared_min: int = 2,
     ) -> None:
         if not 1 <= shingle_size <= len(_POS_MULT):
@@ -256,8 +299,13 @@ class StorySketcher:
 
     @classmethod
     def for_store(
-        cls, store: StoryStore, *, num_perm: int | None = None,
-        shingle_size: int | None = None, seed: int | None = None, shared_min: int = 2,
+        cls,
+        store: StoryStore,
+        *,
+        num_perm: int | None = None,
+        shingle_size: int | None = None,
+        seed: int | None = None,
+        shared_min: int = 2,
     ) -> StorySketcher:
         """The sketcher matching the signatures already in ``store`` (saving the config
         if the store has none yet); explicit arguments that disagree are an error."""
@@ -302,8 +350,10 @@ class StorySketcher:
         n_paras = len(paragraphs)
         keep = np.ones(n_paras, dtype=bool) if include is None else np.array(include, bool)
         tok, para_of = tokenise(paragraphs)
-        lengths = np.bincount(para_of, minlength=n_paras) if tok.size else np.zeros(
-            n_paras, dtype=np.int64
+        lengths = (
+            np.bincount(para_of, minlength=n_paras)
+            if tok.size
+            else np.zeros(n_paras, dtype=np.int64)
         )
         per_para = [
             (max(m - k + 1, 1) if m and kp else 0)
@@ -353,7 +403,11 @@ class StorySketcher:
         return sig
 
     def sketch(
-        self, body: str, store: StoryStore, *, current: StoryRow | None = None,
+        self,
+        body: str,
+        store: StoryStore,
+        *,
+        current: StoryRow | None = None,
         chash: str | None = None,
     ) -> Sketch:
         """Sketch ``body`` against the store's paragraph counts. ``current`` is the
@@ -363,7 +417,11 @@ class StorySketcher:
         return self.sketch_paragraphs(paras, store, current=current, chash=chash)
 
     def sketch_paragraphs(
-        self, paras: Sequence[str], store: StoryStore, *, current: StoryRow | None = None,
+        self,
+        paras: Sequence[str],
+        store: StoryStore,
+        *,
+        current: StoryRow | None = None,
         chash: str | None = None,
     ) -> Sketch:
         """:meth:`sketch` of an already split body (``split_paragraphs``)."""
@@ -375,15 +433,18 @@ class StorySketcher:
         shared_min = self.shared_min
         included = [counts.get(fp, 0) - (fp in own) < shared_min for fp in fps]
         hashes, per_para = self.shingle_hashes(paras, included)
+        full = self.minhash(hashes)
         return Sketch(
             content_hash=chash or paragraphs_hash(paras),
-            words=sum(p.count(" ") + 1 for p in paras), fingerprints=tuple(fps),
-            shingle_counts=tuple(per_para), shingles=count_distinct(hashes),
-            signature=self.minhash(hashes),
+            words=sum(p.count(" ") + 1 for p in paras),
+            fingerprints=tuple(fps),
+            shingle_counts=tuple(per_para),
+            shingles=count_distinct(hashes),
+            signature=None if full is None else truncate_signature(full),
         )
 
     def signature_from_bytes(self, blob: bytes) -> np.ndarray:
-        sig = np.frombuffer(blob, dtype="<u4")
+        sig = np.frombuffer(blob, dtype="<u2")
         if sig.size != self.num_perm:
             raise StoreError(
                 f"stored signature has {sig.size} permutations, expected {self.num_perm}"
@@ -395,7 +456,7 @@ class StorySketcher:
 
 
 class BandIndex:
-    """Compact banded MinHash LSH index (same banding as datasketch's ``MinHashLSH``).
+    """Compact banded MinHash LSH index (banding chosen by datasketch's ``MinHashLSH``).
 
     datasketch's dict-of-sets storage costs ~8.5 KB of RAM per key; here each band of a
     signature is hashed to a 64-bit key (band number in the top bits) and all keys live
@@ -409,9 +470,12 @@ class BandIndex:
             raise ValueError(f"bad LSH banding {bands}x{rows} for {num_perm} permutations")
         self.num_perm, self.bands, self.rows = num_perm, bands, rows
         self._band_bits = max(1, int(bands - 1).bit_length())
-        self._mult = _POS_MULT[:1].repeat(rows) * (
-            np.arange(1, rows + 1, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-        )
+        # independent random odd multipliers, one per row of a band: the key of a band
+        # is mix64(sum(x_j * m_j)) (multiples of one constant would collapse it to a
+        # hash of one small linear form, and unrelated bands would collide)
+        rng = np.random.default_rng(0x7CA5EED)
+        odd = rng.integers(1 << 32, 1 << 63, size=rows, dtype=np.uint64)
+        self._mult = odd * np.uint64(2) + np.uint64(1)
         self._band_tag = np.arange(bands, dtype=np.uint64) << np.uint64(64 - self._band_bits)
         self._keys = np.empty(0, dtype=np.uint64)
         self._pos = np.empty(0, dtype=np.uint32)
@@ -427,7 +491,7 @@ class BandIndex:
         return story_id in self._live
 
     def band_keys(self, sigs: np.ndarray) -> np.ndarray:
-        """(n, num_perm) uint32 -> (n, bands) uint64 keys."""
+        """(n, num_perm) unsigned signatures -> (n, bands) uint64 keys."""
         n = sigs.shape[0]
         x = sigs[:, : self.bands * self.rows].reshape(n, self.bands, self.rows)
         k = (x.astype(np.uint64) * self._mult).sum(axis=2, dtype=np.uint64)
@@ -436,15 +500,23 @@ class BandIndex:
 
     def bulk_load(self, ids: list[str], sigs: np.ndarray) -> None:
         """Replace the index's content (ids[i] has signature sigs[i])."""
-        keys = self.band_keys(sigs).ravel() if len(ids) else np.empty(0, np.uint64)
-        order = np.argsort(keys, kind="stable")
-        self._keys = keys[order]
+        keys = self.band_keys(sigs) if len(ids) else np.empty((0, self.bands), np.uint64)
+        self.load_keys(ids, keys)
+
+    def load_keys(self, ids: list[str], keys: np.ndarray) -> None:
+        """Replace the index's content from precomputed ``band_keys`` (n, bands)."""
+        if keys.shape != (len(ids), self.bands):
+            raise ValueError("keys do not match ids")
+        flat = keys.ravel()
+        order = np.argsort(flat)
+        self._keys = flat[order]
         self._pos = (order // self.bands).astype(np.uint32)
-        self._ids = list(ids)
+        del order
+        self._ids = ids
         self._alive = bytearray(b"\x01") * len(ids)
         self._live = {sid: i for i, sid in enumerate(ids)}
         if len(self._live) != len(ids):
-            raise ValueError("duplicate story ids in bulk_load")
+            raise ValueError("duplicate story ids in the index")
         self._extra = {}
 
     def insert(self, story_id: str, sig: np.ndarray) -> None:
@@ -508,6 +580,8 @@ class Decision:
     content_hash: str
     similarity: float | None = None  # story-specific Jaccard of a near-duplicate match
     sketch: Sketch | None = field(default=None, compare=False, repr=False)
+    # the stored date_modified of a known story (record() keeps it current)
+    known_date_modified: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def exported(self) -> bool:
@@ -519,6 +593,14 @@ class Decision:
     def is_duplicate(self) -> bool:
         return self.duplicate_of is not None
 
+    def export(self, mode: str = "mark") -> bool:
+        """Whether the record goes to the output: in ``"mark"`` mode every new, revised
+        or duplicate story (duplicates carry ``duplicate_of``); in ``"drop"`` mode
+        duplicates are left out. ``record()`` is called either way."""
+        if mode not in ("mark", "drop"):
+            raise ValueError(f"unknown duplicate mode {mode!r}")
+        return self.exported and not (mode == "drop" and self.is_duplicate)
+
 
 class StoryDeduplicator:
     """Decides what a crawled story is, and records it (pending) in the store.
@@ -529,9 +611,16 @@ class StoryDeduplicator:
     """
 
     def __init__(
-        self, store: StoryStore, *, threshold: float = 0.7, num_perm: int | None = None,
-        shingle_size: int | None = None, lsh_threshold: float = 0.4,
-        bands: tuple[int, int] | None = None, shared_min: int = 2, min_words: int = 12,
+        self,
+        store: StoryStore,
+        *,
+        threshold: float = 0.7,
+        num_perm: int | None = None,
+        shingle_size: int | None = None,
+        lsh_threshold: float = 0.4,
+        bands: tuple[int, int] | None = None,
+        shared_min: int = 2,
+        min_words: int = 12,
         min_shingles: int = 10,
     ) -> None:
         if not 0.0 < threshold <= 1.0:
@@ -552,20 +641,32 @@ class StoryDeduplicator:
 
     # --- index maintenance -----------------------------------------------------------
 
-    def reload(self) -> None:
-        """(Re)build the LSH index from the store's signatures (committed + pending)."""
+    def reload(self, *, chunk: int = 8192) -> None:
+        """(Re)build the LSH index from the store's signatures (committed + pending),
+        a chunk at a time: only the band keys are kept, never the signatures."""
         ids: list[str] = []
-        chunks: list[bytes] = []
-        width = self.num_perm * 4
+        parts: list[np.ndarray] = []
+        buf: list[bytes] = []
+        width = self.num_perm * 2
+
+        def flush() -> None:
+            raw = np.frombuffer(b"".join(buf), dtype="<u2").reshape(len(buf), self.num_perm)
+            parts.append(self.index.band_keys(raw))
+            buf.clear()
+
         for story_id, blob in self.store.iter_signatures():
             if len(blob) != width:
                 raise StoreError(
                     f"signature of {story_id!r} has {len(blob)} bytes, expected {width}"
                 )
             ids.append(story_id)
-            chunks.append(blob)
-        sigs = np.frombuffer(b"".join(chunks), dtype="<u4").reshape(len(ids), self.num_perm)
-        self.index.bulk_load(ids, sigs.astype(np.uint32))
+            buf.append(blob)
+            if len(buf) >= chunk:
+                flush()
+        if buf:
+            flush()
+        keys = np.concatenate(parts) if parts else np.empty((0, self.index.bands), np.uint64)
+        self.index.load_keys(ids, keys)
 
     def discard_run(self, run_id: str) -> None:
         """Discard the run in the store and undo its effect on the index."""
@@ -597,7 +698,11 @@ class StoryDeduplicator:
         return None
 
     def check(
-        self, story_id: str, url: str, aliases: Sequence[str], body: str,
+        self,
+        story_id: str,
+        url: str,
+        aliases: Sequence[str],
+        body: str,
         date_modified: str | None,
     ) -> Decision:
         """Decide what this record is. Reads the store; writes nothing."""
@@ -607,12 +712,14 @@ class StoryDeduplicator:
         if known is not None:
             if known.content_hash == chash:
                 return Decision(
-                    Verdict.UNCHANGED, known.story_id, known.revision, known.duplicate_of,
+                    Verdict.UNCHANGED,
+                    known.story_id,
+                    known.revision,
+                    known.duplicate_of,
                     chash,
+                    known_date_modified=known.date_modified,
                 )
-            sketch = self.sketcher.sketch_paragraphs(
-                paras, self.store, current=known, chash=chash
-            )
+            sketch = self.sketcher.sketch_paragraphs(paras, self.store, current=known, chash=chash)
             dup, sim = self._find_duplicate(sketch, exclude=known.story_id)
             return Decision(
                 Verdict.REVISION, known.story_id, known.revision + 1, dup, chash, sim, sketch
@@ -621,9 +728,7 @@ class StoryDeduplicator:
         if sketch.words >= self.min_words:
             original = self.store.find_by_content_hash(chash)
             if original is not None:
-                return Decision(
-                    Verdict.EXACT_DUPLICATE, story_id, 1, original, chash, 1.0, sketch
-                )
+                return Decision(Verdict.EXACT_DUPLICATE, story_id, 1, original, chash, 1.0, sketch)
         dup, sim = self._near_duplicate(sketch, exclude=None)
         if dup is not None:
             return Decision(Verdict.NEAR_DUPLICATE, story_id, 1, dup, chash, sim, sketch)
@@ -637,12 +742,14 @@ class StoryDeduplicator:
                 return original, 1.0
         return self._near_duplicate(sketch, exclude=exclude)
 
-    def similarity(self, sketch: Sketch, candidate: StoryRow) -> float:
+    def similarity(self, sketch: Sketch, candidate: StoryRow, *, at_least: float = 0.0) -> float:
         """Story-specific Jaccard estimate between a sketch and a stored story.
 
         The candidate's signature was made when it was recorded; its paragraphs that are
         shared *now* (by >= shared_min stories other than itself, counting the new story)
-        are taken out of its set size before the Jaccard is formed."""
+        are taken out of its set size before the Jaccard is formed. When the result is
+        certainly below ``at_least``, an upper bound below ``at_least`` may be returned
+        instead (it spares the paragraph lookups)."""
         if sketch.signature is None or not candidate.signature:
             return 0.0
         other = self.sketcher.signature_from_bytes(candidate.signature)
@@ -650,6 +757,11 @@ class StoryDeduplicator:
         if j == 0.0:
             return 0.0
         n_a, n_b = sketch.shingles, candidate.shingles
+        inter = j * (n_a + n_b) / (1.0 + j)  # |A & B| from the estimate and the set sizes
+        # J' <= |A & B| / |A| whatever part of B has become shared since: when even that
+        # bound misses the threshold, spare the paragraph lookups (most LSH candidates)
+        if inter < at_least * n_a:
+            return min(inter / max(n_a, 1), 1.0)
         removed = 0
         if candidate.paragraphs:
             fps, counts = unpack_paragraphs(candidate.paragraphs)
@@ -660,11 +772,9 @@ class StoryDeduplicator:
                 mine = set(sketch.fingerprints)
                 shared_min = self.sketcher.shared_min
                 removed = sum(
-                    c for fp, c in included
-                    if now.get(fp, 0) - own + (fp in mine) >= shared_min
+                    c for fp, c in included if now.get(fp, 0) - own + (fp in mine) >= shared_min
                 )
         n_b_specific = max(n_b - removed, 1)
-        inter = j * (n_a + n_b) / (1.0 + j)
         inter = min(inter, n_a, n_b_specific)
         return inter / (n_a + n_b_specific - inter)
 
@@ -683,7 +793,7 @@ class StoryDeduplicator:
             root = row.duplicate_of or row.story_id
             if root == exclude:
                 continue
-            sim = self.similarity(sketch, row)
+            sim = self.similarity(sketch, row, at_least=self.threshold)
             if sim >= self.threshold and (best is None or (sim, root) > best):
                 best = (sim, root)
         if best is None:
@@ -693,8 +803,14 @@ class StoryDeduplicator:
     # --- recording -------------------------------------------------------------------
 
     def record(
-        self, decision: Decision, *, run_id: str, url: str, aliases: Sequence[str],
-        body: str, date_modified: str | None,
+        self,
+        decision: Decision,
+        *,
+        run_id: str,
+        url: str,
+        aliases: Sequence[str],
+        body: str,
+        date_modified: str | None,
     ) -> None:
         """Write the decision into the store's open run (pending) and the LSH index.
 
@@ -703,6 +819,8 @@ class StoryDeduplicator:
         urls = [url, *aliases]
         if decision.verdict is Verdict.UNCHANGED:
             self.store.add_aliases(run_id, decision.story_id, urls)
+            if date_modified and date_modified != decision.known_date_modified:
+                self.store.touch_story(run_id, decision.story_id, date_modified=date_modified)
             return
         sketch = decision.sketch
         if sketch is None or sketch.content_hash != decision.content_hash:
@@ -711,8 +829,11 @@ class StoryDeduplicator:
             current = self.store.get_story(decision.story_id)
             sketch = self.sketcher.sketch(body, self.store, current=current)
         row = sketch.to_row(
-            story_id=decision.story_id, url=url, revision=decision.revision,
-            date_modified=date_modified, duplicate_of=decision.duplicate_of,
+            story_id=decision.story_id,
+            url=url,
+            revision=decision.revision,
+            date_modified=date_modified,
+            duplicate_of=decision.duplicate_of,
         )
         self.store.put_story(run_id, row, aliases=aliases, verdict=decision.verdict.value)
         self._touched.setdefault(run_id, set()).add(decision.story_id)
@@ -722,27 +843,36 @@ class StoryDeduplicator:
             self.index.remove(decision.story_id)
 
     def observe(
-        self, story_id: str, url: str, aliases: Sequence[str], body: str,
-        date_modified: str | None, *, run_id: str,
+        self,
+        story_id: str,
+        url: str,
+        aliases: Sequence[str],
+        body: str,
+        date_modified: str | None,
+        *,
+        run_id: str,
     ) -> Decision:
         """check + record."""
         decision = self.check(story_id, url, aliases, body, date_modified)
         self.record(
-            decision, run_id=run_id, url=url, aliases=aliases, body=body,
+            decision,
+            run_id=run_id,
+            url=url,
+            aliases=aliases,
+            body=body,
             date_modified=date_modified,
         )
         return decision
 
-    def observe_many(
-        self, records: Iterable[dict[str, object]], *, run_id: str
-    ) -> list[Decision]:
+    def observe_many(self, records: Iterable[dict[str, object]], *, run_id: str) -> list[Decision]:
         """observe() over record dicts (story_id, url, aliases, article_body,
         date_modified); handy for tests and tools."""
         out = []
         for rec in records:
             out.append(
                 self.observe(
-                    str(rec["story_id"]), str(rec.get("url") or rec["story_id"]),
+                    str(rec["story_id"]),
+                    str(rec.get("url") or rec["story_id"]),
                     [str(a) for a in rec.get("aliases") or []],  # type: ignore[attr-defined]
                     str(rec.get("article_body") or ""),
                     rec.get("date_modified"),  # type: ignore[arg-type]

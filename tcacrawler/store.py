@@ -40,10 +40,10 @@ Only one run may be pending at a time (``begin_run`` refuses otherwise); the cal
 also make sure that only one crawler process uses a store at a time (a lock file), since a
 second process would see the first one's open run as "pending".
 
-Space: a story costs roughly 1.2-1.6 KB on disk (see ``benchmarks/bench_dedup.py``):
-the MinHash signature is a ``uint32`` array (512 bytes at 128 permutations), content
-hashes are stored as 32-byte blobs, paragraph fingerprints as 8-byte integers, runs are
-referenced by a small integer.
+Space: about 1 KB per story on disk (``benchmarks/bench_dedup.py``): the MinHash
+signature is a b-bit (16-bit) array, 256 bytes at 128 permutations; content hashes are
+32-byte blobs, paragraph fingerprints 8-byte integers, runs small integers; incremental
+auto-vacuum returns the pages of emptied pending tables.
 """
 
 from __future__ import annotations
@@ -120,17 +120,29 @@ class StoryStore(Protocol):
 
     # runs
     def begin_run(
-        self, run_id: str, *, mode: str | None = None, output: str | None = None,
+        self,
+        run_id: str,
+        *,
+        mode: str | None = None,
+        output: str | None = None,
         started_at: str | None = None,
     ) -> None: ...
     def prepare_run(self, run_id: str, *, output: str | None = None) -> None: ...
     def commit_run(
-        self, run_id: str, *, counts: Mapping[str, Any] | None = None,
-        requests: int | None = None, finished_at: str | None = None,
+        self,
+        run_id: str,
+        *,
+        counts: Mapping[str, Any] | None = None,
+        requests: int | None = None,
+        finished_at: str | None = None,
     ) -> None: ...
     def discard_run(
-        self, run_id: str, *, counts: Mapping[str, Any] | None = None,
-        requests: int | None = None, finished_at: str | None = None,
+        self,
+        run_id: str,
+        *,
+        counts: Mapping[str, Any] | None = None,
+        requests: int | None = None,
+        finished_at: str | None = None,
     ) -> None: ...
     def pending_runs(self) -> list[RunInfo]: ...
     def get_run(self, run_id: str) -> RunInfo | None: ...
@@ -149,6 +161,8 @@ class StoryStore(Protocol):
         self, run_id: str, row: StoryRow, *, aliases: Iterable[str] = (), verdict: str = ""
     ) -> None: ...
     def add_aliases(self, run_id: str, story_id: str, urls: Iterable[str]) -> None: ...
+    def touch_story(self, run_id: str, story_id: str, *, date_modified: str | None) -> None: ...
+    def known_lastmod(self, url: str) -> str | None: ...
 
     # rates and HTTP validators
     def rate_seen(
@@ -277,12 +291,24 @@ _STORY_FIELDS = (
     "story_id, url, content_hash, signature, shingles, paragraphs, revision, "
     "date_modified, duplicate_of, first_run, last_run"
 )
-_SELECT_STORY = (
-    "SELECT s.story_id, s.url, s.content_hash, s.signature, s.shingles, s.paragraphs, "
+_STORY_COLUMNS_OF_S = (
+    "s.story_id, s.url, s.content_hash, s.signature, s.shingles, s.paragraphs, "
     "s.revision, s.date_modified, s.duplicate_of, "
     "(SELECT run_id FROM runs WHERE run_no = s.first_run), "
-    "(SELECT run_id FROM runs WHERE run_no = s.last_run) "
-    "FROM {table} s WHERE s.story_id = ?"
+    "(SELECT run_id FROM runs WHERE run_no = s.last_run), s.first_run"
+)
+# lookups that read the pending table first, then the committed one, in one query
+_SELECT_STORY = (
+    f"SELECT {_STORY_COLUMNS_OF_S}, 1 AS pending FROM p_stories s WHERE s.story_id = ? "
+    f"UNION ALL SELECT {_STORY_COLUMNS_OF_S}, 0 FROM stories s WHERE s.story_id = ? "
+    "ORDER BY pending DESC LIMIT 1"
+)
+_SELECT_COMMITTED_STORY = (
+    f"SELECT {_STORY_COLUMNS_OF_S}, 0 FROM stories s WHERE s.story_id = ? AND ? IS NOT NULL"
+)
+_RESOLVE_ALIAS = (
+    "SELECT story_id, 1 AS pending FROM p_aliases WHERE url = ? "
+    "UNION ALL SELECT story_id, 0 FROM aliases WHERE url = ? ORDER BY pending DESC LIMIT 1"
 )
 
 
@@ -306,11 +332,17 @@ class SQLiteStore:
     """
 
     def __init__(
-        self, path: str | Path, *, verify: bool = True, timeout: float = 30.0,
+        self,
+        path: str | Path,
+        *,
+        verify: bool = True,
+        timeout: float = 30.0,
         batch_size: int = 256,
+        cache_mb: int = 8,
     ) -> None:
         self.path = Path(path)
         self._timeout = timeout
+        self._cache_kib = cache_mb * 1024  # SQLite page cache: fixed, whatever the size
         self._tx_depth = 0
         self._batch_open = False
         self._batch_writes = 0
@@ -335,6 +367,9 @@ class SQLiteStore:
             leftover.unlink(missing_ok=True)
         conn = self._connect(tmp, create=True)
         try:
+            # incremental auto-vacuum: the pages freed when a run's pending rows are
+            # merged or dropped go back to the OS (see _reclaim)
+            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("BEGIN")
@@ -343,9 +378,7 @@ class SQLiteStore:
                     conn.execute(statement)
             conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            conn.execute(
-                "INSERT INTO meta (key, value) VALUES ('created_at', ?)", (_now(),)
-            )
+            conn.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?)", (_now(),))
             conn.execute("COMMIT")
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
@@ -393,6 +426,7 @@ class SQLiteStore:
             }
             journal = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute(f"PRAGMA cache_size=-{int(self._cache_kib)}")
         except sqlite3.Error as exc:
             conn.close()
             raise StoreError(
@@ -432,9 +466,7 @@ class SQLiteStore:
     # --- transactions ----------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _tx(
-        self, *, durable: bool = False, pending: bool = False
-    ) -> Iterator[sqlite3.Connection]:
+    def _tx(self, *, durable: bool = False, pending: bool = False) -> Iterator[sqlite3.Connection]:
         """A write transaction.
 
         ``pending=True`` is for a run's pending writes: they are batched into one open
@@ -529,8 +561,14 @@ class SQLiteStore:
     @staticmethod
     def _run_info(row: Sequence[Any]) -> RunInfo:
         return RunInfo(
-            run_id=row[0], status=row[1], started_at=row[2], finished_at=row[3], mode=row[4],
-            output=row[5], counts=json.loads(row[6]) if row[6] else {}, requests=row[7],
+            run_id=row[0],
+            status=row[1],
+            started_at=row[2],
+            finished_at=row[3],
+            mode=row[4],
+            output=row[5],
+            counts=json.loads(row[6]) if row[6] else {},
+            requests=row[7],
         )
 
     _RUN_FIELDS = "run_id, status, started_at, finished_at, mode, output, counts, requests"
@@ -560,7 +598,11 @@ class SQLiteStore:
         return int(row[0])
 
     def begin_run(
-        self, run_id: str, *, mode: str | None = None, output: str | None = None,
+        self,
+        run_id: str,
+        *,
+        mode: str | None = None,
+        output: str | None = None,
         started_at: str | None = None,
     ) -> None:
         with self._tx(durable=True) as c:
@@ -591,22 +633,24 @@ class SQLiteStore:
             )
         self._run_cache.pop(run_id, None)
 
-    def _pending_run_no(self, run_id: str) -> tuple[int, str] | None:
+    def _pending_run_no(self, run_id: str) -> tuple[int, str]:
         row = self._q1("SELECT run_no, status FROM runs WHERE run_id = ?", (run_id,))
         if row is None:
             raise RunStateError(f"unknown run {run_id!r}")
         return int(row[0]), str(row[1])
 
     def commit_run(
-        self, run_id: str, *, counts: Mapping[str, Any] | None = None,
-        requests: int | None = None, finished_at: str | None = None,
+        self,
+        run_id: str,
+        *,
+        counts: Mapping[str, Any] | None = None,
+        requests: int | None = None,
+        finished_at: str | None = None,
     ) -> None:
         """Make the run's pending writes permanent, in one durable transaction. Call it
         after the run's output file has been atomically published. Idempotent."""
         with self._tx(durable=True) as c:
-            found = self._pending_run_no(run_id)
-            assert found is not None
-            run_no, status = found
+            run_no, status = self._pending_run_no(run_id)
             if status == COMMITTED:
                 return
             if status == DISCARDED:
@@ -614,17 +658,20 @@ class SQLiteStore:
             self._merge_pending(c, run_no)
             self._finish(c, run_no, COMMITTED, counts, requests, finished_at)
         self._run_cache.pop(run_id, None)
+        self._reclaim()
 
     def discard_run(
-        self, run_id: str, *, counts: Mapping[str, Any] | None = None,
-        requests: int | None = None, finished_at: str | None = None,
+        self,
+        run_id: str,
+        *,
+        counts: Mapping[str, Any] | None = None,
+        requests: int | None = None,
+        finished_at: str | None = None,
     ) -> None:
         """Drop the run's pending writes: the committed state is left exactly as it was
         before the run. Idempotent."""
         with self._tx(durable=True) as c:
-            found = self._pending_run_no(run_id)
-            assert found is not None
-            run_no, status = found
+            run_no, status = self._pending_run_no(run_id)
             if status == DISCARDED:
                 return
             if status == COMMITTED:
@@ -633,19 +680,31 @@ class SQLiteStore:
                 c.execute(f"DELETE FROM {table} WHERE run_no = ?", (run_no,))
             self._finish(c, run_no, DISCARDED, counts, requests, finished_at)
         self._run_cache.pop(run_id, None)
+        self._reclaim()
+
+    def _reclaim(self) -> None:
+        """Give free pages back (those of emptied pending tables, forgotten stories)."""
+        if not self._tx_depth and not self._batch_open:
+            self._conn.execute("PRAGMA incremental_vacuum")
 
     @staticmethod
     def _finish(
-        c: sqlite3.Connection, run_no: int, status: str, counts: Mapping[str, Any] | None,
-        requests: int | None, finished_at: str | None,
+        c: sqlite3.Connection,
+        run_no: int,
+        status: str,
+        counts: Mapping[str, Any] | None,
+        requests: int | None,
+        finished_at: str | None,
     ) -> None:
         c.execute(
             "UPDATE runs SET status = ?, finished_at = ?, "
             "counts = COALESCE(?, counts), requests = COALESCE(?, requests) WHERE run_no = ?",
             (
-                status, finished_at or _now(),
+                status,
+                finished_at or _now(),
                 json.dumps(dict(counts), sort_keys=True) if counts is not None else None,
-                requests, run_no,
+                requests,
+                run_no,
             ),
         )
 
@@ -701,56 +760,79 @@ class SQLiteStore:
 
     # --- story reads -----------------------------------------------------------------
 
-    def _story(self, table: str, story_id: str) -> StoryRow | None:
-        row = self._q1(_SELECT_STORY.format(table=table), (story_id,))
+    def _story(self, story_id: str, *, committed_only: bool = False) -> StoryRow | None:
+        row = self._story_and_first_run(story_id, committed_only=committed_only)
+        return None if row is None else row[0]
+
+    def _story_and_first_run(
+        self, story_id: str, *, committed_only: bool = False
+    ) -> tuple[StoryRow, int | None] | None:
+        sql = _SELECT_COMMITTED_STORY if committed_only else _SELECT_STORY
+        row = self._q1(sql, (story_id, story_id))
         if row is None:
             return None
-        return StoryRow(
-            story_id=row[0], url=row[1], content_hash=bytes(row[2]).hex(),
-            signature=bytes(row[3]), shingles=row[4], paragraphs=bytes(row[5]),
-            revision=row[6], date_modified=row[7], duplicate_of=row[8], first_run=row[9],
-            last_run=row[10], pending=table == "p_stories",
+        story = StoryRow(
+            story_id=row[0],
+            url=row[1],
+            content_hash=bytes(row[2]).hex(),
+            signature=bytes(row[3]),
+            shingles=row[4],
+            paragraphs=bytes(row[5]),
+            revision=row[6],
+            date_modified=row[7],
+            duplicate_of=row[8],
+            first_run=row[9],
+            last_run=row[10],
+            pending=bool(row[12]),
         )
+        return story, row[11]
 
     def get_story(self, story_id: str) -> StoryRow | None:
-        return self._story("p_stories", story_id) or self._story("stories", story_id)
+        return self._story(story_id)
 
     def resolve_alias(self, url: str) -> str | None:
-        row = self._q1("SELECT story_id FROM p_aliases WHERE url = ?", (url,))
-        if row is None:
-            row = self._q1("SELECT story_id FROM aliases WHERE url = ?", (url,))
+        row = self._q1(_RESOLVE_ALIAS, (url, url))
         return None if row is None else str(row[0])
+
+    def known_lastmod(self, url: str) -> str | None:
+        """For the spider's "skip unchanged" logic: ``None`` if no known story has this
+        URL, else the story's last seen ``date_modified`` ("" when it has none)."""
+        story_id = self.resolve_alias(url)
+        if story_id is None:
+            return None
+        row = self._q1(
+            "SELECT date_modified, 1 AS pending FROM p_stories WHERE story_id = ? UNION ALL "
+            "SELECT date_modified, 0 FROM stories WHERE story_id = ? "
+            "ORDER BY pending DESC LIMIT 1",
+            (story_id, story_id),
+        )
+        return None if row is None else str(row[0] or "")
 
     def find_by_content_hash(self, content_hash: str) -> str | None:
         """A story (never itself a duplicate) whose current text has this hash."""
         blob = _hash_blob(content_hash)
         row = self._q1(
-            "SELECT story_id FROM p_stories WHERE content_hash = ? AND duplicate_of IS NULL "
-            "ORDER BY rowid LIMIT 1",
-            (blob,),
+            "SELECT story_id, 1 AS pending FROM p_stories "
+            "WHERE content_hash = ? AND duplicate_of IS NULL "
+            "UNION ALL SELECT story_id, 0 FROM stories s "
+            "WHERE content_hash = ? AND duplicate_of IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM p_stories p WHERE p.story_id = s.story_id) "
+            "ORDER BY pending DESC LIMIT 1",
+            (blob, blob),
         )
-        if row is None:
-            row = self._q1(
-                "SELECT story_id FROM stories s WHERE content_hash = ? AND duplicate_of IS NULL "
-                "AND NOT EXISTS (SELECT 1 FROM p_stories p WHERE p.story_id = s.story_id) "
-                "ORDER BY rowid LIMIT 1",
-                (blob,),
-            )
         return None if row is None else str(row[0])
 
     def paragraph_counts(self, fingerprints: Iterable[int]) -> dict[int, int]:
         """How many distinct non-duplicate stories contain each paragraph (0 if none)."""
         fps = list(dict.fromkeys(fingerprints))
         counts = dict.fromkeys(fps, 0)
-        for start in range(0, len(fps), 500):
-            chunk = fps[start : start + 500]
+        for start in range(0, len(fps), 400):
+            chunk = fps[start : start + 400]
             marks = ",".join("?" * len(chunk))
             for fp, n in self._conn.execute(
-                f"SELECT fp, stories FROM paragraphs WHERE fp IN ({marks})", chunk
-            ):
-                counts[fp] += n
-            for fp, n in self._conn.execute(
-                f"SELECT fp, delta FROM p_paragraphs WHERE fp IN ({marks})", chunk
+                f"SELECT fp, stories FROM paragraphs WHERE fp IN ({marks}) UNION ALL "
+                f"SELECT fp, delta FROM p_paragraphs WHERE fp IN ({marks})",
+                chunk + chunk,
             ):
                 counts[fp] += n
         return counts
@@ -785,18 +867,25 @@ class SQLiteStore:
         blob = _hash_blob(row.content_hash)
         with self._tx(pending=True) as c:
             run_no = self._open_run_no(run_id)
-            old = self.get_story(row.story_id)
+            found = self._story_and_first_run(row.story_id)
+            old = None if found is None else found[0]
             self._apply_paragraph_delta(c, run_no, old, row, pending=True)
-            first_run = run_no
-            if old is not None and old.first_run is not None:
-                found = self._q1("SELECT run_no FROM runs WHERE run_id = ?", (old.first_run,))
-                first_run = found[0] if found else run_no
+            first_run = run_no if found is None or found[1] is None else found[1]
             c.execute(
                 f"INSERT OR REPLACE INTO p_stories ({_STORY_FIELDS}, run_no) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    row.story_id, row.url, blob, row.signature, row.shingles, row.paragraphs,
-                    row.revision, row.date_modified, row.duplicate_of, first_run, run_no,
+                    row.story_id,
+                    row.url,
+                    blob,
+                    row.signature,
+                    row.shingles,
+                    row.paragraphs,
+                    row.revision,
+                    row.date_modified,
+                    row.duplicate_of,
+                    first_run,
+                    run_no,
                     run_no,
                 ),
             )
@@ -807,6 +896,23 @@ class SQLiteStore:
                 (row.story_id, row.revision, blob, row.date_modified, verdict, run_no),
             )
             self._add_aliases(c, run_no, row.story_id, [row.url, *aliases])
+
+    def touch_story(self, run_id: str, story_id: str, *, date_modified: str | None) -> None:
+        """Pending write: an unchanged story's newer ``date_modified`` (no new revision).
+        Keeps :meth:`known_lastmod` current, so a sitemap ``lastmod`` that moved without
+        a text change is fetched once, not every hour."""
+        with self._tx(pending=True) as c:
+            run_no = self._open_run_no(run_id)
+            if not self._q1("SELECT 1 FROM p_stories WHERE story_id = ?", (story_id,)):
+                c.execute(
+                    f"INSERT INTO p_stories ({_STORY_FIELDS}, run_no) "
+                    f"SELECT {_STORY_FIELDS}, ? FROM stories WHERE story_id = ?",
+                    (run_no, story_id),
+                )
+            c.execute(
+                "UPDATE p_stories SET date_modified = ? WHERE story_id = ?",
+                (date_modified, story_id),
+            )
 
     def add_aliases(self, run_id: str, story_id: str, urls: Iterable[str]) -> None:
         """Pending write: remember more URLs of a known story (no-op for known ones)."""
@@ -827,8 +933,13 @@ class SQLiteStore:
                 )
 
     def _apply_paragraph_delta(
-        self, c: sqlite3.Connection, run_no: int, old: StoryRow | None, new: StoryRow | None,
-        *, pending: bool,
+        self,
+        c: sqlite3.Connection,
+        run_no: int,
+        old: StoryRow | None,
+        new: StoryRow | None,
+        *,
+        pending: bool,
     ) -> None:
         def contributed(r: StoryRow | None) -> set[int]:
             if r is None or r.duplicate_of is not None or not r.paragraphs:
@@ -858,9 +969,7 @@ class SQLiteStore:
 
     # --- rates -----------------------------------------------------------------------
 
-    def rate_seen(
-        self, site: str, base: str, quote: str, as_of: str | None, rate: float
-    ) -> bool:
+    def rate_seen(self, site: str, base: str, quote: str, as_of: str | None, rate: float) -> bool:
         key = (site, base, quote, as_of or "", float(rate))
         where = "site = ? AND base = ? AND quote = ? AND as_of = ? AND rate = ?"
         return bool(
@@ -917,13 +1026,14 @@ class SQLiteStore:
         again as new. A running deduplicator must be reloaded afterwards."""
         with self._tx(durable=True) as c:
             self._refuse_if_pending("forget a story")
-            old = self._story("stories", story_id)
+            old = self._story(story_id, committed_only=True)
             if old is None:
                 return False
             self._apply_paragraph_delta(c, 0, old, None, pending=False)
             c.execute("DELETE FROM stories WHERE story_id = ?", (story_id,))
             c.execute("DELETE FROM aliases WHERE story_id = ?", (story_id,))
             c.execute("DELETE FROM revisions WHERE story_id = ?", (story_id,))
+        self._reclaim()
         return True
 
     def forget_all(self) -> None:
@@ -932,9 +1042,13 @@ class SQLiteStore:
             self._refuse_if_pending("forget everything")
             for table in _STATE_TABLES:
                 c.execute(f"DELETE FROM {table}")
+        self._reclaim()
 
     def rebuild_from_records(
-        self, records: Iterable[Mapping[str, Any]], *, sketcher: StorySketcher | None = None,
+        self,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        sketcher: StorySketcher | None = None,
         run_id: str | None = None,
     ) -> dict[str, int]:
         """Replace the store's state by what the published records say.
@@ -947,7 +1061,10 @@ class SQLiteStore:
         from tcacrawler.dedup import StorySketcher  # local: dedup imports this module
 
         if sketcher is None:
-            sketcher = StorySketcher.for_store(self)
+            try:
+                sketcher = StorySketcher.for_store(self)
+            except StoreError:  # signatures of another sketch version: start afresh
+                sketcher = StorySketcher()
         run_id = run_id or f"rebuild-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S.%fZ')}"
         counts = {"articles": 0, "stories": 0, "rates": 0, "skipped": 0}
         with self._tx(durable=True) as c:
@@ -964,8 +1081,12 @@ class SQLiteStore:
                 kind = rec.get("type", "article")
                 if kind == "rate":
                     self.record_rate(
-                        run_id, str(rec.get("site", "")), str(rec["base"]), str(rec["quote"]),
-                        rec.get("as_of"), float(rec["rate"]),
+                        run_id,
+                        str(rec.get("site", "")),
+                        str(rec["base"]),
+                        str(rec["quote"]),
+                        rec.get("as_of"),
+                        float(rec["rate"]),
                     )
                     counts["rates"] += 1
                     continue
@@ -998,8 +1119,11 @@ class SQLiteStore:
         duplicate_of = rec.get("duplicate_of") or None
         sketch = sketcher.sketch(body, self, current=old)
         row = sketch.to_row(
-            story_id=story_id, url=url, revision=revision,
-            date_modified=rec.get("date_modified"), duplicate_of=duplicate_of,
+            story_id=story_id,
+            url=url,
+            revision=revision,
+            date_modified=rec.get("date_modified"),
+            duplicate_of=duplicate_of,
         )
         verdict = "duplicate" if duplicate_of else ("revision" if revision > 1 else "new")
         self.put_story(run_id, row, aliases=aliases, verdict=verdict)
@@ -1011,11 +1135,7 @@ class SQLiteStore:
             return int(self._q1(sql)[0])
 
         stories = count("SELECT count(*) FROM stories")
-        size = sum(
-            p.stat().st_size
-            for p in (self.path, Path(f"{self.path}-wal"))
-            if p.exists()
-        )
+        size = sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
         runs = self._conn.execute(
             f"SELECT {self._RUN_FIELDS} FROM runs ORDER BY run_no DESC LIMIT ?", (last_runs,)
         ).fetchall()
@@ -1043,10 +1163,14 @@ class SQLiteStore:
         if row is None:
             return None
         aliases = sorted(
-            {str(u) for (u,) in self._conn.execute(
-                "SELECT url FROM aliases WHERE story_id = ? UNION "
-                "SELECT url FROM p_aliases WHERE story_id = ?", (story_id, story_id),
-            )}
+            {
+                str(u)
+                for (u,) in self._conn.execute(
+                    "SELECT url FROM aliases WHERE story_id = ? UNION "
+                    "SELECT url FROM p_aliases WHERE story_id = ?",
+                    (story_id, story_id),
+                )
+            }
         )
         revisions = []
         for table, pending in (("revisions", False), ("p_revisions", True)):
@@ -1056,10 +1180,16 @@ class SQLiteStore:
                 "WHERE r.story_id = ? ORDER BY r.revision",
                 (story_id,),
             ):
-                revisions.append({
-                    "revision": rev, "content_hash": bytes(chash).hex(), "date_modified": dm,
-                    "verdict": verdict, "run_id": run_id, "pending": pending,
-                })
+                revisions.append(
+                    {
+                        "revision": rev,
+                        "content_hash": bytes(chash).hex(),
+                        "date_modified": dm,
+                        "verdict": verdict,
+                        "run_id": run_id,
+                        "pending": pending,
+                    }
+                )
         revisions.sort(key=lambda r: (r["revision"], r["pending"]))
         story = asdict(row)
         for key in ("signature", "paragraphs"):

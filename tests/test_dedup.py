@@ -84,9 +84,16 @@ def dedup(store: SQLiteStore) -> StoryDeduplicator:
     return StoryDeduplicator(store)
 
 
-def see(dedup: StoryDeduplicator, story_id: str, body: str, *, url: str | None = None,
-        aliases: tuple[str, ...] = (), date_modified: str | None = None,
-        run_id: str = "run-1") -> Decision:
+def see(
+    dedup: StoryDeduplicator,
+    story_id: str,
+    body: str,
+    *,
+    url: str | None = None,
+    aliases: tuple[str, ...] = (),
+    date_modified: str | None = None,
+    run_id: str = "run-1",
+) -> Decision:
     url = url or f"https://timesca.com/{story_id.replace(':', '-')}/"
     return dedup.observe(story_id, url, list(aliases), body, date_modified, run_id=run_id)
 
@@ -141,7 +148,10 @@ def test_material_change_is_a_revision(dedup: StoryDeduplicator, store: SQLiteSt
     changed = body + "\nThe ministry later corrected the figure to 12 percent."
     d = see(dedup, "timesca:104", changed, run_id="run-2")
     assert (d.verdict, d.story_id, d.revision, d.duplicate_of) == (
-        Verdict.REVISION, "timesca:104", 2, None
+        Verdict.REVISION,
+        "timesca:104",
+        2,
+        None,
     )
     assert see(dedup, "timesca:104", changed, run_id="run-2").verdict is Verdict.UNCHANGED
     store.commit_run("run-2")
@@ -192,6 +202,17 @@ def test_near_duplicate_repost_with_light_edits(dedup: StoryDeduplicator) -> Non
     # a repost of the repost still points at the original
     d2 = see(dedup, "timesca:19108", light_edit(light_edit(body, 1), 2, changes=2))
     assert d2.duplicate_of == "timesca:108"
+
+
+def test_duplicate_modes(dedup: StoryDeduplicator) -> None:
+    body = story(9)
+    new = see(dedup, "timesca:109", body)
+    dup = see(dedup, "timesca:9109", body)
+    same = see(dedup, "timesca:109", body)
+    assert [new.export("mark"), dup.export("mark"), same.export("mark")] == [True, True, False]
+    assert [new.export("drop"), dup.export("drop"), same.export("drop")] == [True, False, False]
+    with pytest.raises(ValueError):
+        new.export("merge")
 
 
 def test_unrelated_story_is_new(dedup: StoryDeduplicator) -> None:
@@ -285,9 +306,7 @@ def test_store_parameters_are_pinned(tmp_path: Path) -> None:
 
 def test_signature_matches_datasketch_minhash() -> None:
     sk = StorySketcher(num_perm=128)
-    hashes, per_para = sk.shingle_hashes(
-        ["the president visited the new plant", "short one", "x"]
-    )
+    hashes, per_para = sk.shingle_hashes(["the president visited the new plant", "short one", "x"])
     assert per_para == [4, 1, 1]
     unique = np.unique(hashes)
     m = MinHash(num_perm=128, seed=1, hashfunc=int)
@@ -311,6 +330,20 @@ def test_band_index_query_insert_remove() -> None:
     assert idx.query(sigs[7]) == ["new"] and len(idx) == 50
 
 
+def test_band_index_has_no_false_candidates() -> None:
+    # band keys are hashes of 4 x 16-bit values: unrelated signatures must not collide
+    rng = np.random.default_rng(1)
+    idx = BandIndex(128, 32, 4)
+    stored = rng.integers(0, 2**16, size=(20_000, 128), dtype=np.uint16)
+    idx.bulk_load([f"s{i}" for i in range(20_000)], stored)
+    probes = rng.integers(0, 2**16, size=(300, 128), dtype=np.uint16)
+    assert sum(len(idx.query(p)) for p in probes) == 0
+    # while a signature sharing a single band with a stored one is found
+    probe = probes[0].copy()
+    probe[40:44] = stored[123, 40:44]
+    assert idx.query(probe) == ["s123"]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
 @example("a\x1cb\u2028c\x85 d\u00a8e\n\u0301f\r\ng\x0bh\x0c\u3000i\u00a0")
@@ -324,7 +357,8 @@ def test_property_paragraph_hash_is_content_hash(body: str) -> None:
 @given(
     body=st.lists(
         st.lists(st.sampled_from(_WORDS), min_size=1, max_size=30).map(" ".join),
-        min_size=1, max_size=6,
+        min_size=1,
+        max_size=6,
     ).map("\n".join),
     spaces=st.lists(st.sampled_from([" ", "  ", "\t", "\n", " \n ", "\u00a0"]), min_size=1),
     upper=st.booleans(),
@@ -386,3 +420,32 @@ def test_labelled_pairs_precision_and_recall(tmp_path: Path) -> None:
     assert not mistakes, mistakes
     assert precision == 1.0 and recall == 1.0
     store.close()
+
+
+def test_known_lastmod_follows_date_modified_without_new_revisions(
+    dedup: StoryDeduplicator, store: SQLiteStore
+) -> None:
+    body = story(31)
+    url = "https://timesca.com/lastmod-story/"
+    assert store.known_lastmod(url) is None
+    see(dedup, "timesca:31", body, url=url, date_modified="2025-12-01T10:00:00+05:00")
+    assert store.known_lastmod(url) == "2025-12-01T10:00:00+05:00"
+    store.commit_run("run-1")
+    store.begin_run("run-2")
+    d = see(dedup, "timesca:31", body, url=url, date_modified="2025-12-05T09:00:00+05:00",
+            run_id="run-2")  # fmt: skip
+    assert d.verdict is Verdict.UNCHANGED
+    assert store.known_lastmod(url) == "2025-12-05T09:00:00+05:00"
+    store.discard_run("run-2")
+    assert store.known_lastmod(url) == "2025-12-01T10:00:00+05:00"
+    store.begin_run("run-3")
+    see(dedup, "timesca:31", body, url=url, date_modified="2025-12-05T09:00:00+05:00",
+        run_id="run-3")  # fmt: skip
+    store.commit_run("run-3")
+    assert store.known_lastmod(url) == "2025-12-05T09:00:00+05:00"
+    history = store.story_history("timesca:31")
+    assert history is not None and len(history["revisions"]) == 1
+    assert history["story"]["revision"] == 1 and history["story"]["first_run"] == "run-1"
+    store.begin_run("run-4")
+    see(dedup, "timesca:40", story(40), url="https://timesca.com/no-date/", run_id="run-4")
+    assert store.known_lastmod("https://timesca.com/no-date/") == ""

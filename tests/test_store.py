@@ -37,11 +37,21 @@ BODY_B = (
 )
 
 
-def row(story_id: str, body: str, *, revision: int = 1, url: str | None = None,
-        duplicate_of: str | None = None, paragraphs: bytes = b"") -> StoryRow:
+def row(
+    story_id: str,
+    body: str,
+    *,
+    revision: int = 1,
+    url: str | None = None,
+    duplicate_of: str | None = None,
+    paragraphs: bytes = b"",
+) -> StoryRow:
     return StoryRow(
-        story_id=story_id, url=url or f"https://timesca.com/{story_id.split(':')[-1]}/",
-        content_hash=content_hash(body), revision=revision, duplicate_of=duplicate_of,
+        story_id=story_id,
+        url=url or f"https://timesca.com/{story_id.split(':')[-1]}/",
+        content_hash=content_hash(body),
+        revision=revision,
+        duplicate_of=duplicate_of,
         paragraphs=paragraphs,
     )
 
@@ -50,9 +60,12 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every table's content except the runs log (which records discarded runs too)."""
     conn = sqlite3.connect(path)
     try:
-        names = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name != 'runs' ORDER BY name"
-        )]
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name != 'runs' ORDER BY name"
+            )
+        ]
         return {n: sorted(conn.execute(f"SELECT * FROM {n}").fetchall(), key=repr) for n in names}
     finally:
         conn.close()
@@ -117,8 +130,14 @@ def test_discard_restores_previous_state_exactly(db: Path) -> None:
     before = dump(db)
 
     store.begin_run("r2")
-    dedup.observe("timesca:1", "https://timesca.com/a/", ["https://timesca.com/old-a/"],
-                  BODY_A + "\nA correction was added.", "2025-01-02", run_id="r2")
+    dedup.observe(
+        "timesca:1",
+        "https://timesca.com/a/",
+        ["https://timesca.com/old-a/"],
+        BODY_A + "\nA correction was added.",
+        "2025-01-02",
+        run_id="r2",
+    )
     dedup.observe("timesca:2", "https://timesca.com/b/", [], BODY_B, None, run_id="r2")
     store.record_rate("r2", "timesca.com", "KGS", "USD", "2025-12-10", 0.01145)
     store.set_validators("r2", "https://timesca.com/feed/", '"e2"', "Wed, 10 Dec 2025")
@@ -159,7 +178,9 @@ os._exit(9)  # crash: no commit, no close, no cleanup
 def crash(db: Path, out: Path, publish: bool) -> None:
     proc = subprocess.run(
         [sys.executable, "-c", CRASHING_RUN, str(db), str(out), "publish" if publish else "-"],
-        cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 9, proc.stderr
 
@@ -227,8 +248,14 @@ def test_damaged_file_is_refused(db: Path, where: str) -> None:
     dedup = StoryDeduplicator(store)
     store.begin_run("r1")
     for i in range(60):
-        dedup.observe(f"timesca:{i}", f"https://timesca.com/s{i}/", [],
-                      f"{BODY_A} story number {i} " * 5, None, run_id="r1")
+        dedup.observe(
+            f"timesca:{i}",
+            f"https://timesca.com/s{i}/",
+            [],
+            f"{BODY_A} story number {i} " * 5,
+            None,
+            run_id="r1",
+        )
     store.commit_run("r1")
     store.close()
     Path(f"{db}-wal").unlink(missing_ok=True)
@@ -295,8 +322,14 @@ def test_forget_story_and_forget_all(db: Path) -> None:
     store = SQLiteStore(db)
     dedup = StoryDeduplicator(store)
     store.begin_run("r1")
-    dedup.observe("timesca:1", "https://timesca.com/a/", ["https://timesca.com/a-old/"],
-                  BODY_A, None, run_id="r1")
+    dedup.observe(
+        "timesca:1",
+        "https://timesca.com/a/",
+        ["https://timesca.com/a-old/"],
+        BODY_A,
+        None,
+        run_id="r1",
+    )
     dedup.observe("timesca:2", "https://timesca.com/b/", [], BODY_B, None, run_id="r1")
     store.record_rate("r1", "timesca.com", "KGS", "USD", "2025-12-09", 0.01144)
     store.commit_run("r1")
@@ -338,8 +371,14 @@ def test_stats_and_history(db: Path) -> None:
     dedup.observe("timesca:1", "https://timesca.com/a/", [], BODY_A, "2025-01-01", run_id="r1")
     store.commit_run("r1", counts={"new": 1})
     store.begin_run("r2", mode="latest")
-    dedup.observe("timesca:1", "https://www.timesca.com/a/", [], BODY_A + "\nUpdated.",
-                  "2025-01-02", run_id="r2")
+    dedup.observe(
+        "timesca:1",
+        "https://www.timesca.com/a/",
+        [],
+        BODY_A + "\nUpdated.",
+        "2025-01-02",
+        run_id="r2",
+    )
     hist = store.story_history("timesca:1")
     assert hist is not None
     assert [(r["revision"], r["pending"]) for r in hist["revisions"]] == [(1, False), (2, True)]
@@ -365,22 +404,38 @@ def test_rebuild_from_records(db: Path, tmp_path: Path) -> None:
     records: list[dict[str, object]] = []
     store.begin_run("r1")
     for sid, url, aliases, body in [
-        ("timesca:1", "https://timesca.com/a/", ["https://timesca.com/index.php/news/1-a"],
-         BODY_A),
+        ("timesca:1", "https://timesca.com/a/", ["https://timesca.com/index.php/news/1-a"], BODY_A),
         ("timesca:2", "https://timesca.com/b/", [], BODY_B),
         ("timesca:3", "https://timesca.com/b-again/", [], BODY_B),
         ("timesca:1", "https://timesca.com/a/", [], BODY_A + "\nThis story was updated."),
     ]:
         d = dedup.observe(sid, url, aliases, body, None, run_id="r1")
         if d.exported:
-            records.append({
-                "type": "article", "story_id": d.story_id, "url": url, "aliases": aliases,
-                "article_body": body, "revision": d.revision, "duplicate_of": d.duplicate_of,
-                "content_hash": d.content_hash, "date_modified": None,
-            })
+            records.append(
+                {
+                    "type": "article",
+                    "story_id": d.story_id,
+                    "url": url,
+                    "aliases": aliases,
+                    "article_body": body,
+                    "revision": d.revision,
+                    "duplicate_of": d.duplicate_of,
+                    "content_hash": d.content_hash,
+                    "date_modified": None,
+                }
+            )
     store.record_rate("r1", "timesca.com", "KGS", "USD", "2025-12-09", 0.01144)
-    records.append({"type": "rate", "site": "timesca.com", "base": "KGS", "quote": "USD",
-                    "as_of": "2025-12-09", "rate": 0.01144, "change_pct": 0.0})
+    records.append(
+        {
+            "type": "rate",
+            "site": "timesca.com",
+            "base": "KGS",
+            "quote": "USD",
+            "as_of": "2025-12-09",
+            "rate": 0.01144,
+            "change_pct": 0.0,
+        }
+    )
     store.commit_run("r1")
     expected = dump(db)
 

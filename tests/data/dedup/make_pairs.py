@@ -32,38 +32,149 @@ COUNTRIES = {
     "Turkmenistan": ("Ashgabat", "Turkmenbashi", "Mary", "Dashoguz", "Balkanabat"),
     "Uzbekistan": ("Tashkent", "Samarkand", "Bukhara", "Nukus", "Termez"),
 }
-PARTNERS = ("China", "Russia", "Turkey", "the European Union", "Japan", "South Korea",
-            "India", "Iran", "Pakistan", "Azerbaijan", "the United States", "Germany")
-FIRST = ("Aibek", "Dilnoza", "Rustam", "Gulnara", "Timur", "Zarina", "Bakyt", "Farrukh",
-         "Madina", "Nurlan", "Kamila", "Jamshid", "Aizhan", "Saodat", "Erlan", "Parviz",
-         "Malika", "Daniyar", "Shirin", "Oybek")
-LAST = ("Nurlanov", "Karimova", "Saidov", "Abdullaeva", "Akhmetov", "Tursunova",
-        "Osmonov", "Yusupov", "Ismailova", "Zhaksybekov", "Rashidova", "Khodjaev",
-        "Bekova", "Rahimov", "Seitkali", "Nazarov", "Umarova", "Esenov", "Kurbanova")
-ROLES = ("Minister of Energy", "Deputy Prime Minister", "Minister of Economy",
-         "chairman of the national railway company", "head of the central bank",
-         "Minister of Agriculture", "Minister of Transport", "Minister of Finance",
-         "head of the water resources committee", "Minister of Digital Development")
-ORGS = ("the Asian Development Bank", "the World Bank", "the Eurasian Development Bank",
-        "the European Bank for Reconstruction and Development", "the Islamic Development Bank",
-        "the UN Development Programme", "the International Finance Corporation",
-        "the Asian Infrastructure Investment Bank")
+PARTNERS = (
+    "China",
+    "Russia",
+    "Turkey",
+    "the European Union",
+    "Japan",
+    "South Korea",
+    "India",
+    "Iran",
+    "Pakistan",
+    "Azerbaijan",
+    "the United States",
+    "Germany",
+)
+FIRST = (
+    "Aibek",
+    "Dilnoza",
+    "Rustam",
+    "Gulnara",
+    "Timur",
+    "Zarina",
+    "Bakyt",
+    "Farrukh",
+    "Madina",
+    "Nurlan",
+    "Kamila",
+    "Jamshid",
+    "Aizhan",
+    "Saodat",
+    "Erlan",
+    "Parviz",
+    "Malika",
+    "Daniyar",
+    "Shirin",
+    "Oybek",
+)
+LAST = (
+    "Nurlanov",
+    "Karimova",
+    "Saidov",
+    "Abdullaeva",
+    "Akhmetov",
+    "Tursunova",
+    "Osmonov",
+    "Yusupov",
+    "Ismailova",
+    "Zhaksybekov",
+    "Rashidova",
+    "Khodjaev",
+    "Bekova",
+    "Rahimov",
+    "Seitkali",
+    "Nazarov",
+    "Umarova",
+    "Esenov",
+    "Kurbanova",
+)
+ROLES = (
+    "Minister of Energy",
+    "Deputy Prime Minister",
+    "Minister of Economy",
+    "chairman of the national railway company",
+    "head of the central bank",
+    "Minister of Agriculture",
+    "Minister of Transport",
+    "Minister of Finance",
+    "head of the water resources committee",
+    "Minister of Digital Development",
+)
+ORGS = (
+    "the Asian Development Bank",
+    "the World Bank",
+    "the Eurasian Development Bank",
+    "the European Bank for Reconstruction and Development",
+    "the Islamic Development Bank",
+    "the UN Development Programme",
+    "the International Finance Corporation",
+    "the Asian Infrastructure Investment Bank",
+)
 TOPICS = {
-    "energy": ("hydropower plant", "solar park", "wind farm", "gas processing plant",
-               "high-voltage transmission line", "thermal power station"),
-    "transport": ("railway line", "logistics hub", "dry port", "highway section",
-                  "airport terminal", "border crossing"),
-    "water": ("irrigation canal", "reservoir", "water treatment plant", "pumping station",
-              "drip irrigation scheme", "dam"),
-    "mining": ("copper mine", "gold deposit", "uranium project", "processing plant",
-               "rare earth deposit", "coal mine"),
-    "digital": ("data centre", "fibre-optic network", "e-government platform",
-                "technology park", "5G network", "payment system"),
-    "agriculture": ("grain terminal", "cotton cluster", "greenhouse complex",
-                    "fruit processing plant", "cold storage facility", "livestock farm"),
+    "energy": (
+        "hydropower plant",
+        "solar park",
+        "wind farm",
+        "gas processing plant",
+        "high-voltage transmission line",
+        "thermal power station",
+    ),
+    "transport": (
+        "railway line",
+        "logistics hub",
+        "dry port",
+        "highway section",
+        "airport terminal",
+        "border crossing",
+    ),
+    "water": (
+        "irrigation canal",
+        "reservoir",
+        "water treatment plant",
+        "pumping station",
+        "drip irrigation scheme",
+        "dam",
+    ),
+    "mining": (
+        "copper mine",
+        "gold deposit",
+        "uranium project",
+        "processing plant",
+        "rare earth deposit",
+        "coal mine",
+    ),
+    "digital": (
+        "data centre",
+        "fibre-optic network",
+        "e-government platform",
+        "technology park",
+        "5G network",
+        "payment system",
+    ),
+    "agriculture": (
+        "grain terminal",
+        "cotton cluster",
+        "greenhouse complex",
+        "fruit processing plant",
+        "cold storage facility",
+        "livestock farm",
+    ),
 }
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 # Two "house styles": sentence templates of this site (A) and of another outlet (B).
 STYLE_A = (
@@ -112,31 +223,31 @@ CLOSERS_A = (
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 
 QUOTES = (
-    "\"We are living through a moment when the old trade routes of the region are being "
+    '"We are living through a moment when the old trade routes of the region are being '
     "redrawn, and our countries must decide whether they will be transit corridors for "
     "others or producers in their own right. Infrastructure alone will not make us rich. "
     "We need courts that investors trust, banks that lend to small firms, schools that "
     "teach the skills a modern economy demands and officials who answer to citizens. "
     "Without those, every new railway will carry other people's goods past our empty "
-    "factories,\" the economist said in a lecture that was widely shared online.",
-    "\"Water is the question on which the future of Central Asia will be decided. The "
+    'factories," the economist said in a lecture that was widely shared online.',
+    '"Water is the question on which the future of Central Asia will be decided. The '
     "glaciers that feed our rivers are shrinking, the population is growing, and most of "
     "our irrigation canals were built more than half a century ago and lose almost half "
     "of what flows through them. If upstream and downstream countries do not agree on "
     "how to share and save water, no amount of investment elsewhere will protect us from "
-    "drought, failed harvests and conflict,\" the hydrologist warned at the conference.",
-    "\"Migration has kept millions of families afloat, but it has also emptied villages "
+    'drought, failed harvests and conflict," the hydrologist warned at the conference.',
+    '"Migration has kept millions of families afloat, but it has also emptied villages '
     "and left children to be raised by grandparents. Remittances pay for houses and "
     "weddings, not for businesses that create jobs at home. Unless governments make it "
     "possible to earn a decent living in the provinces, the young and the ambitious will "
-    "keep leaving, and the money they send back will never be enough,\" the sociologist "
+    'keep leaving, and the money they send back will never be enough," the sociologist '
     "told the forum, to long applause from the audience.",
-    "\"Corruption is not a cultural trait, it is a system of incentives. When a customs "
+    '"Corruption is not a cultural trait, it is a system of incentives. When a customs '
     "officer earns less than a taxi driver and is appointed by someone who expects a "
     "share, no code of ethics will change his behaviour. Digital services help because "
     "they remove the moment of discretion, but the real reform is to pay public servants "
     "properly, to publish every contract and to let journalists ask questions without "
-    "fear,\" the former minister said in an interview published on Monday.",
+    'fear," the former minister said in an interview published on Monday.',
 )
 
 INTRO = (
@@ -156,20 +267,36 @@ def facts(rng: random.Random) -> dict[str, str]:
     topic = rng.choice(list(TOPICS))
     other = rng.choice([c for c in COUNTRIES if c != country])
     return {
-        "country": country, "capital": cities[0], "city": rng.choice(cities[1:]),
-        "city2": rng.choice(COUNTRIES[other]), "partner": rng.choice(PARTNERS),
-        "person": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "role": rng.choice(ROLES),
-        "org": rng.choice(ORGS), "topic": topic, "thing": rng.choice(TOPICS[topic]),
+        "country": country,
+        "capital": cities[0],
+        "city": rng.choice(cities[1:]),
+        "city2": rng.choice(COUNTRIES[other]),
+        "partner": rng.choice(PARTNERS),
+        "person": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+        "role": rng.choice(ROLES),
+        "org": rng.choice(ORGS),
+        "topic": topic,
+        "thing": rng.choice(TOPICS[topic]),
         "amount": f"${rng.randint(12, 980)} million",
-        "amount2": f"${rng.randint(5, 400)} million", "year": str(rng.randint(2026, 2031)),
-        "year2": str(rng.randint(2030, 2040)), "month": rng.choice(MONTHS),
-        "weekday": rng.choice(WEEKDAYS), "jobs": f"{rng.randint(2, 40) * 50:,}",
-        "pct": str(rng.randint(3, 60)), "pct2": str(rng.randint(20, 85)),
+        "amount2": f"${rng.randint(5, 400)} million",
+        "year": str(rng.randint(2026, 2031)),
+        "year2": str(rng.randint(2030, 2040)),
+        "month": rng.choice(MONTHS),
+        "weekday": rng.choice(WEEKDAYS),
+        "jobs": f"{rng.randint(2, 40) * 50:,}",
+        "pct": str(rng.randint(3, 60)),
+        "pct2": str(rng.randint(20, 85)),
     }
 
 
-def article(rng: random.Random, f: dict[str, str], style: tuple[str, ...], *,
-            sentences: int, closer: bool = True) -> str:
+def article(
+    rng: random.Random,
+    f: dict[str, str],
+    style: tuple[str, ...],
+    *,
+    sentences: int,
+    closer: bool = True,
+) -> str:
     chosen = rng.sample(style, min(sentences, len(style)))
     text = [s.format(**f) for s in chosen]
     paras, i = [], 0
@@ -191,18 +318,30 @@ def digest_issue(n: int, rng: random.Random) -> str:
 
 
 SWAPS = {
-    "said": "stated", "build": "construct", "expected": "projected", "about": "around",
-    "project": "scheme", "would": "will", "grew": "increased", "recent": "the past few",
-    "largest": "biggest", "earlier": "previous", "approved": "endorsed", "begin": "start",
-    "according to": "citing", "reduce": "cut", "published": "released",
+    "said": "stated",
+    "build": "construct",
+    "expected": "projected",
+    "about": "around",
+    "project": "scheme",
+    "would": "will",
+    "grew": "increased",
+    "recent": "the past few",
+    "largest": "biggest",
+    "earlier": "previous",
+    "approved": "endorsed",
+    "begin": "start",
+    "according to": "citing",
+    "reduce": "cut",
+    "published": "released",
 }
 
 
 def light_edit(body: str, rng: random.Random) -> str:
     """Edits an editor makes when reposting: a few of them, never more than ~10% of text."""
     paras = body.split("\n")
-    ops = rng.sample(["swap", "figure", "add", "drop", "update", "merge", "typo"],
-                     rng.randint(2, 3))
+    ops = rng.sample(
+        ["swap", "figure", "add", "drop", "update", "merge", "typo"], rng.randint(2, 3)
+    )
     for op in ops:
         i = rng.randrange(len(paras))
         if op == "swap":
@@ -243,15 +382,23 @@ def main() -> None:
     def rec(body: str) -> dict[str, object]:
         pid = next(post)
         return {
-            "story_id": f"timesca:{pid}", "url": f"https://timesca.com/story-{pid}/",
+            "story_id": f"timesca:{pid}",
+            "url": f"https://timesca.com/story-{pid}/",
             "article_body": body,
         }
 
     pairs: list[dict[str, object]] = []
 
     def add(kind: str, label: str, a: str, b: str) -> None:
-        pairs.append({"id": f"{kind}-{sum(p['kind'] == kind for p in pairs) + 1}",
-                      "kind": kind, "label": label, "a": rec(a), "b": rec(b)})
+        pairs.append(
+            {
+                "id": f"{kind}-{sum(p['kind'] == kind for p in pairs) + 1}",
+                "kind": kind,
+                "label": label,
+                "a": rec(a),
+                "b": rec(b),
+            }
+        )
 
     background = [rec(digest_issue(n, rng)) for n in range(90, 94)]
     background += [
@@ -268,12 +415,15 @@ def main() -> None:
         a = digest_issue(120 + n, rng)
         add("series_repost", "duplicate", a, light_edit(a, rng))
     for n in range(10):
-        add("series", "distinct", digest_issue(140 + 2 * n, rng),
-            digest_issue(141 + 2 * n, rng))
+        add("series", "distinct", digest_issue(140 + 2 * n, rng), digest_issue(141 + 2 * n, rng))
     for _ in range(8):
         f = facts(rng)
-        add("same_event", "distinct", article(rng, f, STYLE_A, sentences=9),
-            article(rng, f, STYLE_B, sentences=9, closer=False))
+        add(
+            "same_event",
+            "distinct",
+            article(rng, f, STYLE_A, sentences=9),
+            article(rng, f, STYLE_B, sentences=9, closer=False),
+        )
     for i in range(8):
         quote = QUOTES[i % len(QUOTES)]
         a = article(rng, facts(rng), STYLE_A, sentences=rng.randint(5, 8)).split("\n")
@@ -289,9 +439,12 @@ def main() -> None:
         follow.append(a.split("\n")[1])  # background paragraph repeated from the first story
         add("follow_up", "distinct", a, "\n".join(follow))
     for _ in range(8):
-        add("unrelated", "distinct",
+        add(
+            "unrelated",
+            "distinct",
             article(rng, facts(rng), STYLE_A, sentences=9),
-            article(rng, facts(rng), STYLE_A, sentences=9))
+            article(rng, facts(rng), STYLE_A, sentences=9),
+        )
 
     for name, rows in (("pairs.jsonl", pairs), ("background.jsonl", background)):
         with open(HERE / name, "w", encoding="utf-8") as fh:
