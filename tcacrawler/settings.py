@@ -27,6 +27,10 @@ AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_TIMES = 3  # 500/502/503/504/429 and timeouts; transient failures are common on news sites
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # the spider's errbacks log each final failure once, at WARNING
+TCA_RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubling each time
+TCA_RETRY_BACKOFF_MAX = 60.0  # the longest wait between two tries
+TCA_RETRY_AFTER_MAX = 120.0  # a longer Retry-After is not waited for: the request gives up
 DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = (
     16 * 1024 * 1024
@@ -43,6 +47,12 @@ DOWNLOADER_MIDDLEWARES = {
     # Reads robots.txt from the spider's own fetch and disallows all on 5xx (RFC 9309).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "tcacrawler.robots.SiteRobotsTxtMiddleware": 100,
+    # Scrapy's retries re-queue at once and ignore Retry-After: wait (backoff, Retry-After).
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "tcacrawler.retry.BackoffRetryMiddleware": 550,
+    # An A -> B -> A redirect loop is otherwise dropped silently by the duplicate filter.
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "tcacrawler.retry.LoopAwareRedirectMiddleware": 600,
 }
 
 ITEM_PIPELINES = {

@@ -17,6 +17,7 @@ Modes:
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
@@ -30,11 +31,15 @@ from scrapy.utils.sitemap import Sitemap
 
 from tcacrawler.config import ConfigError
 from tcacrawler.dates import isoformat, parse_datetime, parse_offset, site_timezone
+from tcacrawler.encoding import response_html
+from tcacrawler.failures import classify
 from tcacrawler.pages.wordpress import NotAnArticle, WordPressArticlePage
 from tcacrawler.robots import ROBOTS_META_KEY, sitemap_urls
 from tcacrawler.urls import LEGACY_ARTICLE_PATH, normalize_url, strip_junk_query
 
 MODES = ("full", "latest")
+# A sitemap never needs a DTD; one that declares entities is an XML bomb or garbage.
+SITEMAP_DTD = re.compile(rb"<!DOCTYPE[^>]*\[|<!ENTITY", re.I)
 # Paths that are never single articles on a WordPress site.
 NON_ARTICLE_PATH = re.compile(
     r"^/(?:$|page/|category/|tag/|author/|feed/|comments/|search/|wp-|xmlrpc|"
@@ -228,6 +233,11 @@ class WordPressSpider(scrapy.Spider):
 
     def sitemap_failed(self, failure: Any) -> Iterator[Request]:
         request = failure.request
+        kind = classify(failure)
+        self.crawler.stats.inc_value("tca/discovery/sitemap_failed")
+        probing = request.meta.get("tca_top_level") and kind.stat == "tca/failed/http_404"
+        level = logging.INFO if probing or kind.logged_by_scrapy else logging.WARNING
+        self.logger.log(level, "Sitemap not read: %s (%s)", request.url, kind.reason)
         yield from self.next_sitemap_or_listings(request)
 
     def next_sitemap_or_listings(self, request: Request) -> Iterator[Request]:
@@ -307,6 +317,12 @@ class WordPressSpider(scrapy.Spider):
                 )
                 self.crawler.stats.inc_value("tca/discovery/sitemap_too_large")
                 return None
+        if SITEMAP_DTD.search(body[:65536]):
+            self.logger.warning(
+                "Sitemap %s declares a DTD or entities (XML bomb?): skipped", response.url
+            )
+            self.crawler.stats.inc_value("tca/discovery/sitemap_dtd")
+            return None
         return body or None
 
     # -- feed -------------------------------------------------------------
@@ -332,7 +348,10 @@ class WordPressSpider(scrapy.Spider):
             yield self.article_request(link, via="feed")
 
     def source_failed(self, failure: Any) -> None:
-        self.logger.warning("Discovery source failed: %s (%s)", failure.request.url, failure.value)
+        kind = classify(failure)
+        self.crawler.stats.inc_value("tca/discovery/source_failed")
+        level = logging.INFO if kind.logged_by_scrapy else logging.WARNING
+        self.logger.log(level, "Discovery source failed: %s (%s)", failure.request.url, kind.reason)
 
     # -- listings ---------------------------------------------------------
 
@@ -340,6 +359,7 @@ class WordPressSpider(scrapy.Spider):
         return Request(
             strip_junk_query(url),
             callback=self.parse_listing,
+            errback=self.source_failed,
             priority=10,
             meta={"tca_listing_depth": depth},
         )
@@ -370,6 +390,8 @@ class WordPressSpider(scrapy.Spider):
                 url = response.urljoin(href.strip())
                 if self.looks_like_article(url):
                     links[strip_junk_query(url)] = None
+                elif not self.is_site_url(url):
+                    self.crawler.stats.inc_value("tca/discovery/offsite_link_skipped")
             if links:
                 break
         return list(links)
@@ -387,16 +409,31 @@ class WordPressSpider(scrapy.Spider):
         return Request(
             strip_junk_query(url),
             callback=self.parse_article,
+            errback=self.article_failed,
             meta={"tca_via": via, "tca_lastmod": lastmod},
+        )
+
+    def article_failed(self, failure: Any) -> None:
+        """Counts the failure in tca/failed/<kind> (or tca/skipped/<kind>), logs it once."""
+        kind = classify(failure)
+        self.crawler.stats.inc_value(kind.stat)
+        level = logging.WARNING if kind.is_failure and not kind.logged_by_scrapy else logging.INFO
+        self.logger.log(
+            level,
+            "Article %s: %s (%s)",
+            "not fetched" if kind.is_failure else "skipped",
+            failure.request.url,
+            kind.reason,
         )
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("tca/pages/not_html")
             return
-        page = self.article_page_class(
-            response.url, response.text, tz_offset_minutes=self.tz_offset_minutes
-        )
+        html, decoded = response_html(response)
+        if decoded != "scrapy":
+            self.crawler.stats.inc_value(f"tca/pages/decoded/{decoded}")
+        page = self.article_page_class(response.url, html, tz_offset_minutes=self.tz_offset_minutes)
         try:
             item = page.to_item()
         except NotAnArticle as reason:

@@ -1,0 +1,113 @@
+"""Retries that wait, and redirects that notice a loop.
+
+Scrapy 2.19's RetryMiddleware re-queues a failed request at once and ignores
+``Retry-After``; a site that answers 503 because it is overloaded gets hit again
+within milliseconds. :class:`BackoffRetryMiddleware` waits before each retry: as
+long as the server's ``Retry-After`` says (seconds or an HTTP date), up to
+``TCA_RETRY_AFTER_MAX`` (a longer wait gives up: the run would stall), and
+otherwise ``TCA_RETRY_BACKOFF_BASE * 2**(n-1)`` seconds, capped at
+``TCA_RETRY_BACKOFF_MAX``. Other requests go on meanwhile.
+
+Scrapy's RedirectMiddleware stops after ``REDIRECT_MAX_TIMES`` hops, but an A -> B -> A
+loop never gets there: the duplicate filter silently drops the second A, so the page
+is lost without a word. :class:`LoopAwareRedirectMiddleware` fails such a request
+with ``IgnoreRequest("redirect loop ...")``, which reaches the request's errback.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import reactor as _reactor
+from twisted.internet.task import deferLater
+
+logger = logging.getLogger(__name__)
+
+
+def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """``Retry-After`` as seconds from now: delta-seconds or an HTTP date (RFC 9110 10.2.3)."""
+    if value is None:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+async def _sleep(seconds: float) -> None:
+    await maybe_deferred_to_future(deferLater(_reactor, seconds, lambda: None))
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries, with Retry-After honoured and exponential backoff between tries."""
+
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.backoff_base = settings.getfloat("TCA_RETRY_BACKOFF_BASE", 2.0)
+        self.backoff_max = settings.getfloat("TCA_RETRY_BACKOFF_MAX", 60.0)
+        self.retry_after_max = settings.getfloat("TCA_RETRY_AFTER_MAX", 120.0)
+
+    def backoff(self, retry: Request) -> float:
+        attempt = int(retry.meta.get("retry_times", 1))
+        return min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1))
+
+    async def _wait(self, seconds: float) -> None:
+        if seconds > 0:
+            stats = self.crawler.stats
+            waited = float(stats.get_value("tca/retry/waited_seconds", 0.0))
+            stats.set_value("tca/retry/waited_seconds", round(waited + seconds, 3))
+            await _sleep(seconds)
+
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
+        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
+            return response
+        retry_after = retry_after_seconds(response.headers.get(b"Retry-After"))
+        if retry_after is not None and retry_after > self.retry_after_max:
+            self.crawler.stats.inc_value("tca/retry/retry_after_too_long")
+            logger.info(
+                "Not retrying %s: Retry-After %.0f s is beyond TCA_RETRY_AFTER_MAX",
+                request.url,
+                retry_after,
+            )
+            return response
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            if retry_after is not None:
+                self.crawler.stats.inc_value("tca/retry/retry_after_honoured")
+            await self._wait(retry_after if retry_after is not None else self.backoff(result))
+        return result
+
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception, spider: Any = None
+    ) -> Request | Response | None:
+        result = super().process_exception(request, exception)
+        if isinstance(result, Request):
+            await self._wait(self.backoff(result))
+        return result
+
+
+class LoopAwareRedirectMiddleware(RedirectMiddleware):
+    """Fails a redirect back to a URL already visited in the same chain."""
+
+    def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
+        chain = {*request.meta.get("redirect_urls", ()), request.url}
+        if redirected.url in chain:
+            raise IgnoreRequest(f"redirect loop: {request.url} -> {redirected.url}")
+        return super()._redirect(redirected, request, reason)
