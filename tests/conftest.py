@@ -5,14 +5,30 @@ from collections.abc import Iterator
 import pytest
 
 from replica import ReplicaServer, generate_site
+from replica.presets import PRESETS
 
 E2E_STORIES = 300
+STEPPEHERALD_STORIES = 100
 
 
 @pytest.fixture(scope="session")
 def replica_server() -> Iterator[ReplicaServer]:
     """The 300-story replica, served on loopback for the whole session; never mutated."""
     site = generate_site(n_stories=E2E_STORIES, seed=1, base_url="http://127.0.0.1")
+    server = ReplicaServer(site, host="127.0.0.1", port=0).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def steppeherald_server() -> Iterator[ReplicaServer]:
+    """The second, differently themed site (replica.presets "steppeherald"), 100 stories."""
+    site = generate_site(
+        n_stories=STEPPEHERALD_STORIES,
+        seed=2,
+        base_url="http://127.0.0.1",
+        **PRESETS["steppeherald"],
+    )
     server = ReplicaServer(site, host="127.0.0.1", port=0).start()
     yield server
     server.stop()

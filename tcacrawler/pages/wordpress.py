@@ -558,13 +558,16 @@ class WordPressArticlePage:
             return self.paragraphs_of(self.body_element_from_selectors)
         return self.main_content.paragraphs
 
-    def paragraphs_of(self, element: Selector) -> list[str]:
-        """The body text of ``element``: its blocks, less furniture and non-text parts."""
+    @cached_property
+    def furniture_elements(self) -> set[Any]:
         # A set of the elements themselves, not their id()s: lxml makes a new proxy
         # object on each access unless one is kept alive, so ids get reused.
-        furniture = {el.root for query in self.furniture_css for el in element.css(query)}
+        return {el.root for query in self.furniture_css for el in self.selector.css(query)}
+
+    def paragraphs_of(self, element: Selector) -> list[str]:
+        """The body text of ``element``: its blocks, less furniture and non-text parts."""
         paragraphs: list[str] = []
-        self._collect_paragraphs(element.root, furniture, paragraphs, [])
+        self._collect_paragraphs(element.root, self.furniture_elements, paragraphs, [])
         return paragraphs
 
     @classmethod

@@ -123,6 +123,13 @@ class WordPressSpider(scrapy.Spider):
         self.run_id = self.run_started.strftime("%Y%m%dT%H%M%SZ")
 
     @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        super().update_settings(settings)
+        if cls.page_class is WordPressArticlePage:
+            # The generic spider has no selectors of a site: generic extraction is its norm.
+            settings.set("TCA_MONITOR_MAX_FALLBACK_RATIO", 1.0, priority="spider")
+
+    @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WordPressSpider:
         spider: WordPressSpider = super().from_crawler(crawler, *args, **kwargs)
         spider.configure(crawler.settings)
