@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from . import feeds
+from . import badinput, feeds
 from .model import Site, Story
 from .themes import THEMES, Listing, Theme
 
@@ -62,6 +62,7 @@ class Response:
     etag: str | None = None
     last_modified: datetime | None = None
     cacheable: bool = True
+    delay: float = 0.0  # seconds the server waits before answering (bad input: slow page)
     _gz: bytes | None = field(default=None, repr=False)
 
     def gzipped(self) -> bytes:
@@ -152,6 +153,8 @@ class SiteApp:
     # ------------------------------------------------------------------ routing
     def _route(self, path: str, query: dict[str, list[str]]) -> Response:
         site = self.site
+        if (bad := badinput.route(self, path, query)) is not None:  # opt-in, off by default
+            return bad
         if path == "/" and "p" in query:
             return self._shortlink(query["p"][0])
         if path == "/" and "s" in query:
@@ -283,6 +286,7 @@ class SiteApp:
     def _article(self, story: Story, noindex: bool = False) -> Response:
         theme = self.theme(story.template)
         body = theme.render_article(story, noindex=noindex).encode()
+        body = badinput.drift(self.site, story, body)  # opt-in layout drift, off by default
         return Response(
             200,
             body,

@@ -291,6 +291,10 @@ class Site:
         self.og_dates_share = og_dates_share
         self.sitemap_style = sitemap_style
         self.robots_sitemap = robots_sitemap
+        # Opt-in faults for robustness tests (replica/badinput.py); all off by default.
+        self.bad_input = False
+        self.layout_drift = 0.0
+        self.robots_status = 200
         self.stories: list[Story] = []
         self.removed_stories: list[Story] = []
         self.authors: dict[str, Person] = {}
@@ -848,6 +852,9 @@ def generate_site(
     og_dates_share: float = 0.85,
     sitemap_style: str = "yoast",
     robots_sitemap: bool = True,
+    bad_input: bool = False,
+    layout_drift: float = 0.0,
+    robots_status: int = 200,
 ) -> Site:
     """Generate a deterministic site: same arguments, same site, byte for byte.
 
@@ -861,6 +868,8 @@ def generate_site(
     keep the OG dates). ``sitemap_style`` is ``"yoast"`` (``/sitemap_index.xml`` and
     ``post-sitemap.xml``...) or ``"core"`` (WordPress's own ``/wp-sitemap.xml`` and
     ``wp-sitemap-posts-post-1.xml``...); ``robots_sitemap`` whether robots.txt names it.
+    ``bad_input``, ``layout_drift`` and ``robots_status`` switch on the faults of
+    :mod:`replica.badinput` (broken pages, hostile sitemaps, markup loss, robots.txt 5xx).
     """
     site = Site(
         seed=seed,
@@ -881,6 +890,9 @@ def generate_site(
         sitemap_style=sitemap_style,
         robots_sitemap=robots_sitemap,
     )
+    site.bad_input = bad_input
+    site.layout_drift = layout_drift
+    site.robots_status = robots_status
     rng = random.Random(f"{site_name}:{seed}")
     tz = site.tz
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import sys
 import threading
 import time
 from datetime import UTC
@@ -90,6 +91,8 @@ class _Handler(BaseHTTPRequestHandler):
                 headers=[h for h in resp.all_headers() if h[0] in ("ETag", "Last-Modified")],
             )
         gz = _accepts_gzip(self.headers.get("Accept-Encoding"))
+        if resp.delay:
+            time.sleep(resp.delay)
         self._send(resp, head=head, gz=gz)
         owner._log(
             {
@@ -113,7 +116,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = resp.body
         if resp.content_type and resp.content_type.startswith(("text/", "application/")):
             self.send_header("Vary", "Accept-Encoding")
-            if gz and body:
+            already = any(k.lower() == "content-encoding" for k, _ in resp.headers)
+            if gz and body and not already:
                 body = resp.gzipped()
                 self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
@@ -130,6 +134,12 @@ class _HTTPServer(ThreadingHTTPServer):
     block_on_close = False
     allow_reuse_address = True
     owner: ReplicaServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hung up (a crawler's timeout, a cancelled download) is not an error.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         self.owner._track(request, True)

@@ -20,6 +20,7 @@ import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -104,10 +105,21 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
 
 class LoopAwareRedirectMiddleware(RedirectMiddleware):
-    """Fails a redirect back to a URL already visited in the same chain."""
+    """Fails a redirect back to a URL already visited in the same chain, and one off-site.
+
+    Scrapy 2.19 drops an off-site redirect when it is scheduled, without calling the
+    request's errback; failing it here lets the spider count and log it.
+    """
 
     def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
         chain = {*request.meta.get("redirect_urls", ()), request.url}
         if redirected.url in chain:
             raise IgnoreRequest(f"redirect loop: {request.url} -> {redirected.url}")
+        is_site_url = getattr(self.crawler.spider, "is_site_url", None)
+        if callable(is_site_url) and not is_site_url(redirected.url):
+            self.crawler.stats.inc_value("offsite/filtered")
+            raise IgnoreRequest(
+                f"Filtered offsite request to {urlsplit(redirected.url).hostname!r} "
+                f"(redirect from {request.url})"
+            )
         return super()._redirect(redirected, request, reason)

@@ -47,6 +47,7 @@ def run_crawl(
     args: dict[str, str] | None = None,
     settings: dict[str, str] | None = None,
     timeout: float = 240,
+    env: dict[str, str] | None = None,
 ) -> CrawlResult:
     output_dir = work_dir / "output"
     command = [sys.executable, "-m", "scrapy", "crawl", spider]
@@ -61,9 +62,13 @@ def run_crawl(
     }
     for key, value in all_settings.items():
         command += ["-s", f"{key}={value}"]
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
-        command, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
+        command,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     result = CrawlResult(done.returncode, output_dir, done.stderr + done.stdout)
     site_dir = output_dir / spider

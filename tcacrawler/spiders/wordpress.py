@@ -271,8 +271,9 @@ class WordPressSpider(scrapy.Spider):
             except Exception:  # lxml raises several types on garbage; all mean "not a sitemap"
                 sitemap = None
         if sitemap is None or sitemap.type not in ("sitemapindex", "urlset"):
-            self.logger.warning("Not a sitemap: %s", response.url)
-            self.crawler.stats.inc_value("tca/discovery/bad_sitemap")
+            if body:  # sitemap_body logged why it gave none
+                self.logger.warning("Not a sitemap: %s", response.url)
+                self.crawler.stats.inc_value("tca/discovery/bad_sitemap")
             assert response.request is not None
             yield from self.next_sitemap_or_listings(response.request)
             return
@@ -425,11 +426,12 @@ class WordPressSpider(scrapy.Spider):
         kind = classify(failure)
         self.crawler.stats.inc_value(kind.stat)
         level = logging.WARNING if kind.is_failure and not kind.logged_by_scrapy else logging.INFO
+        request = failure.request
         self.logger.log(
             level,
             "Article %s: %s (%s)",
             "not fetched" if kind.is_failure else "skipped",
-            failure.request.url,
+            (request.meta.get("redirect_urls") or [request.url])[0],
             kind.reason,
         )
 
