@@ -1,10 +1,14 @@
 """Scrapy settings for tcacrawler. Live defaults are the polite ones; the demo and
 tests override only the speed settings (AUTOTHROTTLE_ENABLED, CONCURRENT_*, DOWNLOAD_DELAY)."""
 
+from pathlib import Path
+
 BOT_NAME = "tcacrawler"
 SPIDER_MODULES = ["tcacrawler.spiders"]
 NEWSPIDER_MODULE = "tcacrawler.spiders"
 COMMANDS_MODULE = "tcacrawler.commands"
+# `scrapy genspider -t wordpress NAME DOMAIN` scaffolds from templates/spiders/wordpress.tmpl
+TEMPLATES_DIR = str(Path(__file__).resolve().parent / "templates")
 
 # --- tcacrawler's own settings (see README "Settings") ---
 TCA_BASE_URL = None  # points the whole crawl (and allowed domains) at a mirror; None = spider's own

@@ -1,0 +1,78 @@
+"""`scrapy genspider -t wordpress NAME DOMAIN` scaffolds a working WordPress spider
+from the project's template (settings.TEMPLATES_DIR)."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from scrapy.settings import Settings
+from scrapy.spiderloader import SpiderLoader
+
+from tcacrawler.pages.wordpress import WordPressArticlePage
+from tcacrawler.spiders.wordpress import WordPressSpider
+from tests.crawling import REPO
+
+
+def scrapy(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(cwd), str(REPO)]),
+        "SCRAPY_SETTINGS_MODULE": "tcacrawler.settings",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_genspider_wordpress_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The new module goes to a package of the temporary directory, not into the project.
+    (tmp_path / "newspiders").mkdir()
+    (tmp_path / "newspiders" / "__init__.py").write_text("")
+    listed = scrapy("genspider", "--list", cwd=tmp_path)
+    assert "wordpress" in listed.stdout.split(), listed.stdout + listed.stderr
+    done = scrapy(
+        "genspider",
+        "-t",
+        "wordpress",
+        "examplenews",
+        "examplenews.example",
+        "-s",
+        "NEWSPIDER_MODULE=newspiders",
+        cwd=tmp_path,
+    )
+    generated = tmp_path / "newspiders" / "examplenews.py"
+    assert done.returncode == 0 and generated.is_file(), done.stdout + done.stderr
+
+    config = str(REPO / "pyproject.toml")
+    for lint in (["check", "--no-cache"], ["format", "--check", "--no-cache"]):
+        linted = subprocess.run(
+            [sys.executable, "-m", "ruff", *lint, "--config", config, str(generated)],
+            capture_output=True,
+            text=True,
+        )
+        assert linted.returncode == 0, linted.stdout + linted.stderr
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module("newspiders.examplenews")
+    try:
+        spider_class = module.ExamplenewsSpider
+        assert issubclass(spider_class, WordPressSpider)
+        assert spider_class.name == "examplenews"
+        assert spider_class.base_url == "https://examplenews.example"
+        assert issubclass(spider_class.page_class, WordPressArticlePage)
+        assert spider_class.page_class.site == "examplenews"
+        loader = SpiderLoader.from_settings(Settings({"SPIDER_MODULES": ["newspiders"]}))
+        assert loader.list() == ["examplenews"]
+    finally:
+        for name in ("newspiders.examplenews", "newspiders"):
+            sys.modules.pop(name, None)
