@@ -62,7 +62,11 @@ BAD_PAGES: tuple[BadPage, ...] = (
         "bad-truncated",
         "malformed, truncated HTML (unclosed and misnested tags, cut mid-word)",
         "exported",
-        contains=("First paragraph of a page", "Fourth paragraph is cut off in the midd"),
+        contains=(
+            "First paragraph of a page",
+            "Third paragraph",
+            "Fourth paragraph is cut off in the midd",
+        ),
     ),
     BadPage(
         "bad-no-article", "a maintenance page with no article", "skipped", "tca/pages/not_article"
@@ -152,7 +156,10 @@ def _article_html(
     title = headline or HEADLINE.format(page.what)
     head_dates = ""
     if meta_line is None:
-        meta_line = f'<span class="byline">By <span class="author vcard">{author}</span></span>'
+        meta_line = (
+            '<span class="byline">By <span class="author vcard">'
+            f'<a class="url fn n" href="{base}/author/test-desk/">{author}</a></span></span>'
+        )
         if dates:
             meta_line += (
                 ' <span class="posted-on"><time class="entry-date published" '
@@ -245,7 +252,7 @@ def route(app: SiteApp, path: str, query: dict[str, list[str]]) -> Response | No
         text = _article_html(site, page, ["PLACEHOLDER"])
         text = text[: text.index("<p>PLACEHOLDER")] + (
             "<p>First paragraph of a page <b>with <i>misnested</b> tags</i> and an "
-            "unclosed paragraph.<p>Second paragraph</span> with a stray close tag.</div>"
+            "unclosed paragraph.<p>Second paragraph</span> with stray close tags.</em>"
             "<p>Third paragraph<div><p>Fourth paragraph is cut off in the midd"
         )
         return Response(200, text.encode(), HTML)
