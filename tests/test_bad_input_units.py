@@ -1,0 +1,73 @@
+"""Unit tests of the bad-input helpers: Retry-After, decoding, failure kinds, sitemap DTDs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Request
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import TimeoutError
+from twisted.python.failure import Failure
+
+from tcacrawler.encoding import decode_html
+from tcacrawler.failures import classify
+from tcacrawler.retry import retry_after_seconds
+from tcacrawler.spiders.wordpress import SITEMAP_DTD
+
+TEXT = (
+    "<html><body><p>\u201cCaf\u00e9 \u00e0 la cr\u00e8me\u201d \u2014 it\u2019s</p></body></html>"
+)
+
+
+def test_retry_after_seconds_and_dates() -> None:
+    now = datetime(2025, 12, 9, 12, 0, tzinfo=UTC)
+    assert retry_after_seconds(b"120") == 120.0
+    assert retry_after_seconds("Tue, 09 Dec 2025 12:00:30 GMT", now=now) == 30.0
+    assert retry_after_seconds("Tue, 09 Dec 2025 11:00:00 GMT", now=now) == 0.0
+    assert retry_after_seconds(None) is None
+    assert retry_after_seconds("soon") is None
+
+
+def test_undeclared_windows_1252_is_not_guessed_as_another_code_page() -> None:
+    body = TEXT.encode("cp1252")
+    scrapy_text = HtmlResponse("http://x/", body=body, headers={"Content-Type": "text/html"}).text
+    text, how = decode_html(body, "text/html", lambda: scrapy_text)
+    assert CURLY in text
+    assert how == "cp1252-undeclared"
+
+
+def test_utf8_body_behind_a_latin1_header_is_utf8() -> None:
+    body = TEXT.replace("<html>", '<html><meta charset="utf-8">').encode()
+    text, how = decode_html(body, "text/html; charset=ISO-8859-1", lambda: "mojibake")
+    assert "Caf\u00e9" in text and how == "utf-8-despite-header"
+
+
+def test_a_correct_header_wins_over_a_wrong_meta() -> None:
+    body = TEXT.replace("<html>", '<html><meta charset="utf-8">').encode("cp1252")
+    text, how = decode_html(body, "text/html; charset=windows-1252", lambda: "scrapy's")
+    assert (text, how) == ("scrapy's", "scrapy")
+
+
+def _failure(error: Exception) -> Failure:
+    failure = Failure(error)
+    failure.request = Request("http://x/a/")  # type: ignore[attr-defined]
+    return failure
+
+
+def test_failure_kinds() -> None:
+    response = SimpleNamespace(status=503)
+    assert classify(_failure(HttpError(response, "x"))).stat == "tca/failed/http_503"  # type: ignore[arg-type]
+    assert classify(_failure(TimeoutError())).stat == "tca/failed/timeout"
+    loop = classify(_failure(IgnoreRequest("redirect loop: http://x/a -> http://x/b")))
+    assert loop.stat == "tca/failed/redirect_loop" and loop.is_failure
+    offsite = classify(_failure(IgnoreRequest("Filtered offsite request to 'e.example'")))
+    assert offsite.stat == "tca/skipped/offsite" and not offsite.is_failure
+    big = classify(_failure(IgnoreRequest("Ignored <200 http://x/redirect/> ... DOWNLOAD_MAXSIZE")))
+    assert big.stat == "tca/failed/too_large" and big.logged_by_scrapy
+
+
+def test_sitemap_dtd_detection() -> None:
+    assert SITEMAP_DTD.search(b'<?xml version="1.0"?><!DOCTYPE urlset [<!ENTITY a "b">]>')
+    assert not SITEMAP_DTD.search(b'<?xml version="1.0"?><urlset xmlns="...">')
