@@ -16,9 +16,8 @@ from tcacrawler.failures import classify
 from tcacrawler.retry import retry_after_seconds
 from tcacrawler.spiders.wordpress import SITEMAP_DTD
 
-TEXT = (
-    "<html><body><p>\u201cCaf\u00e9 \u00e0 la cr\u00e8me\u201d \u2014 it\u2019s</p></body></html>"
-)
+CURLY = "\u201cCaf\u00e9 \u00e0 la cr\u00e8me\u201d \u2014 it\u2019s"
+TEXT = f"<html><body><p>{CURLY}</p></body></html>"
 
 
 def test_retry_after_seconds_and_dates() -> None:
