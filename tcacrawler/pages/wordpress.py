@@ -411,7 +411,10 @@ class WordPressArticlePage:
                 if names:
                     break
         if not names:
-            names = _texts([self._meta("author", "article:author") or ""])
+            # Yoast writes several authors into one meta, comma-separated; article:author
+            # is often a profile URL, not a name.
+            meta = self._meta("author", "article:author") or ""
+            names = [n for n in _texts(meta.split(",")) if not n.startswith(("http:", "https:"))]
         return _unique(names)
 
     def _ld_list(self, key: str) -> list[Any]:
