@@ -45,8 +45,8 @@ text only:
 Signatures are stored as b-bit MinHash (the low 16 bits of each of the 128 minima: 256
 bytes per story; see :func:`truncate_signature`).
 
-Memory: the deduplicator holds the LSH index (numpy arrays, 12 bytes per band per story,
-plus the story ids) and nothing else that grows with the store: bodies and signatures are
+Memory: the deduplicator holds the LSH index (one numpy array, 8 bytes per band per
+story, plus the story ids) and nothing else that grows with the store: bodies and signatures are
 never kept, candidate rows are read from the store on demand.
 """
 
@@ -456,29 +456,26 @@ class StorySketcher:
 
 
 class BandIndex:
-    """Compact banded MinHash LSH index (banding chosen by datasketch's ``MinHashLSH``).
+    """Compact banded MinHash LSH index over 16-bit signatures (banding chosen by
+    datasketch's ``MinHashLSH``).
 
-    datasketch's dict-of-sets storage costs ~8.5 KB of RAM per key; here each band of a
-    signature is hashed to a 64-bit key (band number in the top bits) and all keys live
-    in one sorted ``uint64`` array with a parallel ``uint32`` array of entry numbers:
-    12 bytes per band per story. Entries added after the bulk load go to a small dict;
-    removals only flag the entry dead.
+    datasketch's dict-of-sets storage costs ~8.5 KB of RAM per key. Here a band of
+    ``rows`` 16-bit values is packed into 64-bit words and mixed (a bijection for
+    rows <= 4: distinct bands never share a key); the band number goes in the top bits,
+    the entry number in the low bits, and all keys live in one sorted ``uint64`` array:
+    8 bytes per band per story, one in-place sort at load. Entries added after the load
+    go to a small dict; removals only flag the entry dead.
     """
 
     def __init__(self, num_perm: int, bands: int, rows: int) -> None:
         if bands * rows > num_perm or bands < 1 or rows < 1:
             raise ValueError(f"bad LSH banding {bands}x{rows} for {num_perm} permutations")
         self.num_perm, self.bands, self.rows = num_perm, bands, rows
+        self._words = -(-rows // 4)
         self._band_bits = max(1, int(bands - 1).bit_length())
-        # independent random odd multipliers, one per row of a band: the key of a band
-        # is mix64(sum(x_j * m_j)) (multiples of one constant would collapse it to a
-        # hash of one small linear form, and unrelated bands would collide)
-        rng = np.random.default_rng(0x7CA5EED)
-        odd = rng.integers(1 << 32, 1 << 63, size=rows, dtype=np.uint64)
-        self._mult = odd * np.uint64(2) + np.uint64(1)
         self._band_tag = np.arange(bands, dtype=np.uint64) << np.uint64(64 - self._band_bits)
-        self._keys = np.empty(0, dtype=np.uint64)
-        self._pos = np.empty(0, dtype=np.uint32)
+        self._keys = np.empty(0, dtype=np.uint64)  # (key with entry in the low bits), sorted
+        self._entry_mask = np.uint64(1)
         self._ids: list[str] = []
         self._alive = bytearray()
         self._live: dict[str, int] = {}
@@ -491,12 +488,15 @@ class BandIndex:
         return story_id in self._live
 
     def band_keys(self, sigs: np.ndarray) -> np.ndarray:
-        """(n, num_perm) unsigned signatures -> (n, bands) uint64 keys."""
-        n = sigs.shape[0]
-        x = sigs[:, : self.bands * self.rows].reshape(n, self.bands, self.rows)
-        k = (x.astype(np.uint64) * self._mult).sum(axis=2, dtype=np.uint64)
-        k = _mix64(k) >> np.uint64(self._band_bits)
-        return k | self._band_tag
+        """(n, num_perm) 16-bit signatures -> (n, bands) uint64 keys."""
+        n, b, r = sigs.shape[0], self.bands, self.rows
+        x = np.zeros((n, b, self._words * 4), dtype=np.uint16)
+        x[:, :, :r] = sigs[:, : b * r].reshape(n, b, r)
+        words = x.view(np.uint64)  # (n, b, words): 4 values per word, exactly
+        key = _mix64(words[:, :, 0])
+        for w in range(1, self._words):
+            key = _mix64(key ^ words[:, :, w])
+        return (key >> np.uint64(self._band_bits)) | self._band_tag
 
     def bulk_load(self, ids: list[str], sigs: np.ndarray) -> None:
         """Replace the index's content (ids[i] has signature sigs[i])."""
@@ -505,17 +505,19 @@ class BandIndex:
 
     def load_keys(self, ids: list[str], keys: np.ndarray) -> None:
         """Replace the index's content from precomputed ``band_keys`` (n, bands)."""
-        if keys.shape != (len(ids), self.bands):
+        n = len(ids)
+        if keys.shape != (n, self.bands):
             raise ValueError("keys do not match ids")
-        flat = keys.ravel()
-        order = np.argsort(flat)
-        self._keys = flat[order]
-        self._pos = (order // self.bands).astype(np.uint32)
-        del order
+        self._entry_mask = np.uint64((1 << max(1, n.bit_length())) - 1)
+        combined = keys & ~self._entry_mask
+        combined |= np.arange(n, dtype=np.uint64)[:, None]
+        flat = combined.ravel()
+        flat.sort()
+        self._keys = flat
         self._ids = ids
-        self._alive = bytearray(b"\x01") * len(ids)
+        self._alive = bytearray(b"\x01") * n
         self._live = {sid: i for i, sid in enumerate(ids)}
-        if len(self._live) != len(ids):
+        if len(self._live) != n:
             raise ValueError("duplicate story ids in the index")
         self._extra = {}
 
@@ -538,18 +540,20 @@ class BandIndex:
         qk = self.band_keys(sig[None, :])[0]
         entries: set[int] = set()
         if self._keys.size:
-            lo = np.searchsorted(self._keys, qk, side="left")
-            hi = np.searchsorted(self._keys, qk, side="right")
+            mask = self._entry_mask
+            base = qk & ~mask
+            lo = np.searchsorted(self._keys, base, side="left")
+            hi = np.searchsorted(self._keys, base | mask, side="right")
             for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
                 if b > a:
-                    entries.update(self._pos[a:b].tolist())
+                    entries.update((self._keys[a:b] & mask).tolist())
         if self._extra:
             for key in qk.tolist():
                 entries.update(self._extra.get(key, ()))
         return [self._ids[e] for e in sorted(entries) if self._alive[e]]
 
     def nbytes(self) -> int:
-        return int(self._keys.nbytes + self._pos.nbytes + len(self._alive))
+        return int(self._keys.nbytes + len(self._alive))
 
 
 @functools.lru_cache(maxsize=16)
@@ -643,29 +647,29 @@ class StoryDeduplicator:
 
     def reload(self, *, chunk: int = 8192) -> None:
         """(Re)build the LSH index from the store's signatures (committed + pending),
-        a chunk at a time: only the band keys are kept, never the signatures."""
+        a chunk at a time: only the band keys are kept, never the signatures. Each blob
+        is copied into a preallocated array at once (buffering the blobs would leave the
+        heap fragmented between the story ids that stay)."""
         ids: list[str] = []
         parts: list[np.ndarray] = []
-        buf: list[bytes] = []
+        sigs = np.empty((chunk, self.num_perm), dtype=np.uint16)
         width = self.num_perm * 2
-
-        def flush() -> None:
-            raw = np.frombuffer(b"".join(buf), dtype="<u2").reshape(len(buf), self.num_perm)
-            parts.append(self.index.band_keys(raw))
-            buf.clear()
-
+        filled = 0
         for story_id, blob in self.store.iter_signatures():
             if len(blob) != width:
                 raise StoreError(
                     f"signature of {story_id!r} has {len(blob)} bytes, expected {width}"
                 )
             ids.append(story_id)
-            buf.append(blob)
-            if len(buf) >= chunk:
-                flush()
-        if buf:
-            flush()
+            sigs[filled] = np.frombuffer(blob, dtype="<u2")
+            filled += 1
+            if filled == chunk:
+                parts.append(self.index.band_keys(sigs))
+                filled = 0
+        if filled:
+            parts.append(self.index.band_keys(sigs[:filled]))
         keys = np.concatenate(parts) if parts else np.empty((0, self.index.bands), np.uint64)
+        del parts
         self.index.load_keys(ids, keys)
 
     def discard_run(self, run_id: str) -> None:

@@ -842,17 +842,12 @@ class SQLiteStore:
         cur = self._conn.execute(
             "SELECT story_id, signature FROM p_stories WHERE length(signature) > 0"
         )
-        yield from ((str(a), bytes(b)) for a, b in cur.fetchall())
+        yield from cur.fetchall()
         cur = self._conn.execute(
             "SELECT story_id, signature FROM stories s WHERE length(signature) > 0 "
             "AND NOT EXISTS (SELECT 1 FROM p_stories p WHERE p.story_id = s.story_id)"
         )
-        while True:
-            rows = cur.fetchmany(4096)
-            if not rows:
-                break
-            for a, b in rows:
-                yield str(a), bytes(b)
+        yield from cur  # row by row: nothing but the current row is held
 
     # --- story writes (pending) ------------------------------------------------------
 

@@ -317,17 +317,19 @@ def test_signature_matches_datasketch_minhash() -> None:
 
 def test_band_index_query_insert_remove() -> None:
     rng = np.random.default_rng(0)
-    sigs = rng.integers(0, 2**32, size=(50, 128), dtype=np.uint32)
-    idx = BandIndex(128, 32, 4)
-    idx.bulk_load([f"s{i}" for i in range(50)], sigs)
-    assert idx.query(sigs[7]) == ["s7"]
-    near = sigs[7].copy()
-    near[:64] = rng.integers(0, 2**32, size=64, dtype=np.uint32)  # half the bands differ
-    assert idx.query(near) == ["s7"]
-    idx.insert("new", sigs[7])
-    assert sorted(idx.query(sigs[7])) == ["new", "s7"]
-    idx.remove("s7")
-    assert idx.query(sigs[7]) == ["new"] and len(idx) == 50
+    sigs = rng.integers(0, 2**16, size=(50, 128), dtype=np.uint16)
+    for rows, bands in ((4, 32), (5, 25), (3, 42)):  # one word per band, or parts of two
+        idx = BandIndex(128, bands, rows)
+        idx.bulk_load([f"s{i}" for i in range(50)], sigs)
+        assert idx.query(sigs[7]) == ["s7"]
+        near = sigs[7].copy()
+        near[:64] = rng.integers(0, 2**16, size=64, dtype=np.uint16)  # half the bands differ
+        assert idx.query(near) == ["s7"]
+        idx.insert("new", sigs[7])
+        assert sorted(idx.query(sigs[7])) == ["new", "s7"]
+        idx.remove("s7")
+        assert idx.query(sigs[7]) == ["new"] and len(idx) == 50
+        assert "s7" not in idx and "new" in idx
 
 
 def test_band_index_has_no_false_candidates() -> None:
