@@ -11,6 +11,9 @@ from typing import IO, Any
 from itemadapter import ItemAdapter
 from scrapy.exporters import BaseItemExporter
 from scrapy.extensions.feedexport import FileFeedStorage
+from twisted.python.failure import Failure
+
+from tcacrawler.signals import output_ready
 
 # json.dumps(ensure_ascii=False) leaves these raw, and str.splitlines() and
 # many JSON Lines readers treat them as line ends.
@@ -52,6 +55,16 @@ class AtomicFileFeedStorage(FileFeedStorage):
     whole file is on disk (fsynced), and a killed run leaves only a dot-file.
     """
 
+    crawler: Any = None
+
+    @classmethod
+    def from_crawler(
+        cls, crawler: Any, uri: str, *, feed_options: dict[str, Any] | None = None
+    ) -> AtomicFileFeedStorage:
+        storage = cls(uri, feed_options=feed_options)
+        storage.crawler = crawler
+        return storage
+
     def open(self, spider: Any) -> IO[bytes]:
         target = Path(self.path)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -68,6 +81,15 @@ class AtomicFileFeedStorage(FileFeedStorage):
         file.flush()
         os.fsync(file.fileno())
         file.close()
+        if self.crawler is not None:
+            # The story store makes the run's writes durable before the file appears;
+            # if it cannot, the file must not appear either.
+            for _, outcome in self.crawler.signals.send_catch_log(
+                signal=output_ready, path=self.path
+            ):
+                if isinstance(outcome, Failure):
+                    os.unlink(self._temp_path)
+                    outcome.raiseException()
         os.replace(self._temp_path, self.path)
         directory = os.open(Path(self.path).parent, os.O_RDONLY)
         try:

@@ -34,6 +34,16 @@ class FailureKind:
     def is_failure(self) -> bool:
         return self.stat.startswith("tca/failed/")
 
+    @property
+    def is_transient(self) -> bool:
+        """Worth trying again next run: server errors, throttling, timeouts, lost connections."""
+        return self.stat in TRANSIENT_STATS or self.stat.startswith("tca/failed/http_5")
+
+
+TRANSIENT_STATS = frozenset(
+    {"tca/failed/http_429", "tca/failed/timeout", "tca/failed/connection", "tca/failed/other"}
+)
+
 
 def classify(failure: Any) -> FailureKind:
     error = failure.value

@@ -15,10 +15,12 @@ from scrapy import Spider
 from scrapy.exceptions import DropItem
 
 from tcacrawler.dates import utc_now_iso
+from tcacrawler.dedup import Verdict
 from tcacrawler.exporters import dumps_line, exportable
 from tcacrawler.extract import clean_article, stamp_article
 from tcacrawler.items import ArticleItem, RateItem
 from tcacrawler.rates import read_ticker
+from tcacrawler.urls import normalize_url
 from tcacrawler.validation import schema_errors
 
 logger = logging.getLogger(__name__)
@@ -68,6 +70,14 @@ class RatesPipeline(_CrawlerPipeline):
             if key in self.emitted:
                 continue
             self.emitted.add(key)
+            store = _store(self.crawler)
+            if store is not None:
+                if store.rate_seen(item.site, quote.base, quote.quote, as_of, quote.rate):
+                    self.stats.inc_value("tca/rates/seen_before")
+                    continue
+                store.record_rate(
+                    _run_id(self.crawler), item.site, quote.base, quote.quote, as_of, quote.rate
+                )
             rate = RateItem(
                 base=quote.base,
                 quote=quote.quote,
@@ -94,20 +104,66 @@ class StampPipeline(_CrawlerPipeline):
 
 
 class StoryDedupPipeline(_CrawlerPipeline):
-    """One record per story per run, whatever URL led to it."""
+    """One record per story, again only when its text really changed (tcacrawler.dedup).
+
+    Decisions are written to the store's open run; they become permanent only when
+    the run's files are published (tcacrawler.state). Without the store (the
+    StoryState extension disabled) it still keeps one record per story per run.
+    """
 
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
         self.seen: set[str] = set()
+        self.duplicate_mode = crawler.settings.get("TCA_DUPLICATES", "mark")
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
+        state = getattr(self.crawler, "tca_state", None)
+        if state is None or state.dedup is None:
+            return self._once_per_run(item)
+        url = normalize_url(item.url)
+        aliases = sorted({normalize_url(a) for a in item.aliases} - {url})
+        decision = state.dedup.check(
+            item.story_id, url, aliases, item.article_body, item.date_modified
+        )
+        state.dedup.record(
+            decision,
+            run_id=state.run_id,
+            url=url,
+            aliases=aliases,
+            body=item.article_body,
+            date_modified=item.date_modified,
+        )
+        self.stats.inc_value(f"tca/dedup/{decision.verdict.value}")
+        if not decision.export(self.duplicate_mode):
+            reason = (
+                f"unchanged since revision {decision.revision}"
+                if decision.verdict is Verdict.UNCHANGED
+                else f"duplicate of {decision.duplicate_of}"
+            )
+            raise DropItem(f"{item.story_id} ({item.url}): {reason}")
+        item.story_id = decision.story_id
+        item.revision = decision.revision
+        item.duplicate_of = decision.duplicate_of
+        item.content_hash = decision.content_hash
+        return item
+
+    def _once_per_run(self, item: ArticleItem) -> ArticleItem:
         if item.story_id in self.seen:
-            self.stats.inc_value("tca/dedup/same_run")
+            self.stats.inc_value("tca/dedup/unchanged")
             raise DropItem(f"{item.story_id} already exported in this run (via {item.url})")
         self.seen.add(item.story_id)
         return item
+
+
+def _store(crawler: Any) -> Any:
+    state = getattr(crawler, "tca_state", None)
+    return None if state is None else state.store
+
+
+def _run_id(crawler: Any) -> str:
+    return str(crawler.tca_state.run_id)
 
 
 class ValidationPipeline(_CrawlerPipeline):

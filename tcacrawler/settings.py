@@ -17,6 +17,7 @@ TCA_OUTPUT_DIR = (
     "output"  # runs publish to <dir>/<site>/<run>.jsonl and <dir>/<site>/rates/<run>.jsonl
 )
 TCA_STATE_DIR = "state"  # the story store (SQLite) and the run lock live here
+TCA_DUPLICATES = "mark"  # reposts: "mark" exports them with duplicate_of set, "drop" drops them
 
 # --- politeness: one careful visitor, identified, that obeys robots.txt ---
 USER_AGENT = "tcacrawler/0.1 (+https://github.com/tcacrawler/tcacrawler; news archiving crawler)"
@@ -51,6 +52,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Reads robots.txt from the spider's own fetch and disallows all on 5xx (RFC 9309).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "tcacrawler.robots.SiteRobotsTxtMiddleware": 100,
+    # ETag / If-Modified-Since on feeds and sitemaps: an unchanged site answers 304.
+    "tcacrawler.state.ConditionalRequestsMiddleware": 560,
     # Scrapy's retries re-queue at once and ignore Retry-After: wait (backoff, Retry-After).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "tcacrawler.retry.BackoffRetryMiddleware": 550,
@@ -80,14 +83,16 @@ FEED_EXPORT_ENCODING = "utf-8"
 FEED_STORE_EMPTY = (
     True  # every run publishes its file, so readers can tell "nothing new" from "no run"
 )
+# Rates first: the articles file is published last, so when it exists (the store's
+# crash-recovery test) every file of the run does.
 FEEDS = {
-    "%(output_dir)s/%(name)s/%(run_id)s.jsonl": {
-        "format": "jsonlines",
-        "item_classes": ["tcacrawler.items.ArticleItem"],
-    },
     "%(output_dir)s/%(name)s/rates/%(run_id)s.jsonl": {
         "format": "jsonlines",
         "item_classes": ["tcacrawler.items.RateItem"],
+    },
+    "%(output_dir)s/%(name)s/%(run_id)s.jsonl": {
+        "format": "jsonlines",
+        "item_classes": ["tcacrawler.items.ArticleItem"],
     },
 }
 
@@ -95,6 +100,8 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 
 EXTENSIONS = {
+    # The story store: one run at a time, pending writes committed once files are published.
+    "tcacrawler.state.StoryState": 0,
     "tcacrawler.extensions.ItemTypeCounter": 0,
     # Monitors run at spider close and must finish before the manifest is written.
     "tcacrawler.monitors.HealthMonitors": 5,

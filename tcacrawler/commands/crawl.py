@@ -13,6 +13,7 @@ from twisted.internet.defer import Deferred
 
 from tcacrawler.config import ConfigError, check_settings, check_spider_arguments
 from tcacrawler.health import EXIT_CODE_STAT, ExitCode
+from tcacrawler.state import RunLocked
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ class Command(ScrapyCrawlCommand):
         config_errors: list[BaseException] = []
 
         def check_bootstrap(error: BaseException | None) -> None:
-            if isinstance(error, ConfigError):
+            if isinstance(error, ConfigError | RunLocked):
                 config_errors.append(error)
             elif error is not None:
                 logger.error("The crawl could not start", exc_info=error)
@@ -56,7 +57,10 @@ class Command(ScrapyCrawlCommand):
                 lambda task: check_bootstrap(None if task.cancelled() else task.exception())
             )
         self.crawler_process.start()
-        if config_errors:
+        if config_errors and isinstance(config_errors[0], RunLocked):
+            print(f"tcacrawler: {config_errors[0]}", file=sys.stderr)
+            self.exitcode = int(ExitCode.LOCKED)
+        elif config_errors:
             print(f"tcacrawler: configuration error: {config_errors[0]}", file=sys.stderr)
             self.exitcode = int(ExitCode.CONFIG_OR_STORE)
         elif self.crawler_process.bootstrap_failed:

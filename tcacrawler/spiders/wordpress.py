@@ -35,8 +35,16 @@ from tcacrawler.encoding import response_html
 from tcacrawler.failures import classify
 from tcacrawler.pages.wordpress import NotAnArticle, WordPressArticlePage
 from tcacrawler.robots import ROBOTS_META_KEY, sitemap_urls
-from tcacrawler.urls import LEGACY_ARTICLE_PATH, normalize_url, strip_junk_query
+from tcacrawler.urls import (
+    LEGACY_ARTICLE_PATH,
+    is_legacy_article_url,
+    normalize_url,
+    shortlink_post_id,
+    strip_junk_query,
+)
 
+# Counted so that the run keeps no feed/sitemap validators that would hide them next run.
+TRANSIENT_ARTICLE_FAILURES = "tca/failed/article_transient"
 MODES = ("full", "latest")
 # A sitemap never needs a DTD; one that declares entities is an XML bomb or garbage.
 SITEMAP_DTD = re.compile(rb"<!DOCTYPE[^>]*\[|<!ENTITY", re.I)
@@ -416,6 +424,9 @@ class WordPressSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"tca/discovery/{via}")
         return Request(
             strip_junk_query(url),
+            # An alias redirects to a page that may already have been fetched; the duplicate
+            # filter would then drop the redirect, and with it the alias the store must learn.
+            dont_filter=is_legacy_article_url(url) or shortlink_post_id(url) is not None,
             callback=self.parse_article,
             errback=self.article_failed,
             meta={"tca_via": via, "tca_lastmod": lastmod},
@@ -425,6 +436,8 @@ class WordPressSpider(scrapy.Spider):
         """Counts the failure in tca/failed/<kind> (or tca/skipped/<kind>), logs it once."""
         kind = classify(failure)
         self.crawler.stats.inc_value(kind.stat)
+        if kind.is_transient:
+            self.crawler.stats.inc_value(TRANSIENT_ARTICLE_FAILURES)
         level = logging.WARNING if kind.is_failure and not kind.logged_by_scrapy else logging.INFO
         request = failure.request
         self.logger.log(

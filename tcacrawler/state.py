@@ -1,0 +1,248 @@
+"""The story store inside a crawl: one run at a time, exactly once across crashes.
+
+:class:`StoryState` is the Scrapy extension that owns the run's store. It
+resolves the runs a crash left pending, opens this run, and commits it only once
+the run's files are published:
+
+    begin_run -> pending writes (dedup, rates, HTTP validators)
+    -> output temp files complete -> prepare_run (durable) -> rename into place
+    -> commit_run
+
+:class:`ConditionalRequestsMiddleware` adds ETag / If-Modified-Since to feed and
+sitemap requests and remembers the validators the site sends.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy.extensions.feedexport import FeedExporter
+from scrapy.http import Response
+from w3lib.url import file_uri_to_path
+
+from tcacrawler.config import ConfigError
+from tcacrawler.dedup import StoryDeduplicator
+from tcacrawler.health import ExitCode, request_exit_code
+from tcacrawler.lock import AlreadyRunning, RunLock
+from tcacrawler.signals import output_ready
+from tcacrawler.spiders.wordpress import TRANSIENT_ARTICLE_FAILURES
+from tcacrawler.store import SQLiteStore, StoreError, output_published, recover_pending_runs
+
+logger = logging.getLogger(__name__)
+
+DUPLICATE_MODES = ("mark", "drop")
+
+
+class RunLocked(RuntimeError):
+    """Another run holds this state directory's lock (exit code 75)."""
+
+
+def state_paths(settings: Any, spider_name: str) -> tuple[Path, Path]:
+    state_dir = Path(settings.get("TCA_STATE_DIR"))
+    return state_dir / f"{spider_name}.sqlite", state_dir / f"{spider_name}.lock"
+
+
+class StoryState:
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.settings = crawler.settings
+        self.stats = crawler.stats
+        self.duplicate_mode = self.settings.get("TCA_DUPLICATES", "mark")
+        if self.duplicate_mode not in DUPLICATE_MODES:
+            raise ConfigError(f"TCA_DUPLICATES must be mark or drop, not {self.duplicate_mode!r}")
+        self.lock: RunLock | None = None
+        self.store: SQLiteStore | None = None
+        self.dedup: StoryDeduplicator | None = None
+        self.run_id = ""
+        self.validators: dict[str, tuple[str | None, str | None]] = {}
+        self.prepared = False
+        self.committed = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StoryState:
+        state = cls(crawler)
+        crawler.signals.connect(state.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(state.output_ready, signal=output_ready)
+        crawler.signals.connect(state.feeds_closed, signal=signals.feed_exporter_closed)
+        crawler.signals.connect(state.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(state.engine_stopped, signal=signals.engine_stopped)
+        crawler.tca_state = state
+        # Refuse before anything is fetched: raising here stops the crawl from starting.
+        state.open(crawler.spidercls.name)
+        return state
+
+    # -- start ------------------------------------------------------------
+
+    def open(self, spider_name: str) -> None:
+        """Takes the lock, opens the store and resolves crashed runs; raises on refusal."""
+        store_path, lock_path = state_paths(self.settings, spider_name)
+        self.lock = RunLock(lock_path)
+        try:
+            self.lock.acquire()
+        except AlreadyRunning as busy:
+            raise RunLocked(str(busy)) from None
+        try:
+            self.store = SQLiteStore(store_path)
+            for run_id, outcome in recover_pending_runs(self.store, output_published):
+                logger.warning("Run %s was interrupted; its store writes were %s", run_id, outcome)
+                self.stats.inc_value(f"tca/state/recovered_{outcome}")
+            self.dedup = StoryDeduplicator(self.store)
+        except StoreError as damaged:
+            self.lock.release()
+            raise ConfigError(
+                f"story store {store_path} cannot be used ({damaged}); it was left untouched. "
+                f"Rebuild it from the published output with: scrapy store rebuild {spider_name}"
+            ) from None
+
+    def spider_opened(self, spider: Any) -> None:
+        assert self.store is not None
+        self.run_id = spider.run_id
+        self.store.begin_run(self.run_id, mode=getattr(spider, "mode", None))
+        spider.known = self.store
+
+    # -- during the run ---------------------------------------------------
+
+    def remember_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        self.validators[url] = (etag, last_modified)
+
+    # -- publication ------------------------------------------------------
+
+    def output_ready(self, path: str) -> None:
+        """A file is about to be renamed into place: make every pending write durable first.
+
+        The run is prepared once, before its first file appears, naming its *last* file
+        as its output: crash recovery commits the run only when that one exists.
+        """
+        if self.store is None or self.committed or self.prepared:
+            return
+        self._save_validators()
+        self.store.prepare_run(self.run_id, output=str(Path(self._last_output(path)).resolve()))
+        self.prepared = True
+
+    def _last_output(self, default: str) -> str:
+        exporter = self.crawler.get_extension(FeedExporter)
+        slots = getattr(exporter, "slots", None) or []
+        uri = str(getattr(slots[-1], "uri", default)) if slots else default
+        return file_uri_to_path(uri) if uri.startswith("file:") else uri
+
+    def _save_validators(self) -> None:
+        """Validators are kept only when every article of the run was fetched, so that a
+        failed fetch is retried next hour rather than hidden behind a 304."""
+        assert self.store is not None
+        if not self.validators:
+            return
+        if self.stats.get_value(TRANSIENT_ARTICLE_FAILURES, 0):
+            logger.info("Some articles failed: feed and sitemap validators not kept this run")
+        else:
+            for url, (etag, last_modified) in self.validators.items():
+                self.store.set_validators(self.run_id, url, etag, last_modified)
+        self.validators.clear()
+
+    def feeds_closed(self) -> None:
+        self.commit()
+        self.close()
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        # With feeds, the files are stored after this signal: feeds_closed finishes the run.
+        if not self.settings.getdict("FEEDS"):
+            if self.store is not None and not self.committed:
+                self._save_validators()
+                self.store.prepare_run(self.run_id)
+            self.commit()
+            self.close()
+
+    def engine_stopped(self) -> None:
+        self.commit()  # a no-op unless the feed exporter never reported
+        self.close()
+
+    def commit(self) -> None:
+        if self.store is None or self.committed:
+            return
+        run = self.store.get_run(self.run_id)
+        if run is None or run.status != "prepared":
+            # No file was published (every feed failed to store): forget this run's writes.
+            logger.error("No output was published: this run's store writes are discarded")
+            assert self.dedup is not None
+            self.dedup.discard_run(self.run_id)
+            request_exit_code(self.crawler, ExitCode.UNHEALTHY)
+        else:
+            self.store.commit_run(self.run_id, counts=self.counts(), requests=self.requests())
+        self.committed = True
+
+    def counts(self) -> dict[str, int]:
+        stats = self.stats.get_stats()
+        return {
+            "new": stats.get("tca/dedup/new", 0),
+            "revised": stats.get("tca/dedup/revision", 0),
+            "duplicates": stats.get("tca/dedup/exact_duplicate", 0)
+            + stats.get("tca/dedup/near_duplicate", 0),
+            "unchanged": stats.get("tca/dedup/unchanged", 0),
+            "rates": stats.get("item_scraped_count/rate", 0),
+        }
+
+    def requests(self) -> int:
+        return int(self.stats.get_value("downloader/request_count", 0))
+
+    def close(self) -> None:
+        if self.store is not None:
+            counts = self.counts()
+            logger.info(
+                "Run %s summary: %d new, %d revised, %d duplicates, %d unchanged, %d requests",
+                self.run_id,
+                counts["new"],
+                counts["revised"],
+                counts["duplicates"],
+                counts["unchanged"],
+                self.requests(),
+            )
+            self.store.close()
+            self.store = None
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+
+class ConditionalRequestsMiddleware:
+    """Revalidates feeds and sitemaps with the validators the store remembers."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ConditionalRequestsMiddleware:
+        return cls(crawler)
+
+    @property
+    def state(self) -> StoryState | None:
+        return getattr(self.crawler, "tca_state", None)
+
+    def process_request(self, request: Request, spider: Any = None) -> None:
+        state = self.state
+        if not request.meta.get("tca_conditional") or state is None or state.store is None:
+            return None
+        known = state.store.get_validators(request.url)
+        if known:
+            etag, last_modified = known
+            if etag:
+                request.headers.setdefault("If-None-Match", etag)
+            if last_modified:
+                request.headers.setdefault("If-Modified-Since", last_modified)
+        return None
+
+    def process_response(
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Response:
+        state = self.state
+        if "tca_conditional" in request.meta and state is not None and response.status == 200:
+            etag = response.headers.get("ETag")
+            last_modified = response.headers.get("Last-Modified")
+            if etag or last_modified:
+                state.remember_validators(
+                    request.url,
+                    etag.decode("latin-1") if etag else None,
+                    last_modified.decode("latin-1") if last_modified else None,
+                )
+        return response
