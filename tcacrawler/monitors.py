@@ -38,10 +38,26 @@ def _sum_prefixed(stats: dict[str, Any], prefix: str) -> int:
     )
 
 
+# The kinds tcacrawler.failures.classify counts, one per failed request. Other keys
+# under tca/failed/ (e.g. tca/failed/article_transient) are sub-totals of these.
+FAILURE_KINDS = frozenset(
+    f"tca/failed/{kind}"
+    for kind in ("timeout", "too_large", "redirect_loop", "connection", "ignored", "other")
+)
+
+
+def failed_request_count(stats: dict[str, Any]) -> int:
+    return sum(
+        int(value)
+        for key, value in stats.items()
+        if key in FAILURE_KINDS or key.startswith("tca/failed/http_")
+    )
+
+
 def error_count(stats: dict[str, Any]) -> int:
     """Requests that failed for good, plus error-level log lines."""
     return (
-        _sum_prefixed(stats, "tca/failed/")
+        failed_request_count(stats)
         + int(stats.get("log_count/ERROR", 0))
         + int(stats.get("log_count/CRITICAL", 0))
     )

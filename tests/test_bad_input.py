@@ -37,7 +37,7 @@ LOG_LINE = re.compile(
 
 @pytest.fixture(scope="module")
 def bad_server() -> Iterator[ReplicaServer]:
-    site = generate_site(n_stories=60, seed=11, base_url="http://127.0.0.1", bad_input=True)
+    site = generate_site(n_stories=100, seed=11, base_url="http://127.0.0.1", bad_input=True)
     server = ReplicaServer(site, host="127.0.0.1", port=0).start()
     yield server
     server.stop()

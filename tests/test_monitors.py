@@ -105,6 +105,11 @@ def test_each_monitor_fails_alone(change: dict[str, Any], monitor: str) -> None:
     assert run_status(crawler.stats.get_stats()) == expected_status
 
 
+def test_failure_sub_totals_are_not_counted_twice() -> None:
+    stats = {**HEALTHY_STATS, "tca/failed/timeout": 6, "tca/failed/article_transient": 6}
+    assert failed(run_monitors(stats)) == []
+
+
 def test_zero_new_articles_in_latest_mode_is_healthy() -> None:
     stats = {**HEALTHY_STATS, "item_scraped_count/article": 0, "tca/coverage/article": 0}
     assert failed(run_monitors(stats, mode="latest")) == []
