@@ -14,7 +14,6 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import trafilatura
 from lxml import etree
@@ -100,11 +99,3 @@ def find_main_content(
     if best is not None and best_f1 >= MIN_ELEMENT_F1:
         return MainContent(best, best_paragraphs)
     return MainContent(None, found)
-
-
-def describe(content: MainContent) -> dict[str, Any]:
-    """For logs and benchmarks: where the fallback body came from."""
-    return {
-        "source": "element" if content.element is not None else "trafilatura",
-        "paragraphs": len(content.paragraphs),
-    }
