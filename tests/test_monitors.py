@@ -204,11 +204,12 @@ def test_healthy_crawl_exits_0_and_manifest_says_finished(
 def test_failed_monitor_exits_3_and_manifest_says_unhealthy(
     fresh_replica: ReplicaServer, tmp_path: Path
 ) -> None:
+    story = fresh_replica.site.truth()[0]["url"]
     result = run_crawl(
         "timesca",
         fresh_replica.base_url,
         tmp_path,
-        args={"mode": "full"},
+        args={"mode": "full", "urls": story},
         settings={"TCA_MONITOR_MIN_ARTICLES_FULL": "100000"},
     )
     assert result.returncode == 3, result.log[-3000:]
