@@ -522,7 +522,6 @@ class Site:
             self._tick()  # the time of the change: documents listing it change now
             self.version += 1
 
-
     def mutate_repost_story(self, post_id: int) -> int:
         """Republish a story under a new post id and slug, lightly edited; returns the new id.
 
