@@ -311,8 +311,12 @@ class WordPressSpider(scrapy.Spider):
 
     def is_unchanged(self, url: str, lastmod: str | None) -> bool:
         known = self.known.known_lastmod(normalize_url(url))
-        if known is None or lastmod is None:
+        if known is None:
             return False
+        if lastmod is None:
+            # A sitemap without lastmod (WordPress core) cannot say; refetching every known
+            # article every hour would be a backfill, so the feed and full runs catch edits.
+            return True
         known_at = parse_datetime(known, self.tz)
         listed_at = parse_datetime(lastmod, self.tz)
         return bool(known_at and listed_at and listed_at <= known_at)

@@ -1,0 +1,66 @@
+"""`scrapy store`: inspect, forget and rebuild, on a real store left by a real crawl."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from replica import ReplicaServer
+from tcacrawler.health import ExitCode
+from tests.crawling import REPO, run_crawl
+
+pytestmark = pytest.mark.e2e
+
+
+def store_command(work_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "scrapy", "store", *args]
+    command += [
+        "-s",
+        f"TCA_STATE_DIR={work_dir / 'state'}",
+        "-s",
+        f"TCA_OUTPUT_DIR={work_dir / 'output'}",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_inspect_forget_damage_and_rebuild(fresh_replica: ReplicaServer, tmp_path: Path) -> None:
+    base = fresh_replica.base_url
+    first = run_crawl("timesca", base, tmp_path, args={"mode": "full"})
+    assert first.returncode == 0, first.log[-2000:]
+    total = len(first.articles)
+
+    stats = store_command(tmp_path, "stats", "timesca")
+    assert stats.returncode == 0, stats.stderr
+    summary = json.loads(stats.stdout)
+    assert summary["stories"] == total
+    assert summary["last_runs"][0]["status"] == "committed"
+
+    story_id = first.articles[0]["story_id"]
+    history = store_command(tmp_path, "history", "timesca", story_id)
+    assert history.returncode == 0 and story_id in history.stdout
+
+    assert store_command(tmp_path, "forget", "timesca", story_id).returncode == 0
+    again = run_crawl("timesca", base, tmp_path, args={"mode": "full"})
+    assert [r["story_id"] for r in again.articles] == [story_id]
+
+    store_file = tmp_path / "state" / "timesca.sqlite"
+    store_file.write_bytes(b"\0garbage" * 512)
+    refused = run_crawl("timesca", base, tmp_path, args={"mode": "full"})
+    assert refused.returncode == ExitCode.CONFIG_OR_STORE
+
+    rebuilt = store_command(tmp_path, "rebuild", "timesca")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "damaged store" in rebuilt.stdout
+    after = run_crawl("timesca", base, tmp_path, args={"mode": "full"})
+    assert after.returncode == 0, after.log[-2000:]
+    assert after.articles == [], "the rebuilt store must know every published story"
+
+    assert store_command(tmp_path, "forget-all", "timesca").returncode != 0  # needs --yes
+    assert store_command(tmp_path, "forget-all", "timesca", "--yes").returncode == 0
+    assert json.loads(store_command(tmp_path, "stats", "timesca").stdout)["stories"] == 0
