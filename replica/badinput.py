@@ -97,6 +97,12 @@ BAD_PAGES: tuple[BadPage, ...] = (
     BadPage(
         "bad-huge", f"a {HUGE_BYTES // 1024 // 1024} MiB page", "failed", "tca/failed/too_large"
     ),
+    BadPage(
+        "bad-huge-video",
+        "a 3 MiB video where an article should be (Content-Length over the limit, no gzip)",
+        "failed",
+        "tca/failed/too_large",
+    ),
     BadPage("bad-offsite", "302 to another site", "skipped", "tca/skipped/offsite"),
     BadPage(
         "bad-no-dates",
@@ -292,6 +298,8 @@ def route(app: SiteApp, path: str, query: dict[str, list[str]]) -> Response | No
         count = HUGE_BYTES // len(filler) + 1
         text = _article_html(site, page, [f"{filler} #{i}" for i in range(count)])
         return Response(200, text.encode(), HTML)
+    if slug == "bad-huge-video":
+        return Response(200, b"\0" * HUGE_BYTES, "video/mp4")
     if slug == "bad-offsite":
         return app._redirect(f"{OFFSITE}/{slug}/", 302)
     if slug == "bad-no-dates":
