@@ -685,7 +685,9 @@ class SQLiteStore:
     def _reclaim(self) -> None:
         """Give free pages back (those of emptied pending tables, forgotten stories)."""
         if not self._tx_depth and not self._batch_open:
-            self._conn.execute("PRAGMA incremental_vacuum")
+            # the pragma frees one page per step, and execute() steps once:
+            # executescript() runs it to completion (no transaction is open here)
+            self._conn.executescript("PRAGMA incremental_vacuum;")
 
     @staticmethod
     def _finish(

@@ -458,3 +458,16 @@ def test_rebuild_from_records(db: Path, tmp_path: Path) -> None:
     )
     store.close()
     other.close()
+
+
+def test_pages_of_merged_or_dropped_pending_rows_are_given_back(db: Path) -> None:
+    store = SQLiteStore(db)
+    for run_id, finish in (("r1", store.commit_run), ("r2", store.discard_run)):
+        store.begin_run(run_id)
+        for i in range(400):
+            store.put_story(run_id, row(f"timesca:{run_id}-{i}", f"{BODY_A} {run_id} {i}"))
+        finish(run_id)
+        conn = sqlite3.connect(db)
+        assert conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
+        conn.close()
+    store.close()
