@@ -90,12 +90,20 @@ class StoryState:
                 logger.warning("Run %s was interrupted; its store writes were %s", run_id, outcome)
                 self.stats.inc_value(f"tca/state/recovered_{outcome}")
             self.dedup = StoryDeduplicator(self.store)
+            self._remove_unpublished_files(spider_name)
         except StoreError as damaged:
             self.lock.release()
             raise ConfigError(
                 f"story store {store_path} cannot be used ({damaged}); it was left untouched. "
                 f"Rebuild it from the published output with: scrapy store rebuild {spider_name}"
             ) from None
+
+    def _remove_unpublished_files(self, spider_name: str) -> None:
+        """Temporary files of killed runs; with the lock held, no live run owns one."""
+        site_dir = Path(self.settings.get("TCA_OUTPUT_DIR")) / spider_name
+        for leftover in site_dir.rglob(".*.part") if site_dir.exists() else ():
+            leftover.unlink(missing_ok=True)
+            self.stats.inc_value("tca/state/removed_temp_files")
 
     def spider_opened(self, spider: Any) -> None:
         assert self.store is not None

@@ -44,7 +44,7 @@ from tcacrawler.urls import (
 )
 
 # Counted so that the run keeps no feed/sitemap validators that would hide them next run.
-TRANSIENT_ARTICLE_FAILURES = "tca/failed/article_transient"
+TRANSIENT_ARTICLE_FAILURES = "tca/retry_next_run/articles"
 MODES = ("full", "latest")
 # A sitemap never needs a DTD; one that declares entities is an XML bomb or garbage.
 SITEMAP_DTD = re.compile(rb"<!DOCTYPE[^>]*\[|<!ENTITY", re.I)
