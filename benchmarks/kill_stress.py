@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from replica import ReplicaServer, generate_site  # noqa: E402
-from tests.crashing import kill_stress  # noqa: E402
+from replica import ReplicaServer, generate_site
+from tests.crashing import kill_stress
 
 
 def main() -> int:
