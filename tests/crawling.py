@@ -48,9 +48,10 @@ def run_crawl(
     settings: dict[str, str] | None = None,
     timeout: float = 240,
     env: dict[str, str] | None = None,
+    options: tuple[str, ...] = (),
 ) -> CrawlResult:
     output_dir = work_dir / "output"
-    command = [sys.executable, "-m", "scrapy", "crawl", spider]
+    command = [sys.executable, "-m", "scrapy", "crawl", spider, *options]
     for key, value in (args or {}).items():
         command += ["-a", f"{key}={value}"]
     all_settings = {

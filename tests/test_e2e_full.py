@@ -121,3 +121,30 @@ def test_output_layout_and_manifest(full_crawl: CrawlResult) -> None:
     assert (site_dir / "rates" / f"{run_id}.jsonl").is_file()
     assert full_crawl.manifest["counts"]["article"] == len(full_crawl.articles)
     assert not list(site_dir.rglob(".*.part")), "a temporary file was left behind"
+
+
+def test_every_rate_exported_once_with_the_right_values(
+    full_crawl: CrawlResult, replica_server: ReplicaServer
+) -> None:
+    expected = {
+        (r["base"], r["quote"], r["as_of"]): (r["rate"], r["change_pct"])
+        for r in replica_server.site.rates_truth()
+    }
+    exported = [
+        ((r["base"], r["quote"], r["as_of"]), (r["rate"], r["change_pct"]))
+        for r in full_crawl.rates
+    ]
+    assert len(exported) == len(dict(exported)), "a rate was exported twice"
+    assert dict(exported) == expected
+    negative_zero = [
+        r for r in full_crawl.rates if r["change_pct"] == 0 and str(r["change_pct"]).startswith("-")
+    ]
+    shown_negative_zero = [
+        k for k, (_, change) in expected.items() if change == 0 and str(change) == "-0.0"
+    ]
+    assert len(negative_zero) == len(shown_negative_zero)
+
+
+def test_duplicates_and_revisions_on_a_first_full_run(full_crawl: CrawlResult) -> None:
+    assert {r["revision"] for r in full_crawl.articles} == {1}
+    assert [r["story_id"] for r in full_crawl.articles if r["duplicate_of"]] == []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -125,3 +127,34 @@ def test_a_damaged_store_is_refused_not_recreated(
     assert "Traceback" not in result.log
     assert hashlib.sha256(store_file.read_bytes()).hexdigest() == before
     assert fresh_replica.request_log == []
+
+
+def test_rates_are_not_exported_again_by_a_later_run(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    first = run_crawl("timesca", fresh_replica.base_url, tmp_path, args={"mode": "full"})
+    assert len(first.rates) == len(fresh_replica.site.rates_truth())
+    fresh_replica.site.mutate_add_stories(1)
+    second = run_crawl("timesca", fresh_replica.base_url, tmp_path)
+    assert len(second.articles) == 1
+    assert second.rates == []
+
+
+def test_dash_O_puts_articles_and_rates_in_one_file(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    target = tmp_path / "all.jsonl"
+    result = run_crawl(
+        "timesca",
+        fresh_replica.base_url,
+        tmp_path,
+        args={"mode": "full"},
+        options=("-O", str(target)),
+    )
+    assert result.returncode == 0, result.log[-2000:]
+    records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    kinds = Counter(r["type"] for r in records)
+    assert kinds == {
+        "article": len(fresh_replica.site.stories),
+        "rate": len(fresh_replica.site.rates_truth()),
+    }
