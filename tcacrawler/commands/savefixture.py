@@ -79,6 +79,17 @@ class Command(ScrapyCommand):
 
         class FetchOnce(scrapy.Spider):
             name = "savefixture"
+            # A fetch, not a run: no story store, no output files, no health monitors.
+            custom_settings = {
+                "FEEDS": {},
+                "ITEM_PIPELINES": {},
+                "SPIDERMON_ENABLED": False,
+                "EXTENSIONS": {
+                    "tcacrawler.state.StoryState": None,
+                    "tcacrawler.extensions.RunManifest": None,
+                    "tcacrawler.monitors.HealthMonitors": None,
+                },
+            }
 
             async def start(self) -> Any:
                 yield scrapy.Request(url, callback=self.keep)
