@@ -165,6 +165,8 @@ class SiteApp:
             return self._feed()
         if site.sitemap_style == "core":
             return self._core_sitemaps(path) or self._route_content(path, query)
+        if site.sitemap_style == "none":  # a site without any sitemap: every path is content
+            return self._route_content(path, query)
         return self._route_sitemaps(path) or self._route_content(path, query)
 
     def _route_sitemaps(self, path: str) -> Response | None:

@@ -27,7 +27,7 @@ def robots_txt(site: Site) -> str:
     text = ROBOTS.format(base=site.base_url)
     if site.sitemap_style == "core":
         text = text.replace("/sitemap_index.xml", "/wp-sitemap.xml")
-    if not site.robots_sitemap:  # a hand-written robots.txt that names no sitemap
+    if not site.robots_sitemap or site.sitemap_style == "none":  # names no sitemap
         text = "".join(line for line in text.splitlines(True) if not line.startswith("Sitemap:"))
     return text
 

@@ -272,8 +272,10 @@ class Site:
         sitemap_style: str = "yoast",
         robots_sitemap: bool = True,
     ) -> None:
-        if sitemap_style not in ("yoast", "core"):
-            raise ValueError(f"sitemap_style must be 'yoast' or 'core', not {sitemap_style!r}")
+        if sitemap_style not in ("yoast", "core", "none"):
+            raise ValueError(
+                f"sitemap_style must be 'yoast', 'core' or 'none', not {sitemap_style!r}"
+            )
         self.seed = seed
         self._base_url = base_url.rstrip("/")
         self.today = today
