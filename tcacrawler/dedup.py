@@ -40,7 +40,9 @@ text only:
    cost ~4 bytes per word per story on disk (2 KB for a 500-word story, over the budget)
    or the bodies in memory. With 128 permutations the estimate's standard error is
    <= 0.045, and the labelled pairs (``tests/data/dedup/pairs.jsonl``) sit far from the
-   threshold: reposts with light edits at J' >= 0.8, distinct stories below 0.35.
+   threshold: reposts with light edits at J' >= 0.8; distinct stories at <= 0.44
+   (long shared quote), series issues at <= 0.27 once the intro is known as shared and
+   <= 0.48 before (the second issue of a series).
 
 Signatures are stored as b-bit MinHash (the low 16 bits of each of the 128 minima: 256
 bytes per story; see :func:`truncate_signature`).
@@ -73,11 +75,14 @@ __all__ = [
     "StorySketcher",
     "Verdict",
     "content_hash",
+    "lsh_banding",
     "normalise",
+    "paragraphs_hash",
+    "split_paragraphs",
+    "truncate_signature",
 ]
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
-_U32 = np.uint64(0xFFFFFFFF)
 
 # A single-paragraph body longer than this is fingerprinted per sentence instead, so
 # that a shared introduction can still be told from the rest.
@@ -611,7 +616,7 @@ class StoryDeduplicator:
 
     ``check`` reads only; ``record`` writes the decision into the store's open run and
     into the in-memory LSH index; ``observe`` does both. The LSH index is built from the
-    store's signatures at construction (see ``startup_seconds``).
+    store's signatures at construction (0.6 s at 100k stories, see the benchmark).
     """
 
     def __init__(

@@ -13,12 +13,24 @@ run. Lookups read pending rows first, then committed rows, so a run sees its own
 (a story met twice in one run is exported once). The committed tables are never touched
 while a run is open. The run protocol, driven by the pipelines / crawl command::
 
+    store = SQLiteStore(state_dir / "stories.sqlite3")  # StoreError: stop, never recreate
+    recover_pending_runs(store, output_published)       # see below
+    dedup = StoryDeduplicator(store)                     # builds the LSH index
     store.begin_run(run_id, mode=..., output=final_path)   # refuses if a run is pending
-    ... dedup.record(...) / store.record_rate(...) / store.set_validators(...)  (pending)
+    for each article item:                               # (pending writes from here on)
+        d = dedup.check(item.story_id, item.url, item.aliases, item.article_body,
+                        item.date_modified)
+        dedup.record(d, run_id=run_id, url=..., aliases=..., body=..., date_modified=...)
+        if not d.export(duplicate_mode): drop the item        # "mark" or "drop"
+        else: item.story_id, item.revision, item.duplicate_of, item.content_hash = (
+                  d.story_id, d.revision, d.duplicate_of, d.content_hash)
+    for each rate: drop if store.rate_seen(...), else store.record_rate(run_id, ...)
+    for each feed/sitemap: store.get_validators(url) / store.set_validators(run_id, ...)
     write the output to a temp file, fsync it
     store.prepare_run(run_id)        # durable point: every pending write is on disk
     os.replace(temp, final_path); fsync(dir)                # publish
-    store.commit_run(run_id, counts=...)   # one transaction: pending -> committed
+    store.commit_run(run_id, counts=..., requests=...)  # one transaction: pending -> committed
+    (on failure: store.discard_run(run_id), or leave it to the next start-up)
 
 and at start-up, before ``begin_run``, :func:`recover_pending_runs` (or the caller by hand)
 resolves every run left pending by a crash: a run whose output was published (status
@@ -35,6 +47,9 @@ which fsyncs the WAL; the WAL is append-only, so that fsync also makes every ear
 pending write durable. That is why ``prepare_run`` comes before the output file is
 renamed into place: a power cut after publication can no longer lose pending rows that the
 published file depends on.
+
+The store also answers the spider's ``KnownStories`` protocol (:meth:`known_lastmod`), so
+that "latest" runs skip articles whose sitemap ``lastmod`` has not moved.
 
 Only one run may be pending at a time (``begin_run`` refuses otherwise); the caller must
 also make sure that only one crawler process uses a store at a time (a lock file), since a
