@@ -1,7 +1,7 @@
 """Item pipelines: thin Scrapy adapters over plain, separately tested objects.
 
 Nothing here is specific to one site. Order (see settings.ITEM_PIPELINES):
-boilerplate -> rates -> stamp -> story dedup -> schema validation.
+boilerplate -> rates -> stamp -> schema validation -> story dedup.
 """
 
 from __future__ import annotations

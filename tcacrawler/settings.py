@@ -66,8 +66,9 @@ ITEM_PIPELINES = {
     "tcacrawler.pipelines.BoilerplatePipeline": 100,  # clean text before anything hashes it
     "tcacrawler.pipelines.RatesPipeline": 200,  # ticker -> rate records, once per run
     "tcacrawler.pipelines.StampPipeline": 300,  # word_count, content_hash, retrieved_at
+    # Before dedup: a quarantined record must not be remembered as seen, so it comes again.
+    "tcacrawler.pipelines.ValidationPipeline": 350,  # what is exported matches the schema
     "tcacrawler.pipelines.StoryDedupPipeline": 400,  # one record per story; revisions
-    "tcacrawler.pipelines.ValidationPipeline": 900,  # last: what is exported matches the schema
 }
 
 FEED_EXPORTERS = {
