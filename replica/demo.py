@@ -66,9 +66,13 @@ def main(argv: list[str] | None = None) -> int:
         cmd = [sys.executable, "-m", "scrapy", "crawl", args.spider, "-a", f"mode={args.mode}"]
         for k, v in settings.items():
             cmd += ["-s", f"{k}={v}"]
-        print("running:", " ".join(cmd), flush=True)
+        args.output.mkdir(parents=True, exist_ok=True)
+        log_path = args.output / "crawl.log"
+        print(f"running: scrapy crawl {args.spider} -a mode={args.mode} (log: {log_path})")
+        print("  " + " ".join(cmd), flush=True)
         env = {**os.environ, "PYTHONPATH": str(REPO)}
-        done = subprocess.run(cmd, cwd=REPO, env=env, check=False)
+        with log_path.open("w", encoding="utf-8") as log:
+            done = subprocess.run(cmd, cwd=REPO, env=env, check=False, stdout=log, stderr=log)
         records = _exported(args.output, args.spider)
         n_requests = len(server.request_log)
 
@@ -104,7 +108,16 @@ def main(argv: list[str] | None = None) -> int:
         sample["article_body"] = body[:300] + ("…" if len(body) > 300 else "")
         print("\nfirst record:")
         print(json.dumps(sample, ensure_ascii=False, indent=2))
-    print(f"\noutput in {args.output}")
+    site_dir = args.output / args.spider
+    newest = sorted(site_dir.glob("*.jsonl"))[-1:] if site_dir.exists() else []
+    if newest:
+        rates = site_dir / "rates" / newest[0].name
+        rate_count = len(_read_jsonl(rates)) if rates.exists() else 0
+        print(f"\n{len(articles)} stories in {newest[0]}")
+        print(f"{rate_count} exchange rates in {rates}")
+        print(f"run manifest in {site_dir / 'manifests' / newest[0].with_suffix('.json').name}")
+    else:
+        print(f"\nno output was published under {site_dir}; see {log_path}")
     return done.returncode
 
 

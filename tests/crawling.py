@@ -10,14 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from replica.demo import FAST
+
 REPO = Path(__file__).resolve().parent.parent
-# The only settings the tests change from the live defaults: speed.
-FAST_SETTINGS = {
-    "AUTOTHROTTLE_ENABLED": "0",
-    "DOWNLOAD_DELAY": "0",
-    "CONCURRENT_REQUESTS": "16",
-    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
-}
+# The only settings the tests change from the live defaults: speed (as `make demo`).
+FAST_SETTINGS = FAST
 
 
 @dataclass
