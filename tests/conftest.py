@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -41,3 +42,27 @@ def fresh_replica() -> Iterator[ReplicaServer]:
     server = ReplicaServer(site, host="127.0.0.1", port=0).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def report(record_property: Callable[[str, object], None]) -> Callable[[str], None]:
+    """Measured figures (precision, ratios, request counts) for the end-of-run summary."""
+
+    def add(text: str) -> None:
+        record_property("report", text.strip())
+
+    return add
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    lines = [
+        value
+        for report in terminalreporter.stats.get("passed", [])
+        if report.when == "call"
+        for name, value in report.user_properties
+        if name == "report"
+    ]
+    if lines:
+        terminalreporter.section("measured by the tests")
+        for line in lines:
+            terminalreporter.line(line)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,13 +14,17 @@ pytestmark = pytest.mark.e2e
 
 
 def test_seeded_kills_lose_and_duplicate_nothing(
-    fresh_replica: ReplicaServer, tmp_path: Path
+    fresh_replica: ReplicaServer, tmp_path: Path, report: Callable[[str], None]
 ) -> None:
     expected = {t["story_id"] for t in fresh_replica.site.truth()}
     outcome = kill_stress(
         fresh_replica.base_url, tmp_path, expected, seed=7, points=4, max_delay=8.0
     )
-    print(f"kill points: {outcome.kill_points}, published files: {outcome.published_files}")
+    report(
+        f"crash safety: kill points {outcome.kill_points}, "
+        f"published files {outcome.published_files}, lost {len(outcome.lost)}, "
+        f"duplicated {len(outcome.duplicated)}, torn {len(outcome.torn_files)}"
+    )
     assert outcome.final_returncode == 0
     assert outcome.torn_files == []
     assert outcome.lost == set()

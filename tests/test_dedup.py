@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -383,7 +383,7 @@ def load_jsonl(name: str) -> list[dict[str, object]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def test_labelled_pairs_precision_and_recall(tmp_path: Path) -> None:
+def test_labelled_pairs_precision_and_recall(tmp_path: Path, report: Callable[[str], None]) -> None:
     """Each pair: a is recorded, b is checked, against a background corpus (other issues
     of the series, other stories); the pair's run is then discarded, so pairs do not see
     each other. Predicted duplicate = b is an (exact or near) duplicate of a."""
@@ -415,8 +415,8 @@ def test_labelled_pairs_precision_and_recall(tmp_path: Path) -> None:
             mistakes.append((pair["id"], pair["kind"], d.verdict.value, d.similarity))
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
-    print(
-        f"\nlabelled pairs: {len(pairs)} (duplicates {tp + fn}, distinct {tn + fp}) "
+    report(
+        f"labelled pairs: {len(pairs)} (duplicates {tp + fn}, distinct {tn + fp}) "
         f"precision={precision:.3f} recall={recall:.3f} tp={tp} fp={fp} fn={fn} tn={tn}"
     )
     assert not mistakes, mistakes

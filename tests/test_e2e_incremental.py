@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,9 @@ def story_ids(post_ids: list[int]) -> set[str]:
     return {f"timesca:{post_id}" for post_id in post_ids}
 
 
-def test_full_then_incremental_runs(fresh_replica: ReplicaServer, tmp_path: Path) -> None:
+def test_full_then_incremental_runs(
+    fresh_replica: ReplicaServer, tmp_path: Path, report: Callable[[str], None]
+) -> None:
     site = fresh_replica.site
     base = fresh_replica.base_url
     first = run_crawl("timesca", base, tmp_path, args={"mode": "full"})
@@ -50,14 +53,16 @@ def test_full_then_incremental_runs(fresh_replica: ReplicaServer, tmp_path: Path
         assert record["article_body"] == truth[story_id]["article_body"]
     changed = len(new) + len(edited)
     second_requests = len(fresh_replica.request_log)
-    print(f"run 2: {changed} new or changed stories (+1 touched), {second_requests} requests")
+    report(
+        f"incremental run 2: {changed} new/changed stories (+1 touched): {second_requests} requests"
+    )
     assert second_requests <= changed + 6
 
     fresh_replica.clear_log()
     third = run_crawl("timesca", base, tmp_path, args={"mode": "latest"})
     assert third.returncode == 0, third.log[-2000:]
     third_requests = [entry["path"] for entry in fresh_replica.request_log]
-    print(f"run 3 (unchanged site): {len(third_requests)} requests: {third_requests}")
+    report(f"incremental run 3 (unchanged site): {len(third_requests)} requests: {third_requests}")
     assert third.articles == []
     assert len(third_requests) <= 5
     assert third.manifest["counts"]["article"] == 0

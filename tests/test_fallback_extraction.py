@@ -5,6 +5,7 @@ object has no selectors for, against the replica's truth (bag-of-words token F1)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from statistics import mean
 from typing import Any
 
@@ -38,15 +39,15 @@ def rendered_pages(theme: str, n_stories: int) -> list[tuple[dict[str, Any], str
 
 
 @pytest.mark.parametrize(("theme", "n_stories"), [("elementor", 80), ("herald", 40)])
-def test_unseen_theme_body_f1(theme: str, n_stories: int) -> None:
+def test_unseen_theme_body_f1(theme: str, n_stories: int, report: Callable[[str], None]) -> None:
     f1s, headlines, extraction = [], 0, set()
     for truth, html in rendered_pages(theme, n_stories):
         record = extract_record(TimescaArticlePage, truth["url"], html)
         f1s.append(token_f1(record["article_body"], truth["article_body"]))
         headlines += record["headline"] == truth["headline"]
         extraction.add(record["extraction"])
-    print(
-        f"\n[fallback on unseen theme {theme!r}] body token-F1 mean {mean(f1s):.4f} "
+    report(
+        f"[fallback on unseen theme {theme!r}] body token-F1 mean {mean(f1s):.4f} "
         f"min {min(f1s):.4f} over {len(f1s)} pages; headline right {headlines}/{len(f1s)}"
     )
     assert extraction == {"fallback"}

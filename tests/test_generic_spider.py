@@ -4,6 +4,7 @@ measured on both replicas: headline, dates and body right on at least 95% of sto
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from statistics import mean
@@ -49,7 +50,9 @@ def is_right(record: dict[str, Any], truth: dict[str, Any]) -> bool:
     )
 
 
-def check_site(name: str, result: CrawlResult, server: ReplicaServer) -> None:
+def check_site(
+    name: str, result: CrawlResult, server: ReplicaServer, report: Callable[[str], None]
+) -> None:
     truth = {t["_meta"]["post_id"]: t for t in server.site.truth()}
     by_post = {int(r["story_id"].split(":", 1)[1]): r for r in result.articles}
     assert set(by_post) == set(truth), "every story, exactly once"
@@ -57,8 +60,8 @@ def check_site(name: str, result: CrawlResult, server: ReplicaServer) -> None:
     f1 = [token_f1(by_post[p]["article_body"], truth[p]["article_body"]) for p in truth]
     ratio = sum(right) / len(right)
     fallback = sum(r["extraction"] == "fallback" for r in result.articles)
-    print(
-        f"\n[generic wordpress spider on {name}] right: {sum(right)}/{len(right)} = {ratio:.1%}; "
+    report(
+        f"[generic wordpress spider on {name}] right: {sum(right)}/{len(right)} = {ratio:.1%}; "
         f"body token-F1 mean {mean(f1):.4f} min {min(f1):.4f}; fallback {fallback}"
     )
     assert ratio >= MIN_RIGHT_RATIO
@@ -67,18 +70,22 @@ def check_site(name: str, result: CrawlResult, server: ReplicaServer) -> None:
 
 @pytest.mark.e2e
 def test_generic_spider_on_timesca(
-    replica_server: ReplicaServer, tmp_path_factory: pytest.TempPathFactory
+    replica_server: ReplicaServer,
+    tmp_path_factory: pytest.TempPathFactory,
+    report: Callable[[str], None],
 ) -> None:
     result = crawl_generic(replica_server, tmp_path_factory.mktemp("generic-timesca"))
-    check_site("timesca", result, replica_server)
+    check_site("timesca", result, replica_server, report)
 
 
 @pytest.mark.e2e
 def test_generic_spider_on_steppeherald(
-    steppeherald_server: ReplicaServer, tmp_path_factory: pytest.TempPathFactory
+    steppeherald_server: ReplicaServer,
+    tmp_path_factory: pytest.TempPathFactory,
+    report: Callable[[str], None],
 ) -> None:
     result = crawl_generic(steppeherald_server, tmp_path_factory.mktemp("generic-herald"))
-    check_site("steppeherald", result, steppeherald_server)
+    check_site("steppeherald", result, steppeherald_server, report)
     # No selector of the generic page object fits this theme: every record is a
     # fallback, counted, and each logged with its URL; the run is still healthy.
     assert {r["extraction"] for r in result.articles} == {"fallback"}
