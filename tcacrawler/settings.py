@@ -43,6 +43,7 @@ DOWNLOAD_MAXSIZE = (
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 COOKIES_ENABLED = False  # nothing we fetch needs a session
 TELNETCONSOLE_ENABLED = False  # an open debug port has no place on a cron host
+REMOTE_CONTROL_ENABLED = False  # the same for Scrapy's code-executing HTTP endpoint
 DOWNLOADER_CLIENT_TLS_VERIFY = True  # Scrapy's default is not to verify certificates
 DOWNLOADER_CLIENTCONTEXTFACTORY = "scrapy.core.downloader.contextfactory.BrowserLikeContextFactory"
 REDIRECT_MAX_TIMES = 5  # legacy URLs redirect once; more hops mean a loop
