@@ -18,7 +18,7 @@ def test_seeded_kills_lose_and_duplicate_nothing(
 ) -> None:
     expected = {t["story_id"] for t in fresh_replica.site.truth()}
     outcome = kill_stress(
-        fresh_replica.base_url, tmp_path, expected, seed=7, points=4, max_delay=8.0
+        fresh_replica.base_url, tmp_path, expected, seed=7, points=5, max_delay=5.0
     )
     report(
         f"crash safety: kill points {outcome.kill_points}, "
