@@ -6,6 +6,7 @@ boilerplate -> rates -> stamp -> schema validation -> story dedup.
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,11 +58,14 @@ class RatesPipeline(_CrawlerPipeline):
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
         self.emitted: set[tuple[str, str, str | None]] = set()
+        # Most pages of a site share their header text word for word; read_ticker is pure
+        # and its reading immutable, so each distinct text is read once.
+        self.read_ticker = functools.lru_cache(maxsize=64)(read_ticker)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem) or not item.furniture_text:
             return item
-        reading = read_ticker(item.furniture_text)
+        reading = self.read_ticker(item.furniture_text)
         if reading is None:
             return item
         as_of = reading.as_of.isoformat() if reading.as_of else None

@@ -14,16 +14,19 @@ the same record.
 from __future__ import annotations
 
 import html as html_lib
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
 from datetime import timezone
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, ClassVar
-from urllib.parse import urljoin
+from urllib.parse import urljoin as _urljoin
 
 from lxml import etree
 from parsel import Selector
+from parsel.csstranslator import HTMLTranslator
+from parsel.selector import create_root_node
 
 from tcacrawler.dates import isoformat, parse_datetime, parse_visible_date, site_timezone
 from tcacrawler.fallback import MainContent, find_main_content
@@ -107,6 +110,152 @@ POST_ID_PATTERNS = (
 )
 WHITESPACE = re.compile(r"\s+")
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+# --- fast selection --------------------------------------------------------------------
+# parsel answers every query with a full XPath evaluation over the document plus a Selector
+# object per result; a class test (``.entry-content``) costs libxml2 ~0.5 us per element,
+# and lxml.html's element classes make each element proxy several times dearer than a plain
+# lxml one. The page object therefore parses with lxml's plain HTML parser (the same
+# libxml2 parse parsel does), answers simple CSS selectors (``tag``, ``.class``, ``#id``,
+# compounds of these, optionally ``::attr(name)``) from a one-pass index of the document,
+# and evaluates every other query as a compiled XPath on the lxml tree: the same XPath
+# parsel would run (its own CSS translation), with the same results in the same order.
+_CSS_TRANSLATOR = HTMLTranslator()
+# XPath's normalize-space() separates on these four characters only.
+_XML_SPACE = re.compile(r"[ \t\n\r]+")
+_SIMPLE_CSS = re.compile(
+    r"(?P<tag>[a-z][a-z0-9]*)?(?P<parts>(?:[.#][_a-zA-Z][-_a-zA-Z0-9]*)*)"
+    r"(?:::attr\((?P<attr>[_a-z][-_a-z0-9]*)\))?"
+)
+_CSS_PART = re.compile(r"([.#])([-_a-zA-Z0-9]+)")
+# Text beginning like this makes parsel parse the page as XML (or JSON): left to parsel.
+_XML_DECLARATION = re.compile(r"[\s\ufeff]*<\?xml\s")
+
+
+# A page names the same image or URL several times (JSON-LD, OpenGraph, <figure>), and
+# urljoin is slow; it is a pure function of its two strings.
+urljoin = lru_cache(maxsize=4096)(_urljoin)
+
+
+@lru_cache(maxsize=1024)
+def compiled_xpath(query: str) -> etree.XPath:
+    """``query`` compiled once; strings come back as plain ``str`` (as parsel's do)."""
+    return etree.XPath(query, smart_strings=False)
+
+
+@lru_cache(maxsize=1024)
+def compiled_css(query: str) -> etree.XPath:
+    """The XPath parsel runs for the CSS selector ``query``, compiled once."""
+    return compiled_xpath(_CSS_TRANSLATOR.css_to_xpath(query))
+
+
+@lru_cache(maxsize=1024)
+def _simple_css(
+    query: str,
+) -> tuple[str | None, tuple[str, ...], tuple[str, ...], str | None] | None:
+    """(tag, classes, ids, attribute) of a simple compound selector, else None."""
+    match = _SIMPLE_CSS.fullmatch(query)
+    if match is None or not (match["tag"] or match["parts"]):
+        return None
+    parts = _CSS_PART.findall(match["parts"])
+    classes = tuple(name for kind, name in parts if kind == ".")
+    ids = tuple(name for kind, name in parts if kind == "#")
+    return match["tag"], classes, ids, match["attr"]
+
+
+def _text_nodes(element: Any) -> list[str]:
+    """``element.xpath(".//text()")``: every text node under it, in document order."""
+    nodes: list[str] = compiled_xpath(".//text()")(element)
+    return nodes
+
+
+def _string_values(results: list[Any]) -> list[str]:
+    """parsel's ``.xpath("string(.)").getall()`` on results: the string value of each
+    element (string results, from ``::attr`` or ``::text``, give none, as in parsel)."""
+    string_value = compiled_xpath("string(.)")
+    return [string_value(r) for r in results if not isinstance(r, str)]
+
+
+def _serialized(value: Any, method: str) -> str:
+    """What parsel's ``.get()`` gives for one XPath result."""
+    if isinstance(value, str):
+        return value
+    if value is True:
+        return "1"
+    if value is False:
+        return "0"
+    try:
+        return etree.tostring(value, method=method, encoding="unicode", with_tail=False)
+    except (AttributeError, TypeError):
+        return str(value)
+
+
+class _DocumentIndex:
+    """Elements by class token and by id, ``<meta>`` contents and ``<link>`` hrefs, in
+    document order, from one pass over the tree."""
+
+    def __init__(self, root: Any) -> None:
+        by_class: dict[str, list[Any]] = {}
+        by_id: dict[str, list[Any]] = {}
+        for element in root.iter(etree.Element):
+            classes = element.get("class")
+            if classes:
+                # In printable ASCII the only XML space is " ", and str.split() splits
+                # there; other text (tabs, newlines, NBSP, ...) is split as XPath would.
+                if classes.isascii() and classes.isprintable():
+                    tokens = classes.split()
+                else:
+                    tokens = [t for t in _XML_SPACE.split(classes) if t]
+                if len(tokens) == 1:
+                    by_class.setdefault(tokens[0], []).append(element)
+                else:
+                    for token in dict.fromkeys(tokens):
+                        by_class.setdefault(token, []).append(element)
+            element_id = element.get("id")
+            if element_id is not None:
+                by_id.setdefault(element_id, []).append(element)
+        self.root = root
+        self.by_class = by_class
+        self.by_id = by_id
+
+    def select(self, tag: str | None, classes: tuple[str, ...], ids: tuple[str, ...]) -> list[Any]:
+        lists: list[list[Any]] = [self.by_class.get(c, []) for c in classes]
+        lists += [self.by_id.get(i, []) for i in ids]
+        if not lists:
+            assert tag is not None
+            return list(self.root.iter(tag))
+        candidates = min(lists, key=len)
+        if not candidates:
+            return []
+        others = [set(other) for other in lists if other is not candidates]
+        return [
+            element
+            for element in candidates
+            if (tag is None or element.tag == tag) and all(element in o for o in others)
+        ]
+
+    @cached_property
+    def meta(self) -> dict[str, str]:
+        """``content`` of the first ``<meta>`` whose ``property`` or ``name`` is the key."""
+        found: dict[str, str] = {}
+        for element in self.root.iter("meta"):
+            content = element.get("content")
+            if content is None:
+                continue
+            for attribute in ("property", "name"):
+                key = element.get(attribute)
+                if key is not None:
+                    found.setdefault(key, content)
+        return found
+
+    @cached_property
+    def links(self) -> list[tuple[str, str]]:
+        """(" normalised rel ", href) of every ``<link>`` with an href, in document order."""
+        return [
+            (f" {' '.join(t for t in _XML_SPACE.split(element.get('rel') or '') if t)} ", href)
+            for element in self.root.iter("link")
+            if (href := element.get("href")) is not None
+        ]
 
 
 class NotAnArticle(ValueError):
@@ -198,38 +347,100 @@ class WordPressArticlePage:
     ) -> None:
         self.url = url
         self.html = html or "<html></html>"
-        self.selector = Selector(text=self.html)
+        self.selector = self._parse(self.html)
         offset = self.default_tz_offset_minutes if tz_offset_minutes is None else tz_offset_minutes
         self.tz: timezone = site_timezone(offset)
+
+    # -- selection ----------------------------------------------------------
+
+    @staticmethod
+    def _parse(html: str) -> Selector:
+        """``Selector(text=html)``, but with plain lxml elements for an HTML page."""
+        if _XML_DECLARATION.match(html) or html.lstrip()[:1] in ("{", "["):
+            return Selector(text=html)
+        root = create_root_node(html, etree.HTMLParser, base_url=None, huge_tree=True)
+        return Selector(root=root, type="html")
+
+    @cached_property
+    def _fast(self) -> bool:
+        return self.selector.type == "html"
+
+    @cached_property
+    def _index(self) -> _DocumentIndex:
+        return _DocumentIndex(self.selector.root)
+
+    def _wrap(self, element: Any) -> Selector:
+        return Selector(root=element, type=self.selector.type)
+
+    def _css(self, query: str) -> list[Any]:
+        """``self.selector.css(query)``, as lxml elements (or strings for ``::attr``)."""
+        if not self._fast:
+            return [found.root for found in self.selector.css(query)]
+        simple = _simple_css(query)
+        if simple is None:
+            found: list[Any] = compiled_css(query)(self.selector.root)
+            return found
+        tag, classes, ids, attribute = simple
+        elements = self._index.select(tag, classes, ids)
+        if attribute is None:
+            return elements
+        return [value for e in elements if (value := e.get(attribute)) is not None]
+
+    def _css_in(self, element: Any, query: str) -> list[Any]:
+        """``Selector(element).css(query)``, as lxml results."""
+        if not self._fast:
+            return [found.root for found in self._wrap(element).css(query)]
+        found: list[Any] = compiled_css(query)(element)
+        return found
+
+    def _xpath(self, query: str, element: Any = None) -> list[Any]:
+        """``self.selector.xpath(query)`` (or on ``element``), as lxml results."""
+        context = self.selector.root if element is None else element
+        if not self._fast:
+            return [found.root for found in self._wrap(context).xpath(query)]
+        found = compiled_xpath(query)(context)
+        return found if isinstance(found, list) else [found]
+
+    def _get(self, results: list[Any]) -> str | None:
+        """parsel's ``.get()``: the first result, serialised."""
+        if not results:
+            return None
+        return _serialized(results[0], "html" if self.selector.type == "html" else "xml")
 
     # -- standard signals -------------------------------------------------
 
     def _css_first(self, queries: Iterable[str]) -> str | None:
         for query in queries:
-            value = self.selector.css(query).get()
+            value = self._get(self._css(query))
             if value and value.strip():
                 return value.strip()
         return None
 
     def _meta(self, *names: str) -> str | None:
         for name in names:
-            value = self.selector.xpath(
-                f'//meta[@property="{name}" or @name="{name}"]/@content'
-            ).get()
+            if self._fast:
+                value = self._index.meta.get(name)
+            else:
+                value = self.selector.xpath(
+                    f'//meta[@property="{name}" or @name="{name}"]/@content'
+                ).get()
             if value and value.strip():
                 return html_lib.unescape(value.strip())
         return None
 
     def _link(self, rel: str) -> str | None:
-        href = self.selector.xpath(
-            f'//link[contains(concat(" ", normalize-space(@rel), " "), " {rel} ")]/@href'
-        ).get()
+        if self._fast:
+            href = next((h for rels, h in self._index.links if f" {rel} " in rels), None)
+        else:
+            href = self.selector.xpath(
+                f'//link[contains(concat(" ", normalize-space(@rel), " "), " {rel} ")]/@href'
+            ).get()
         return urljoin(self.url, href.strip()) if href and href.strip() else None
 
     @cached_property
     def json_ld_nodes(self) -> list[dict[str, Any]]:
         nodes: list[dict[str, Any]] = []
-        for raw in self.selector.xpath('//script[@type="application/ld+json"]/text()').getall():
+        for raw in self._xpath('//script[@type="application/ld+json"]/text()'):
             try:
                 data = json.loads(raw, strict=False)
             except ValueError:
@@ -306,7 +517,7 @@ class WordPressArticlePage:
 
     @cached_property
     def body_classes(self) -> str:
-        return " ".join(self.selector.xpath("//body/@class").getall())
+        return " ".join(self._xpath("//body/@class"))
 
     @cached_property
     def post_id(self) -> int | None:
@@ -314,7 +525,7 @@ class WordPressArticlePage:
             return post_id
         for pattern, source in (
             (POST_ID_PATTERNS[0], self.body_classes),
-            (POST_ID_PATTERNS[1], " ".join(self.selector.xpath("//article/@id").getall())),
+            (POST_ID_PATTERNS[1], " ".join(self._xpath("//article/@id"))),
         ):
             if match := pattern.search(source):
                 return int(match[1])
@@ -340,16 +551,16 @@ class WordPressArticlePage:
     @cached_property
     def headline_element(self) -> Any | None:
         for query in (*self.headline_css, "h1"):
-            found = self.selector.css(query)
-            if found and clean_text(" ".join(found[0].xpath(".//text()").getall())):
-                return found[0]
+            found = self._css(query)
+            if found and clean_text(" ".join(_text_nodes(found[0]))):
+                return self._wrap(found[0])
         return None
 
     @cached_property
     def headline_from_selectors(self) -> str | None:
         for query in self.headline_css:
-            for found in self.selector.css(query)[:1]:
-                if text := clean_text(" ".join(found.xpath(".//text()").getall())):
+            for found in self._css(query)[:1]:
+                if text := clean_text(" ".join(_text_nodes(found))):
                     return text
         return None
 
@@ -361,11 +572,11 @@ class WordPressArticlePage:
             title
             for title in (
                 self._strip_site_name(self._meta("og:title", "twitter:title")),
-                self._strip_site_name(self.selector.xpath("//title/text()").get()),
+                self._strip_site_name(self._get(self._xpath("//title/text()"))),
             )
             if title
         ]
-        h1s = _texts(" ".join(h1.xpath(".//text()").getall()) for h1 in self.selector.css("h1"))
+        h1s = _texts(" ".join(_text_nodes(h1)) for h1 in self._css("h1"))
         folded = {title.casefold() for title in titles}
         candidates = [
             self.headline_from_selectors,
@@ -407,7 +618,7 @@ class WordPressArticlePage:
                 names.extend(_texts([author]))
         if not names:
             for query in self.author_css:
-                names = _texts(self.selector.css(query).xpath("string(.)").getall())
+                names = _texts(_string_values(self._css(query)))
                 if names:
                     break
         if not names:
@@ -428,7 +639,7 @@ class WordPressArticlePage:
         sections = _texts(self._ld_strings(self._ld("articleSection")))
         if not sections:
             for query in self.section_css:
-                sections = _texts(self.selector.css(query).xpath("string(.)").getall())
+                sections = _texts(_string_values(self._css(query)))
                 if sections:
                     break
         if not sections:
@@ -444,11 +655,11 @@ class WordPressArticlePage:
             tags = _texts(self._ld_strings(keywords))
         if not tags:
             for query in self.tag_css:
-                tags = _texts(self.selector.css(query).xpath("string(.)").getall())
+                tags = _texts(_string_values(self._css(query)))
                 if tags:
                     break
         if not tags:
-            tags = _texts(self.selector.xpath('//meta[@property="article:tag"]/@content').getall())
+            tags = _texts(self._xpath('//meta[@property="article:tag"]/@content'))
         return _unique(tags)
 
     def _first_datetime(self, candidates: Iterable[str | None]) -> str | None:
@@ -460,30 +671,31 @@ class WordPressArticlePage:
 
     @cached_property
     def date_published(self) -> str | None:
+        # Lazily: the selectors are only read when the standard signals have no time.
         found = self._first_datetime(
-            [
-                *self._ld_strings(self._ld("datePublished")),
-                self._meta("article:published_time", "og:published_time"),
-                *(self.selector.css(q).get() for q in self.published_css),
-            ]
+            itertools.chain(
+                self._ld_strings(self._ld("datePublished")),
+                (self._meta("article:published_time", "og:published_time"),),
+                (self._get(self._css(q)) for q in self.published_css),
+            )
         )
         return found or self._visible_date()
 
     @cached_property
     def date_modified(self) -> str | None:
         found = self._first_datetime(
-            [
-                *self._ld_strings(self._ld("dateModified")),
-                self._meta("article:modified_time", "og:updated_time"),
-                *(self.selector.css(q).get() for q in self.modified_css),
-            ]
+            itertools.chain(
+                self._ld_strings(self._ld("dateModified")),
+                (self._meta("article:modified_time", "og:updated_time"),),
+                (self._get(self._css(q)) for q in self.modified_css),
+            )
         )
         # WordPress keeps modified >= published; an untouched post has the two equal.
         return found or self.date_published
 
     def _visible_date(self) -> str | None:
         for query in self.visible_date_css:
-            for text in self.selector.css(query).xpath("string(.)").getall():
+            for text in _string_values(self._css(query)):
                 parsed = parse_visible_date(text, self.tz)
                 if parsed is not None:
                     return isoformat(parsed)
@@ -493,7 +705,7 @@ class WordPressArticlePage:
     def in_language(self) -> str | None:
         for value in (
             *self._ld_strings(self._ld("inLanguage")),
-            self.selector.xpath("/html/@lang").get(),
+            self._get(self._xpath("/html/@lang")),
             self._meta("og:locale"),
         ):
             if value and value.strip():
@@ -520,17 +732,22 @@ class WordPressArticlePage:
         if not found:
             add(self._meta("og:image", "twitter:image"), None)
         # Themes show the featured image in a <figure> of their own, often captioned.
-        for figure in self.selector.xpath("//figure[.//img and .//figcaption]"):
-            src = figure.xpath(".//img/@src").get()
+        for figure in self._xpath("//figure[.//img and .//figcaption]"):
+            src = self._get(self._xpath(".//img/@src", figure))
             if src and found.get(urljoin(self.url, src.strip()), "") is None:
-                add(src, " ".join(figure.xpath(".//figcaption//text()").getall()))
+                add(src, " ".join(self._xpath(".//figcaption//text()", figure)))
         if self.body_element is not None:
-            for figure in self.body_element.css("figure"):
+            body = self.body_element.root
+            for figure in self._css_in(body, "figure"):
                 add(
-                    figure.css("img::attr(src)").get(),
-                    " ".join(figure.css("figcaption").xpath(".//text()").getall()),
+                    self._get(self._css_in(figure, "img::attr(src)")),
+                    " ".join(
+                        text
+                        for caption in self._css_in(figure, "figcaption")
+                        for text in self._xpath(".//text()", caption)
+                    ),
                 )
-            for src in self.body_element.xpath(".//img[not(ancestor::figure)]/@src").getall():
+            for src in self._xpath(".//img[not(ancestor::figure)]/@src", body):
                 add(src, None)
         return [{"url": url, "caption": caption} for url, caption in found.items()]
 
@@ -539,9 +756,9 @@ class WordPressArticlePage:
     @cached_property
     def body_element_from_selectors(self) -> Selector | None:
         for query in self.body_css:
-            for found in self.selector.css(query):
-                if clean_text(" ".join(found.xpath(".//p//text()").getall()[:3])):
-                    return found
+            for found in self._css(query):
+                if clean_text(" ".join(self._xpath(".//p//text()", found)[:3])):
+                    return self._wrap(found)
         return None
 
     @cached_property
@@ -565,7 +782,7 @@ class WordPressArticlePage:
     def furniture_elements(self) -> set[Any]:
         # A set of the elements themselves, not their id()s: lxml makes a new proxy
         # object on each access unless one is kept alive, so ids get reused.
-        return {el.root for query in self.furniture_css for el in self.selector.css(query)}
+        return {element for query in self.furniture_css for element in self._css(query)}
 
     def paragraphs_of(self, element: Selector) -> list[str]:
         """The body text of ``element``: its blocks, less furniture and non-text parts."""
@@ -621,10 +838,10 @@ class WordPressArticlePage:
         stop = self.headline_element.root
         pieces: list[str] = []
         size = 0
-        body = self.selector.xpath("//body")
+        body = self._xpath("//body")
         if not body:
             return ""
-        for element in body[0].root.iter():
+        for element in body[0].iter():
             if element is stop or size > 20_000:
                 break
             if not isinstance(element.tag, str) or element.tag in ("script", "style"):
