@@ -1,0 +1,39 @@
+"""The baseline of bench_crawl.py: a bare Scrapy spider that fetches a list of URLs.
+
+    scrapy runspider benchmarks/bare_spider.py -a urls_file=URLS -a stats_file=OUT.json
+
+It does nothing with the responses. Run it outside the project directory (so that
+Scrapy's default settings apply, not tcacrawler's) and pass the concurrency settings
+on the command line. At close it writes the crawl's stats (JSON) to ``stats_file``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import scrapy
+
+
+class BareSpider(scrapy.Spider):
+    name = "bare"
+
+    def __init__(self, urls_file: str, stats_file: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        with open(urls_file, encoding="utf-8") as file:
+            self.urls = file.read().split()
+        self.stats_file = stats_file
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.urls:
+            yield scrapy.Request(url, callback=self.parse)
+
+    def parse(self, response: Any) -> None:
+        return None
+
+    def closed(self, reason: str) -> None:
+        if self.stats_file:
+            stats = {k: v for k, v in self.crawler.stats.get_stats().items()}
+            with open(self.stats_file, "w", encoding="utf-8") as file:
+                json.dump(stats, file, default=str)
