@@ -459,12 +459,18 @@ class WordPressSpider(scrapy.Spider):
         html, decoded = response_html(response)
         if decoded != "scrapy":
             self.crawler.stats.inc_value(f"tca/pages/decoded/{decoded}")
-        page = self.article_page_class(response.url, html, tz_offset_minutes=self.tz_offset_minutes)
         try:
+            page = self.article_page_class(
+                response.url, html, tz_offset_minutes=self.tz_offset_minutes
+            )
             item = page.to_item()
         except NotAnArticle as reason:
             self.crawler.stats.inc_value("tca/pages/not_article")
             self.logger.info("Skipped %s", reason)
+            return
+        except ValueError as unparseable:  # lxml refuses some bodies (JSON, empty documents)
+            self.crawler.stats.inc_value("tca/pages/unparseable")
+            self.logger.warning("Skipped %s: not parseable as HTML (%s)", response.url, unparseable)
             return
         seen_as = {*response.meta.get("redirect_urls", ()), response.url}
         item.aliases = sorted((set(item.aliases) | seen_as) - {item.url})
