@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 MONTHS = {
@@ -37,7 +37,6 @@ VISIBLE_DATE_PATTERNS = (
 )
 # RFC 822 dates (feeds) end in a zone; without one, email.utils guesses and drops am/pm.
 RFC822_ZONE = re.compile(r"(?:[+-]\d{4}|\b(?:GMT|UTC?|[ECMP][SD]T|Z))\s*$")
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def site_timezone(offset_minutes: int) -> timezone:
@@ -110,7 +109,3 @@ def isoformat(value: datetime) -> str:
 
 def utc_now_iso(now: datetime | None = None) -> str:
     return isoformat((now or datetime.now(UTC)).astimezone(UTC))
-
-
-def parse_date(value: str) -> date | None:
-    return date.fromisoformat(value) if ISO_DATE.match(value) else None

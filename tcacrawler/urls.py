@@ -35,6 +35,10 @@ def _is_junk(name: str) -> bool:
     return name in JUNK_QUERY_PARAMS or name.startswith(JUNK_QUERY_PREFIXES)
 
 
+def _kept_query(query: str) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _is_junk(k)]
+
+
 def normalize_url(url: str) -> str:
     """Return the form of ``url`` under which a story or listing is known.
 
@@ -58,8 +62,7 @@ def normalize_url(url: str) -> str:
     last_segment = path.rsplit("/", 1)[-1]
     if not path.endswith("/") and "." not in last_segment:
         path += "/"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_junk(k)]
-    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+    return urlunsplit((scheme, netloc, path, urlencode(sorted(_kept_query(parts.query))), ""))
 
 
 def site_relative(url: str) -> str:
@@ -89,5 +92,6 @@ def url_story_id(site: str, url: str) -> str:
 def strip_junk_query(url: str) -> str:
     """Drop junk query parameters and the fragment, keeping host and path as given."""
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_junk(k)]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+    return urlunsplit(
+        (parts.scheme, parts.netloc, parts.path, urlencode(_kept_query(parts.query)), "")
+    )

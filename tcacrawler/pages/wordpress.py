@@ -274,10 +274,6 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def _class_has(name: str) -> str:
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-
-
 class WordPressArticlePage:
     """Extracts one article record from a WordPress single-post page."""
 
