@@ -124,9 +124,6 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 
 EXTENSIONS = {
-    # Off (above) and not even imported: RemoteControl alone pulls in aiohttp (~0.2 s per run).
-    "scrapy.extensions.remote_control.RemoteControl": None,
-    "scrapy.extensions.telnet.TelnetConsole": None,
     # The story store: one run at a time, pending writes committed once files are published.
     "tcacrawler.state.StoryState": 0,
     "tcacrawler.extensions.ItemTypeCounter": 0,
