@@ -54,6 +54,7 @@ never kept, candidate rows are read from the store on demand.
 
 from __future__ import annotations
 
+import base64
 import enum
 import functools
 import hashlib
@@ -63,7 +64,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from tcacrawler.store import StoreError, StoryRow, StoryStore, pack_paragraphs, unpack_paragraphs
 
@@ -97,7 +97,8 @@ def normalise(text: str) -> str:
 
 def content_hash(body: str) -> str:
     """sha256 hex of the normalised body: whitespace- and case-only edits keep it."""
-    return hashlib.sha256(normalise(body).encode("utf-8")).hexdigest()
+    # computed from the paragraphs, which the deduplicator needs next (see _paragraphs)
+    return paragraphs_hash(_paragraphs(body))
 
 
 def paragraph_fingerprint(normalised_paragraph: str) -> int:
@@ -113,10 +114,60 @@ def paragraphs_hash(paragraphs: Sequence[str]) -> str:
 
 def split_paragraphs(body: str) -> list[str]:
     """Normalised, non-empty paragraphs (lines) of a body."""
+    return list(_paragraphs(body))
+
+
+# The crawl splits each body twice, in a row: for its content hash (StampPipeline) and in
+# the deduplicator's check; a few recent bodies are enough to do it once.
+@functools.lru_cache(maxsize=16)
+def _paragraphs(body: str) -> tuple[str, ...]:
     paras = [p for p in (normalise(line) for line in body.splitlines()) if p]
     if len(paras) == 1 and paras[0].count(" ") >= SENTENCE_SPLIT_WORDS:
         paras = [s for s in _SENTENCE.split(paras[0]) if s]
-    return paras
+    return tuple(paras)
+
+
+# --- what datasketch derives from the parameters ----------------------------------------
+
+# datasketch is the source of truth for the MinHash permutations and the LSH banding, but
+# importing it imports scipy (a second of CPU on every hourly run). So the values it
+# derives for the default parameters are kept here (tests/test_dedup.py checks them
+# against datasketch), and datasketch is imported only for other parameters.
+DEFAULT_BANDING = {(0.4, 128): (32, 4)}
+# MinHash(num_perm=128, seed=1, scheme="affine32").permutations: a then b, uint32 LE
+_PERMUTATIONS_128_SEED_1 = (
+    "S+iD1dcBj/4ZX85wkSh43f/9DgATh5lBl1XLmgs9gv+fliNLgafgeCEBRy8DoQzLmX9dX488nMbbVe2w+fPoVg0b"
+    "Jcsz+v7eZcnfEymqT7H9qaDWy2JloCUX1V6pk5EMF/etaPlBDOPVm5jBOSWLdTu/BQ4ds54RZYRHV4nU8tOv+ajV"
+    "r78W6tOXDB7jhYTc78vgR71b1eDBjm1lrQiJjhsx+5nTr5NuE/u/7w8IA5t/Inmge5aDLy0ceGJzSksJAxS2wAHv"
+    "47p54gnKo/GFqBHqiiuxxcGoG/3+E+c0zYtfA/RW1R9VHvPkm8GRc09XPYRaMo9Ipi8Ha5vXjQvjVyt/cOpj3NXS"
+    "cwr7EAdkJWWJtz1iMVZKlONDi6FX+MNImQx9XzWYDpFpDlSroUo409sUXQnn5n4RU+oSgKXbgD8fAEz6gdg+UomR"
+    "D38zYNSY31qWj8W9a+SvaxyUD0+6cTUK2jQz/Y8l0UxS5S0IQPATbjPRh309Mc+XVJb9iIbOL0pXk/vaLT3JGpNC"
+    "N4GyDEt36glzotAqp1SQW03ZbtURhVpsQUom0kW79YcVXg2ZL3qv+x8NNSvfVVIbrzi/ITO+8iWPH1Y65wEgS7kK"
+    "v+mVdLktfQmfhV26RmZBp0d2sS1lNC8pIBFvJf/Tg0pe5uNqiGObTnL8B04P1AGXyRT4v8kM/dT2w82BMIkGx5sL"
+    "NHLuqdXR1CPGxc+DAvbaykz20PHbD6EHlXgolsuCFOIHWUXnTRhxisiKMSNL1K5yTJ2nIysEY+QUMrHOHl6pYCQm"
+    "zmVnM9aJB6dUKi0P/abEM3HtOZp7XPAuB1n8nS2S0jg1wGBASaMNAdu5CixWIBdZIOJ8P7GwUfuon4fn0qV5wz3A"
+    "mMCbWspmUVncPWPDlP4ZRaCpRVuMzFjlwby2wF5il208np/h6cH/9pjA/AJSTdepcxOEf2FzJ5+CCOQS7P1fHdym"
+    "dclnuhHzYrdmEApxLXO2nvVaYFcRlOk5HPFSp3to1sk6YcbMrTzCuk7DR+FD5+c/h8WwqNySNvYlTQ8cvACFO9LF"
+    "kTX9napoJicUAJ9TdlohlLBH7YYWWU4C5RnN4o3Pg7XxB3Zbcup7eGHClei1VrzDVIeUnwoMp3dg3AwEt0DdRD2Z"
+    "7+04zunU2Z7esJWhI43njFD/YNzwEfmBHizTH/R4GVQbI/HVJb6Ok77ujQgkMdSsYrJ0Ht12K2PlEIYO+TrNBmbB"
+    "uIIcgrsH/sCPu2Q1GFZL7PsznwyJfCa2wiHUhMc40B81bxosRd0WBaTJdGVlw7UG+Ep8GxUYPwco7YKCTbAHP9uI"
+    "JRqxyirccWnpSS/V8InNhVQ7qL2Fjc4VufctVo/XV+c/Rw=="
+)
+
+
+def minhash_permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's ``MinHash(num_perm, seed=seed, scheme="affine32").permutations``."""
+    if (num_perm, seed) == (128, 1):
+        ab = np.frombuffer(base64.b64decode(_PERMUTATIONS_128_SEED_1), dtype="<u4")
+        ab = ab.astype(np.uint32).reshape(2, num_perm)
+    else:
+        from datasketch import MinHash
+
+        ab = np.asarray(
+            MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations,
+            dtype=np.uint32,
+        )
+    return ab[0], ab[1]
 
 
 # --- hashing helpers (numpy, wrapping unsigned arithmetic) ------------------------------
@@ -168,6 +219,7 @@ _SEPARATOR = np.ones(256, dtype=bool)
 for _c in b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
     _SEPARATOR[_c] = False
 _SEPARATOR[128:] = False  # UTF-8 bytes of non-ASCII characters
+_IS_WORD = ~_SEPARATOR
 _UNICODE_PUNCT = (
     "\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a"
     "\u2010\u2011\u2012\u2013\u2014\u2015\u2026\u2022\u00b7\u00a7\u00b6\u2032\u2033"
@@ -177,6 +229,7 @@ _UNICODE_PUNCT = (
 # sits in the text.
 _P = 0x100000001B3
 _P_INV = pow(_P, -1, 1 << 64)
+_BYTE_PLUS_ONE = np.arange(1, 257, dtype=np.uint64)
 _powers: np.ndarray = np.ones(1, dtype=np.uint64)
 _inv_powers: np.ndarray = np.ones(1, dtype=np.uint64)
 
@@ -193,23 +246,25 @@ def _power_tables(n: int) -> tuple[np.ndarray, np.ndarray]:
 def tokenise(paragraphs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """64-bit hashes of the word tokens of normalised paragraphs, and the paragraph
     number of each token (vectorised: no Python loop over tokens)."""
+    # (bodies are short: the cost is in the number of numpy calls, not in their size)
     text = "\n".join(paragraphs)
     if not text.isascii():
-        for ch in _UNICODE_PUNCT:
+        for ch in _UNICODE_PUNCT:  # (faster than one regex or str.translate)
             if ch in text:
                 text = text.replace(ch, " ")
     raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     n = raw.size
-    word = ~_SEPARATOR[raw]
-    edges = np.diff(word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
-    if starts.size == 0:
+    # word bytes, with a separator before and after: word runs start where it turns on
+    # and end where it turns off, alternately
+    word = np.zeros(n + 2, dtype=bool)
+    word[1:-1] = _IS_WORD[raw]
+    bounds = np.flatnonzero(word[1:] != word[:-1])
+    if bounds.size == 0:
         return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+    starts, ends = bounds[0::2], bounds[1::2]
     powers, inv_powers = _power_tables(n)
-    prefix = np.empty(n + 1, dtype=np.uint64)
-    prefix[0] = 0
-    np.cumsum((raw.astype(np.uint64) + np.uint64(1)) * powers[:n], out=prefix[1:])
+    prefix = np.zeros(n + 1, dtype=np.uint64)
+    np.cumsum(_BYTE_PLUS_ONE[raw] * powers[:n], out=prefix[1:])
     tok = (prefix[ends] - prefix[starts]) * inv_powers[starts]
     newlines = np.flatnonzero(raw == 10)
     para_of = np.searchsorted(newlines, starts)
@@ -293,9 +348,9 @@ class StorySketcher:
         self.shingle_size = shingle_size
         self.seed = seed
         self.shared_min = shared_min
-        a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
-        self._a = np.asarray(a, dtype=np.uint32)
-        self._b = np.asarray(b, dtype=np.uint32)
+        a, b = minhash_permutations(num_perm, seed)
+        self._a = a[:, None]  # columns: minhash() broadcasts them against the hashes
+        self._b = b[:, None]
 
     # config persisted in the store; VERSION changes whenever tokens, shingles or hashes
     # change (signatures of different versions are not comparable)
@@ -400,7 +455,7 @@ class StorySketcher:
             return None
         hv = _fmix32(hashes.astype(np.uint32))
         sig = np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
-        a, b = self._a[:, None], self._b[:, None]
+        a, b = self._a, self._b
         for start in range(0, hv.size, 2048):  # bounded temporary (num_perm x 2048)
             prod = a * hv[None, start : start + 2048]
             prod += b
@@ -418,7 +473,7 @@ class StorySketcher:
         """Sketch ``body`` against the store's paragraph counts. ``current`` is the
         story's own stored state, if known (its own contribution is not "another
         story")."""
-        paras = split_paragraphs(body)
+        paras = _paragraphs(body)
         return self.sketch_paragraphs(paras, store, current=current, chash=chash)
 
     def sketch_paragraphs(
@@ -485,6 +540,7 @@ class BandIndex:
         self._alive = bytearray()
         self._live: dict[str, int] = {}
         self._extra: dict[int, list[int]] = {}
+        self._last_keys: tuple[bytes, np.ndarray] = (b"", np.empty(0, np.uint64))
 
     def __len__(self) -> int:
         return len(self._live)
@@ -502,6 +558,14 @@ class BandIndex:
         for w in range(1, self._words):
             key = _mix64(key ^ words[:, :, w])
         return (key >> np.uint64(self._band_bits)) | self._band_tag
+
+    def _keys_of(self, sig: np.ndarray) -> np.ndarray:
+        """``band_keys`` of one signature. A new story's signature is queried (check),
+        then inserted (record): the last signature's keys are kept for that."""
+        raw = np.asarray(sig, dtype=np.uint16).tobytes()
+        if raw != self._last_keys[0]:
+            self._last_keys = (raw, self.band_keys(sig[None, :])[0])
+        return self._last_keys[1]
 
     def bulk_load(self, ids: list[str], sigs: np.ndarray) -> None:
         """Replace the index's content (ids[i] has signature sigs[i])."""
@@ -532,7 +596,7 @@ class BandIndex:
         self._ids.append(story_id)
         self._alive.append(1)
         self._live[story_id] = entry
-        for key in self.band_keys(sig[None, :])[0].tolist():
+        for key in self._keys_of(sig).tolist():
             self._extra.setdefault(key, []).append(entry)
 
     def remove(self, story_id: str) -> None:
@@ -542,7 +606,7 @@ class BandIndex:
 
     def query(self, sig: np.ndarray) -> list[str]:
         """Story ids sharing at least one band with ``sig``."""
-        qk = self.band_keys(sig[None, :])[0]
+        qk = self._keys_of(sig)
         entries: set[int] = set()
         if self._keys.size:
             mask = self._entry_mask
@@ -564,6 +628,10 @@ class BandIndex:
 @functools.lru_cache(maxsize=16)
 def lsh_banding(threshold: float, num_perm: int) -> tuple[int, int]:
     """(bands, rows) that datasketch's MinHashLSH picks for this threshold."""
+    if (threshold, num_perm) in DEFAULT_BANDING:
+        return DEFAULT_BANDING[threshold, num_perm]
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     return int(lsh.b), int(lsh.r)
 
@@ -715,7 +783,7 @@ class StoryDeduplicator:
         date_modified: str | None,
     ) -> Decision:
         """Decide what this record is. Reads the store; writes nothing."""
-        paras = split_paragraphs(body)
+        paras = _paragraphs(body)
         chash = paragraphs_hash(paras)
         known = self._known(story_id, url, aliases)
         if known is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 import os
 import tempfile
@@ -13,6 +15,7 @@ from scrapy.exporters import BaseItemExporter
 from scrapy.extensions.feedexport import FileFeedStorage
 from twisted.python.failure import Failure
 
+from tcacrawler.items import exported_field_names
 from tcacrawler.signals import output_ready
 
 # json.dumps(ensure_ascii=False) leaves these raw, and str.splitlines() and
@@ -30,8 +33,17 @@ def dumps_line(record: dict[str, Any]) -> str:
     return line
 
 
+@functools.cache
+def _exported_fields(item_class: type) -> tuple[str, ...]:
+    return tuple(exported_field_names(item_class))
+
+
 def exportable(item: Any) -> dict[str, Any]:
     """The item as a dict, without the fields marked transient."""
+    if dataclasses.is_dataclass(item) and not isinstance(item, type):
+        # our items: what ItemAdapter would give, without its per-field metadata lookups
+        # (a tenth of the time; every record goes through here twice)
+        return {name: getattr(item, name) for name in _exported_fields(type(item))}
     adapter = ItemAdapter(item)
     return {
         name: value

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from datasketch import MinHash
+from datasketch import MinHash, MinHashLSH
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tcacrawler.dedup import (
+    DEFAULT_BANDING,
     BandIndex,
     Decision,
     StoryDeduplicator,
     StorySketcher,
     Verdict,
     content_hash,
+    minhash_permutations,
     normalise,
     paragraphs_hash,
     split_paragraphs,
@@ -315,6 +320,36 @@ def test_signature_matches_datasketch_minhash() -> None:
     assert sig is not None and np.array_equal(sig, m.hashvalues)
 
 
+def test_default_parameters_are_what_datasketch_derives() -> None:
+    a, b = minhash_permutations(128, 1)
+    expected_a, expected_b = MinHash(num_perm=128, seed=1, scheme="affine32").permutations
+    assert np.array_equal(a, expected_a) and np.array_equal(b, expected_b)
+    for (threshold, num_perm), banding in DEFAULT_BANDING.items():
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        assert banding == (lsh.b, lsh.r)
+    # other parameters: asked of datasketch itself
+    a, b = minhash_permutations(64, 7)
+    expected_a, expected_b = MinHash(num_perm=64, seed=7, scheme="affine32").permutations
+    assert np.array_equal(a, expected_a) and np.array_equal(b, expected_b)
+
+
+def test_a_crawl_with_the_default_parameters_does_not_import_datasketch(tmp_path: Path) -> None:
+    # importing datasketch imports scipy: a second of CPU at every start
+    code = (
+        "import sys\n"
+        "import tcacrawler.pipelines, tcacrawler.state\n"
+        "from tcacrawler.dedup import StoryDeduplicator\n"
+        "from tcacrawler.store import SQLiteStore\n"
+        f"store = SQLiteStore({str(tmp_path / 's.sqlite3')!r})\n"
+        "store.begin_run('r')\n"
+        "StoryDeduplicator(store).observe('s:1', 'https://a/1/', [], 'one two three', None,"
+        " run_id='r')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'datasketch', 'scipy'}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 def test_band_index_query_insert_remove() -> None:
     rng = np.random.default_rng(0)
     sigs = rng.integers(0, 2**16, size=(50, 128), dtype=np.uint16)
@@ -351,8 +386,10 @@ def test_band_index_has_no_false_candidates() -> None:
 @example("a\x1cb\u2028c\x85 d\u00a8e\n\u0301f\r\ng\x0bh\x0c\u3000i\u00a0")
 @example("one sentence. " * 130)
 def test_property_paragraph_hash_is_content_hash(body: str) -> None:
-    # check() hashes the split paragraphs instead of normalising the body twice
-    assert paragraphs_hash(split_paragraphs(body)) == content_hash(body)
+    # content_hash() hashes the split paragraphs (which check() needs anyway) instead of
+    # normalising the body as a whole: the same bytes
+    normalised_body = hashlib.sha256(normalise(body).encode("utf-8")).hexdigest()
+    assert paragraphs_hash(split_paragraphs(body)) == content_hash(body) == normalised_body
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -4,8 +4,10 @@ import io
 import json
 from pathlib import Path
 
-from tcacrawler.exporters import AtomicFileFeedStorage, JsonLinesExporter
-from tcacrawler.items import ArticleItem
+from itemadapter import ItemAdapter
+
+from tcacrawler.exporters import AtomicFileFeedStorage, JsonLinesExporter, exportable
+from tcacrawler.items import ArticleItem, RateItem
 
 
 def test_line_separators_are_escaped_and_transient_fields_dropped() -> None:
@@ -40,3 +42,28 @@ def test_atomic_storage_publishes_only_on_store(tmp_path: Path) -> None:
     storage.store(file)
     assert target.read_bytes() == b'{"a":1}\n'
     assert list(target.parent.glob("*.part")) == []
+
+
+def test_exportable_dataclass_items_as_itemadapter_gives_them() -> None:
+    # exportable() reads our dataclass items directly; the same dict as through ItemAdapter
+    article = ArticleItem(
+        story_id="timesca:1",
+        url="https://timesca.com/a/",
+        headline="H",
+        article_body="B",
+        site="timesca",
+        aliases=["https://timesca.com/?p=1"],
+        furniture_text="KGS/USD = 0.01144 0%",
+    )
+    rate = RateItem("KGS", "USD", 0.01144, 0.0, None, "https://timesca.com/a/", "timesca")
+    for item in (article, rate):
+        adapter = ItemAdapter(item)
+        expected = {
+            name: value
+            for name, value in adapter.items()
+            if not adapter.get_field_meta(name).get("transient")
+        }
+        record = exportable(item)
+        assert record == expected and list(record) == list(expected)
+        assert record.get("aliases") is getattr(item, "aliases", None)  # no copies
+    assert exportable({"type": "x", "a": 1}) == {"type": "x", "a": 1}
