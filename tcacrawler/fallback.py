@@ -15,7 +15,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import trafilatura
 from lxml import etree
 from parsel import Selector
 
@@ -40,6 +39,10 @@ class MainContent:
 
 def trafilatura_paragraphs(html: str, url: str | None = None) -> list[str]:
     """The main text of a page as trafilatura sees it, one entry per block."""
+    # Imported here: importing trafilatura costs every run start-up CPU, and few pages
+    # ever need it.
+    import trafilatura
+
     try:
         xml = trafilatura.extract(
             html,

@@ -101,7 +101,7 @@ def test_extractor_failure_is_no_crash(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: Any, **kwargs: Any) -> str:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(fallback.trafilatura, "extract", broken)
+    monkeypatch.setattr("trafilatura.extract", broken)
     page = TimescaArticlePage("https://example.com/water-quotas/", WRAPPED)
     with pytest.raises(NotAnArticle, match="no body"):
         page.to_item()

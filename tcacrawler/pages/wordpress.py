@@ -17,7 +17,7 @@ import html as html_lib
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import timezone
 from functools import cached_property, lru_cache
 from typing import Any, ClassVar
@@ -26,7 +26,6 @@ from urllib.parse import urljoin as _urljoin
 from lxml import etree
 from parsel import Selector
 from parsel.csstranslator import HTMLTranslator
-from parsel.selector import create_root_node
 
 from tcacrawler.dates import isoformat, parse_datetime, parse_visible_date, site_timezone
 from tcacrawler.fallback import MainContent, find_main_content
@@ -108,28 +107,59 @@ POST_ID_PATTERNS = (
     re.compile(r"\bpostid-(\d+)\b"),
     re.compile(r"\bpost-(\d+)\b"),
 )
-WHITESPACE = re.compile(r"\s+")
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 # --- fast selection --------------------------------------------------------------------
-# parsel answers every query with a full XPath evaluation over the document plus a Selector
-# object per result; a class test (``.entry-content``) costs libxml2 ~0.5 us per element,
-# and lxml.html's element classes make each element proxy several times dearer than a plain
-# lxml one. The page object therefore parses with lxml's plain HTML parser (the same
-# libxml2 parse parsel does), answers simple CSS selectors (``tag``, ``.class``, ``#id``,
-# compounds of these, optionally ``::attr(name)``) from a one-pass index of the document,
-# and evaluates every other query as a compiled XPath on the lxml tree: the same XPath
-# parsel would run (its own CSS translation), with the same results in the same order.
+# Parsing costs a few microseconds per element, and so does every document-wide query
+# answered in Python or by libxml2's XPath (a ``//*[...]`` predicate costs ~0.6 us per
+# element), so a handful of them would cost more than the parse. The page object
+# therefore reads the head signals from one tag-filtered pass (lxml filters tags in C),
+# and answers the site's selectors (``tag``, ``.class``, ``#id``, ``[attr=value]``,
+# ``:not()`` of these, descendant chains of them, ``::attr(name)``) without visiting the
+# whole tree: a tag is found with a tag-filtered pass, and a class, id or attribute value
+# by its occurrences in the HTML text, which also say which tags can carry it. The
+# elements found are only taken as the answer when there are as many as occurrences; any
+# doubt, and every other query, gets the compiled XPath parsel would run (its own CSS
+# translation), with the same results in the same order.
 _CSS_TRANSLATOR = HTMLTranslator()
 # XPath's normalize-space() separates on these four characters only.
 _XML_SPACE = re.compile(r"[ \t\n\r]+")
-_SIMPLE_CSS = re.compile(
-    r"(?P<tag>[a-z][a-z0-9]*)?(?P<parts>(?:[.#][_a-zA-Z][-_a-zA-Z0-9]*)*)"
-    r"(?:::attr\((?P<attr>[_a-z][-_a-z0-9]*)\))?"
-)
-_CSS_PART = re.compile(r"([.#])([-_a-zA-Z0-9]+)")
 # Text beginning like this makes parsel parse the page as XML (or JSON): left to parsel.
 _XML_DECLARATION = re.compile(r"[\s\ufeff]*<\?xml\s")
+# parsel's parser for HTML text, less the encoding: parsel encodes the text to UTF-8 for
+# it, which costs up to a fifth of a small page's parse, and libxml2 builds the same tree
+# from the text itself (tests/test_page_speedups.py). One parser serves every page: lxml
+# serialises concurrent use of a parser with a lock.
+_HTML_PARSER = etree.HTMLParser(recover=True, huge_tree=True)
+_JSON = json.JSONDecoder(strict=False)
+
+_IDENT = r"-?[_a-zA-Z][-_a-zA-Z0-9]*"
+_SIMPLE = (
+    rf"\.(?P<cls>{_IDENT})|\#(?P<id>{_IDENT})"
+    rf"|\[(?P<attr>[a-z][-a-z0-9]*)"
+    rf"(?:=(?:(?P<bare>{_IDENT})|\"(?P<dq>[^\"\\]*)\"|'(?P<sq>[^'\\]*)'))?\]"
+)
+_SIMPLE_SELECTOR = re.compile(_SIMPLE)
+_NEGATION = re.compile(r":not\((?P<inner>" + re.sub(r"\?P<\w+>", "?:", _SIMPLE) + r")\)")
+_TAG = re.compile(r"[a-z][a-z0-9]*|\*")
+_CHAIN_PART = re.compile(r"""(?:[^\s"']|"[^"]*"|'[^']*')+""")
+_ATTRIBUTE_PSEUDO = re.compile(r"(?P<chain>.*?)::attr\((?P<attr>[_a-z][-_a-z0-9]*)\)")
+# Characters a class token, id or attribute value must consist of to be looked up in the
+# HTML text; in a start tag none of them sits right next to such a word.
+_WORD_CHARACTERS = frozenset("-_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_LITERAL = re.compile(r"[-_a-zA-Z0-9]+")
+_START_TAG = re.compile(r"<([a-zA-Z][-a-zA-Z0-9]*)")
+# Character references that decode to such a character or to XML space: with one of these
+# in the text, a word can be in an attribute without being in the text, so the text is not
+# consulted. WordPress writes references (&#8217;, &#038;) for other characters.
+_WORD_CODEPOINTS = (9, 10, 13, 32, 45, *range(48, 58), *range(65, 91), 95, *range(97, 123))
+_WORD_REFERENCE = re.compile(
+    "&(?:#(?:0*(?:{})(?![0-9])|[xX]0*(?i:{})(?![0-9a-fA-F]))|lowbar;|UnderBar;|Tab;|NewLine;)".format(
+        "|".join(map(str, _WORD_CODEPOINTS)), "|".join(f"{c:x}" for c in _WORD_CODEPOINTS)
+    )
+)
+# Tags the head signals and headline come from, collected in one pass.
+_SIGNAL_TAGS = ("meta", "link", "script", "title", "body", "h1", "figure")
 
 
 # A page names the same image or URL several times (JSON-LD, OpenGraph, <figure>), and
@@ -149,31 +179,126 @@ def compiled_css(query: str) -> etree.XPath:
     return compiled_xpath(_CSS_TRANSLATOR.css_to_xpath(query))
 
 
-@lru_cache(maxsize=1024)
-def _simple_css(
-    query: str,
-) -> tuple[str | None, tuple[str, ...], tuple[str, ...], str | None] | None:
-    """(tag, classes, ids, attribute) of a simple compound selector, else None."""
-    match = _SIMPLE_CSS.fullmatch(query)
-    if match is None or not (match["tag"] or match["parts"]):
+_TEXT_NODES = compiled_xpath(".//text()")
+_TEXT_CHILDREN = compiled_xpath("text()")
+_STRING_VALUE = compiled_xpath("string(.)")
+_PARAGRAPH_TEXT = compiled_xpath(".//p//text()")
+_CAPTION_TEXT = compiled_xpath(".//figcaption//text()")
+
+
+def _class_tokens(value: str) -> list[str]:
+    # In printable ASCII the only XML space is " ", and str.split() splits there; other
+    # text (tabs, newlines, NBSP, ...) is split as XPath would.
+    if value.isascii() and value.isprintable():
+        return value.split()
+    return [token for token in _XML_SPACE.split(value) if token]
+
+
+class _Compound:
+    """One compound selector (``a.b#c[d=e]:not(.f)``): its tag and a test for the rest."""
+
+    __slots__ = ("attributes", "classes", "literals", "negations", "tag")
+
+    def __init__(
+        self,
+        tag: str | None,
+        classes: tuple[str, ...],
+        attributes: tuple[tuple[str, str | None], ...],
+        negations: tuple[_Compound, ...],
+    ) -> None:
+        self.tag = tag
+        self.classes = classes
+        self.attributes = attributes  # ``#c`` is ``[id=c]``, as in the XPath
+        self.negations = negations
+        # (word, attribute): words the start tag of every match has in the HTML text, as
+        # a class token (attribute None) or as the value of the attribute.
+        self.literals: tuple[tuple[str, str | None], ...] = (
+            *((token, None) for token in classes if _LITERAL.fullmatch(token)),
+            *(
+                (wanted, name)
+                for name, wanted in attributes
+                if wanted is not None and _LITERAL.fullmatch(wanted)
+            ),
+        )
+
+    def matches(self, element: Any) -> bool:
+        if self.tag is not None and element.tag != self.tag:
+            return False
+        if self.classes:
+            value = element.get("class")
+            if value is None or not all(token in value for token in self.classes):
+                return False
+            tokens = _class_tokens(value)
+            if not all(token in tokens for token in self.classes):
+                return False
+        for name, wanted in self.attributes:
+            value = element.get(name)
+            if value is None or (wanted is not None and value != wanted):
+                return False
+        return not any(negation.matches(element) for negation in self.negations)
+
+
+def _compound(text: str) -> _Compound | None:
+    """The compound selector ``text``, if this module can evaluate it."""
+    tag_match = _TAG.match(text)
+    tag = tag_match[0] if tag_match else None
+    position = tag_match.end() if tag_match else 0
+    classes: list[str] = []
+    attributes: list[tuple[str, str | None]] = []
+    negations: list[_Compound] = []
+    while position < len(text):
+        if negation := _NEGATION.match(text, position):
+            inner = _compound(negation["inner"])
+            assert inner is not None
+            negations.append(inner)
+            position = negation.end()
+            continue
+        simple = _SIMPLE_SELECTOR.match(text, position)
+        if simple is None:
+            return None
+        if simple["cls"]:
+            classes.append(simple["cls"])
+        elif simple["id"]:
+            attributes.append(("id", simple["id"]))
+        else:
+            values = (simple["bare"], simple["dq"], simple["sq"])
+            attributes.append((simple["attr"], next((v for v in values if v is not None), None)))
+        position = simple.end()
+    if tag is None and not (classes or attributes or negations):
         return None
-    parts = _CSS_PART.findall(match["parts"])
-    classes = tuple(name for kind, name in parts if kind == ".")
-    ids = tuple(name for kind, name in parts if kind == "#")
-    return match["tag"], classes, ids, match["attr"]
+    return _Compound(
+        None if tag == "*" else tag, tuple(classes), tuple(attributes), tuple(negations)
+    )
 
 
-def _text_nodes(element: Any) -> list[str]:
-    """``element.xpath(".//text()")``: every text node under it, in document order."""
-    nodes: list[str] = compiled_xpath(".//text()")(element)
-    return nodes
+@lru_cache(maxsize=1024)
+def _css_plan(query: str) -> tuple[tuple[_Compound, ...], str | None] | None:
+    """(compounds of a descendant chain, attribute) of ``query``, if evaluable here."""
+    attribute = None
+    if pseudo := _ATTRIBUTE_PSEUDO.fullmatch(query):
+        query, attribute = pseudo["chain"], pseudo["attr"]
+    parts = _CHAIN_PART.findall(query)
+    if not parts or _CHAIN_PART.sub("", query).strip():
+        return None
+    steps = [_compound(part) for part in parts]
+    if any(step is None for step in steps):
+        return None
+    return tuple(step for step in steps if step is not None), attribute
 
 
-def _string_values(results: list[Any]) -> list[str]:
-    """parsel's ``.xpath("string(.)").getall()`` on results: the string value of each
-    element (string results, from ``::attr`` or ``::text``, give none, as in parsel)."""
-    string_value = compiled_xpath("string(.)")
-    return [string_value(r) for r in results if not isinstance(r, str)]
+def _word_positions(source: str, word: str) -> list[int]:
+    """Where ``word`` is in ``source`` not inside a longer word: how a class token or an
+    attribute value sits in a start tag (between quotes, spaces, ``=`` or ``>``)."""
+    positions = []
+    start = source.find(word)
+    while start != -1:
+        end = start + len(word)
+        if (start == 0 or source[start - 1] not in _WORD_CHARACTERS) and (
+            end == len(source) or source[end] not in _WORD_CHARACTERS
+        ):
+            positions.append(start)
+        start = source.find(word, end)
+    return positions
 
 
 def _serialized(value: Any, method: str) -> str:
@@ -190,72 +315,15 @@ def _serialized(value: Any, method: str) -> str:
         return str(value)
 
 
-class _DocumentIndex:
-    """Elements by class token and by id, ``<meta>`` contents and ``<link>`` hrefs, in
-    document order, from one pass over the tree."""
-
-    def __init__(self, root: Any) -> None:
-        by_class: dict[str, list[Any]] = {}
-        by_id: dict[str, list[Any]] = {}
-        for element in root.iter(etree.Element):
-            classes = element.get("class")
-            if classes:
-                # In printable ASCII the only XML space is " ", and str.split() splits
-                # there; other text (tabs, newlines, NBSP, ...) is split as XPath would.
-                if classes.isascii() and classes.isprintable():
-                    tokens = classes.split()
-                else:
-                    tokens = [t for t in _XML_SPACE.split(classes) if t]
-                if len(tokens) == 1:
-                    by_class.setdefault(tokens[0], []).append(element)
-                else:
-                    for token in dict.fromkeys(tokens):
-                        by_class.setdefault(token, []).append(element)
-            element_id = element.get("id")
-            if element_id is not None:
-                by_id.setdefault(element_id, []).append(element)
-        self.root = root
-        self.by_class = by_class
-        self.by_id = by_id
-
-    def select(self, tag: str | None, classes: tuple[str, ...], ids: tuple[str, ...]) -> list[Any]:
-        lists: list[list[Any]] = [self.by_class.get(c, []) for c in classes]
-        lists += [self.by_id.get(i, []) for i in ids]
-        if not lists:
-            assert tag is not None
-            return list(self.root.iter(tag))
-        candidates = min(lists, key=len)
-        if not candidates:
-            return []
-        others = [set(other) for other in lists if other is not candidates]
-        return [
-            element
-            for element in candidates
-            if (tag is None or element.tag == tag) and all(element in o for o in others)
-        ]
-
-    @cached_property
-    def meta(self) -> dict[str, str]:
-        """``content`` of the first ``<meta>`` whose ``property`` or ``name`` is the key."""
-        found: dict[str, str] = {}
-        for element in self.root.iter("meta"):
-            content = element.get("content")
-            if content is None:
-                continue
-            for attribute in ("property", "name"):
-                key = element.get(attribute)
-                if key is not None:
-                    found.setdefault(key, content)
-        return found
-
-    @cached_property
-    def links(self) -> list[tuple[str, str]]:
-        """(" normalised rel ", href) of every ``<link>`` with an href, in document order."""
-        return [
-            (f" {' '.join(t for t in _XML_SPACE.split(element.get('rel') or '') if t)} ", href)
-            for element in self.root.iter("link")
-            if (href := element.get("href")) is not None
-        ]
+def _flush(run: list[str], out: list[str]) -> None:
+    """The text run as paragraphs (split at blank lines, whitespace collapsed)."""
+    text = "".join(run)
+    run.clear()
+    if text.isspace():
+        return
+    for chunk in PARAGRAPH_BREAK.split(text) if "\n" in text else (text,):
+        if paragraph := clean_text(chunk):
+            out.append(paragraph)
 
 
 class NotAnArticle(ValueError):
@@ -263,7 +331,8 @@ class NotAnArticle(ValueError):
 
 
 def clean_text(text: str) -> str:
-    return WHITESPACE.sub(" ", text).strip()
+    """Whitespace runs collapsed to one space, ends stripped."""
+    return " ".join(text.split())
 
 
 def _texts(values: Iterable[str]) -> list[str]:
@@ -343,105 +412,188 @@ class WordPressArticlePage:
     ) -> None:
         self.url = url
         self.html = html or "<html></html>"
-        self.selector = self._parse(self.html)
         offset = self.default_tz_offset_minutes if tz_offset_minutes is None else tz_offset_minutes
         self.tz: timezone = site_timezone(offset)
+        self._parsel: Selector | None = None
+        if _XML_DECLARATION.match(self.html) or self.html.lstrip()[:1] in ("{", "["):
+            self._parsel = Selector(text=self.html)
+            return
+        # The text parsel hands libxml2 (parsel.selector.create_root_node).
+        self._source = self.html.strip().replace("\x00", "") or "<html/>"
+        root = etree.fromstring(self._source, _HTML_PARSER)
+        self._root = etree.fromstring("<html/>", _HTML_PARSER) if root is None else root
+        self._found: dict[str, list[Any]] = {}
 
     # -- selection ----------------------------------------------------------
 
-    @staticmethod
-    def _parse(html: str) -> Selector:
-        """``Selector(text=html)``, but with plain lxml elements for an HTML page."""
-        if _XML_DECLARATION.match(html) or html.lstrip()[:1] in ("{", "["):
-            return Selector(text=html)
-        root = create_root_node(html, etree.HTMLParser, base_url=None, huge_tree=True)
-        return Selector(root=root, type="html")
+    @cached_property
+    def selector(self) -> Selector:
+        """The page as a parsel Selector (what the generic extractor walks)."""
+        if self._parsel is not None:
+            return self._parsel
+        return Selector(root=self._root, type="html")
 
     @cached_property
     def _fast(self) -> bool:
-        return self.selector.type == "html"
+        return self._parsel is None
 
     @cached_property
-    def _index(self) -> _DocumentIndex:
-        return _DocumentIndex(self.selector.root)
+    def root(self) -> Any:
+        """The lxml root element (parsel's, for a page parsel read as XML)."""
+        if self._parsel is None:
+            return self._root
+        if self._parsel.type != "xml":
+            raise ValueError(f"Cannot use xpath on a Selector of type {self._parsel.type!r}")
+        return self._parsel.root
 
-    def _wrap(self, element: Any) -> Selector:
-        return Selector(root=element, type=self.selector.type)
+    @cached_property
+    def _signal_elements(self) -> dict[str, list[Any]]:
+        found: dict[str, list[Any]] = {tag: [] for tag in _SIGNAL_TAGS}
+        for element in self.root.iter(*_SIGNAL_TAGS):
+            found[element.tag].append(element)
+        return found
 
-    def _css(self, query: str) -> list[Any]:
+    def _all(self, tag: str) -> list[Any]:
+        """Every ``tag`` element, in document order (XPath ``//tag``)."""
+        if tag in _SIGNAL_TAGS:
+            return self._signal_elements[tag]
+        return list(self.root.iter(tag))
+
+    @cached_property
+    def _plain_text(self) -> bool:
+        """Whether every class token and attribute value is spelled out in the text."""
+        return _WORD_REFERENCE.search(self._source) is None
+
+    def _css_results(self, query: str) -> list[Any]:
         """``self.selector.css(query)``, as lxml elements (or strings for ``::attr``)."""
         if not self._fast:
             return [found.root for found in self.selector.css(query)]
-        simple = _simple_css(query)
-        if simple is None:
-            found: list[Any] = compiled_css(query)(self.selector.root)
+        if (cached := self._found.get(query)) is not None:
+            return cached
+        self._found[query] = found = self._css_uncached(query)
+        return found
+
+    def _css_uncached(self, query: str) -> list[Any]:
+        plan = _css_plan(query)
+        elements = None if plan is None else self._select(plan[0])
+        if elements is None:
+            found: list[Any] = compiled_css(query)(self.root)
             return found
-        tag, classes, ids, attribute = simple
-        elements = self._index.select(tag, classes, ids)
+        attribute = plan[1] if plan is not None else None
         if attribute is None:
             return elements
         return [value for e in elements if (value := e.get(attribute)) is not None]
 
-    def _css_in(self, element: Any, query: str) -> list[Any]:
-        """``Selector(element).css(query)``, as lxml results."""
-        if not self._fast:
-            return [found.root for found in self._wrap(element).css(query)]
-        found: list[Any] = compiled_css(query)(element)
-        return found
+    def _select(self, steps: tuple[_Compound, ...]) -> list[Any] | None:
+        """The elements of a descendant chain, in document order; None if in doubt."""
+        first = steps[0]
+        if first.tag is not None:
+            elements = [e for e in self._all(first.tag) if first.matches(e)]
+        else:
+            located = self._located(first)
+            if located is None:
+                return None
+            elements = located
+        for step in steps[1:]:
+            # An element inside two matches is found twice, first in document order.
+            found: dict[Any, None] = {}
+            for element in elements:
+                for candidate in element.iter(step.tag or etree.Element):
+                    if candidate is not element and step.matches(candidate):
+                        found[candidate] = None
+            elements = list(found)
+        return elements
 
-    def _xpath(self, query: str, element: Any = None) -> list[Any]:
-        """``self.selector.xpath(query)`` (or on ``element``), as lxml results."""
-        context = self.selector.root if element is None else element
-        if not self._fast:
-            return [found.root for found in self._wrap(context).xpath(query)]
-        found = compiled_xpath(query)(context)
-        return found if isinstance(found, list) else [found]
+    def _located(self, step: _Compound) -> list[Any] | None:
+        """The matches of a compound with no tag, from where its words are in the text."""
+        if not step.literals or not self._plain_text:
+            return None
+        source = self._source
+        best: tuple[list[int], str, str | None] | None = None
+        for word, attribute in step.literals:
+            positions = _word_positions(source, word)
+            if not positions:
+                return []
+            if best is None or len(positions) < len(best[0]):
+                best = (positions, word, attribute)
+        assert best is not None
+        positions, word, attribute = best
+        tags = {
+            tag[1].lower()
+            for position in positions
+            if (tag := _START_TAG.match(source, source.rfind("<", 0, position)))
+        }
+        elements = self.root.iter(*tags) if tags else ()
+        if attribute is None:
+            carriers = [
+                e
+                for e in elements
+                if (value := e.get("class")) is not None
+                and word in value
+                and word in _class_tokens(value)
+            ]
+        else:
+            carriers = [e for e in elements if e.get(attribute) == word]
+        # Each carrier has its own occurrence in the text, so as many carriers as
+        # occurrences are all of them.
+        if len(carriers) < len(positions):
+            return None
+        return [e for e in carriers if step.matches(e)]
 
     def _get(self, results: list[Any]) -> str | None:
         """parsel's ``.get()``: the first result, serialised."""
         if not results:
             return None
-        return _serialized(results[0], "html" if self.selector.type == "html" else "xml")
+        return _serialized(results[0], "html" if self._fast else "xml")
 
     # -- standard signals -------------------------------------------------
 
-    def _css_first(self, queries: Iterable[str]) -> str | None:
-        for query in queries:
-            value = self._get(self._css(query))
-            if value and value.strip():
-                return value.strip()
-        return None
+    @cached_property
+    def _meta_contents(self) -> dict[str, str]:
+        """``content`` of the first ``<meta>`` whose ``property`` or ``name`` is the key."""
+        found: dict[str, str] = {}
+        for element in self._all("meta"):
+            content = element.get("content")
+            if content is None:
+                continue
+            for attribute in ("property", "name"):
+                key = element.get(attribute)
+                if key is not None and key not in found:
+                    found[key] = content
+        return found
 
     def _meta(self, *names: str) -> str | None:
         for name in names:
-            if self._fast:
-                value = self._index.meta.get(name)
-            else:
-                value = self.selector.xpath(
-                    f'//meta[@property="{name}" or @name="{name}"]/@content'
-                ).get()
+            value = self._meta_contents.get(name)
             if value and value.strip():
                 return html_lib.unescape(value.strip())
         return None
 
+    @cached_property
+    def _links(self) -> list[tuple[str, str]]:
+        """(" normalised rel ", href) of every ``<link>`` with an href, in document order."""
+        return [
+            (f" {' '.join(t for t in _XML_SPACE.split(element.get('rel') or '') if t)} ", href)
+            for element in self._all("link")
+            if (href := element.get("href")) is not None
+        ]
+
     def _link(self, rel: str) -> str | None:
-        if self._fast:
-            href = next((h for rels, h in self._index.links if f" {rel} " in rels), None)
-        else:
-            href = self.selector.xpath(
-                f'//link[contains(concat(" ", normalize-space(@rel), " "), " {rel} ")]/@href'
-            ).get()
+        href = next((h for rels, h in self._links if f" {rel} " in rels), None)
         return urljoin(self.url, href.strip()) if href and href.strip() else None
 
     @cached_property
     def json_ld_nodes(self) -> list[dict[str, Any]]:
         nodes: list[dict[str, Any]] = []
-        for raw in self._xpath('//script[@type="application/ld+json"]/text()'):
-            try:
-                data = json.loads(raw, strict=False)
-            except ValueError:
+        for script in self._all("script"):
+            if script.get("type") != "application/ld+json":
                 continue
-            nodes.extend(self._flatten_json_ld(data))
+            for raw in _TEXT_CHILDREN(script):
+                try:
+                    data = _JSON.decode(raw)
+                except ValueError:
+                    continue
+                nodes.extend(self._flatten_json_ld(data))
         return nodes
 
     @classmethod
@@ -513,7 +665,7 @@ class WordPressArticlePage:
 
     @cached_property
     def body_classes(self) -> str:
-        return " ".join(self._xpath("//body/@class"))
+        return " ".join(c for body in self._all("body") if (c := body.get("class")) is not None)
 
     @cached_property
     def post_id(self) -> int | None:
@@ -521,7 +673,10 @@ class WordPressArticlePage:
             return post_id
         for pattern, source in (
             (POST_ID_PATTERNS[0], self.body_classes),
-            (POST_ID_PATTERNS[1], " ".join(self._xpath("//article/@id"))),
+            (
+                POST_ID_PATTERNS[1],
+                " ".join(i for a in self._all("article") if (i := a.get("id")) is not None),
+            ),
         ):
             if match := pattern.search(source):
                 return int(match[1])
@@ -544,19 +699,29 @@ class WordPressArticlePage:
             return False
         return bool(self.json_ld_article) or self._meta("og:type") == "article"
 
+    def _text(self, element: Any) -> str:
+        """The text nodes under ``element``, space-separated (headlines are read thrice)."""
+        if (text := self._texts_of.get(element)) is None:
+            self._texts_of[element] = text = " ".join(_TEXT_NODES(element))
+        return text
+
     @cached_property
-    def headline_element(self) -> Any | None:
+    def _texts_of(self) -> dict[Any, str]:
+        return {}
+
+    @cached_property
+    def _headline_element(self) -> Any | None:
         for query in (*self.headline_css, "h1"):
-            found = self._css(query)
-            if found and clean_text(" ".join(_text_nodes(found[0]))):
-                return self._wrap(found[0])
+            found = self._css_results(query)
+            if found and clean_text(self._text(found[0])):
+                return found[0]
         return None
 
     @cached_property
     def headline_from_selectors(self) -> str | None:
         for query in self.headline_css:
-            for found in self._css(query)[:1]:
-                if text := clean_text(" ".join(_text_nodes(found))):
+            for found in self._css_results(query)[:1]:
+                if text := clean_text(self._text(found)):
                     return text
         return None
 
@@ -568,11 +733,11 @@ class WordPressArticlePage:
             title
             for title in (
                 self._strip_site_name(self._meta("og:title", "twitter:title")),
-                self._strip_site_name(self._get(self._xpath("//title/text()"))),
+                self._strip_site_name(self._title()),
             )
             if title
         ]
-        h1s = _texts(" ".join(_text_nodes(h1)) for h1 in self._css("h1"))
+        h1s = _texts(self._text(h1) for h1 in self._all("h1"))
         folded = {title.casefold() for title in titles}
         candidates = [
             self.headline_from_selectors,
@@ -582,6 +747,13 @@ class WordPressArticlePage:
             *h1s[:1],
         ]
         return next((c for c in candidates if c), None)
+
+    def _title(self) -> str | None:
+        """The first text node of a ``<title>`` (XPath ``//title/text()``)."""
+        for title in self._all("title"):
+            if texts := _TEXT_CHILDREN(title):
+                return str(texts[0])
+        return None
 
     def _strip_site_name(self, title: str | None) -> str | None:
         if not title:
@@ -603,6 +775,11 @@ class WordPressArticlePage:
             value = next(iter(_texts(self._ld_strings(self._ld("description")))), None)
         return clean_text(value) if value else None
 
+    def _string_values(self, query: str) -> list[str]:
+        """parsel's ``.css(query).xpath("string(.)").getall()``: the string value of each
+        element found (string results, from ``::attr``, give none, as in parsel)."""
+        return [_STRING_VALUE(r) for r in self._css_results(query) if not isinstance(r, str)]
+
     @cached_property
     def authors(self) -> list[str]:
         names: list[str] = []
@@ -614,7 +791,7 @@ class WordPressArticlePage:
                 names.extend(_texts([author]))
         if not names:
             for query in self.author_css:
-                names = _texts(_string_values(self._css(query)))
+                names = _texts(self._string_values(query))
                 if names:
                     break
         if not names:
@@ -635,7 +812,7 @@ class WordPressArticlePage:
         sections = _texts(self._ld_strings(self._ld("articleSection")))
         if not sections:
             for query in self.section_css:
-                sections = _texts(_string_values(self._css(query)))
+                sections = _texts(self._string_values(query))
                 if sections:
                     break
         if not sections:
@@ -651,11 +828,16 @@ class WordPressArticlePage:
             tags = _texts(self._ld_strings(keywords))
         if not tags:
             for query in self.tag_css:
-                tags = _texts(_string_values(self._css(query)))
+                tags = _texts(self._string_values(query))
                 if tags:
                     break
         if not tags:
-            tags = _texts(self._xpath('//meta[@property="article:tag"]/@content'))
+            tags = _texts(
+                content
+                for meta in self._all("meta")
+                if meta.get("property") == "article:tag"
+                and (content := meta.get("content")) is not None
+            )
         return _unique(tags)
 
     def _first_datetime(self, candidates: Iterable[str | None]) -> str | None:
@@ -672,7 +854,7 @@ class WordPressArticlePage:
             itertools.chain(
                 self._ld_strings(self._ld("datePublished")),
                 (self._meta("article:published_time", "og:published_time"),),
-                (self._get(self._css(q)) for q in self.published_css),
+                (self._get(self._css_results(q)) for q in self.published_css),
             )
         )
         return found or self._visible_date()
@@ -683,7 +865,7 @@ class WordPressArticlePage:
             itertools.chain(
                 self._ld_strings(self._ld("dateModified")),
                 (self._meta("article:modified_time", "og:updated_time"),),
-                (self._get(self._css(q)) for q in self.modified_css),
+                (self._get(self._css_results(q)) for q in self.modified_css),
             )
         )
         # WordPress keeps modified >= published; an untouched post has the two equal.
@@ -691,7 +873,7 @@ class WordPressArticlePage:
 
     def _visible_date(self) -> str | None:
         for query in self.visible_date_css:
-            for text in _string_values(self._css(query)):
+            for text in self._string_values(query):
                 parsed = parse_visible_date(text, self.tz)
                 if parsed is not None:
                     return isoformat(parsed)
@@ -699,9 +881,10 @@ class WordPressArticlePage:
 
     @cached_property
     def in_language(self) -> str | None:
+        root = self.root
         for value in (
             *self._ld_strings(self._ld("inLanguage")),
-            self._get(self._xpath("/html/@lang")),
+            root.get("lang") if root.tag == "html" else None,
             self._meta("og:locale"),
         ):
             if value and value.strip():
@@ -728,33 +911,38 @@ class WordPressArticlePage:
         if not found:
             add(self._meta("og:image", "twitter:image"), None)
         # Themes show the featured image in a <figure> of their own, often captioned.
-        for figure in self._xpath("//figure[.//img and .//figcaption]"):
-            src = self._get(self._xpath(".//img/@src", figure))
+        for figure in self._all("figure"):
+            images = list(figure.iterdescendants("img"))
+            if not images or next(figure.iterdescendants("figcaption"), None) is None:
+                continue
+            src = next((s for image in images if (s := image.get("src")) is not None), None)
             if src and found.get(urljoin(self.url, src.strip()), "") is None:
-                add(src, " ".join(self._xpath(".//figcaption//text()", figure)))
-        if self.body_element is not None:
-            body = self.body_element.root
-            for figure in self._css_in(body, "figure"):
+                add(src, " ".join(_CAPTION_TEXT(figure)))
+        body = self._body_element
+        if body is not None:
+            for figure in body.iter("figure"):
                 add(
-                    self._get(self._css_in(figure, "img::attr(src)")),
+                    next((s for i in figure.iter("img") if (s := i.get("src")) is not None), None),
                     " ".join(
                         text
-                        for caption in self._css_in(figure, "figcaption")
-                        for text in self._xpath(".//text()", caption)
+                        for caption in figure.iter("figcaption")
+                        for text in _TEXT_NODES(caption)
                     ),
                 )
-            for src in self._xpath(".//img[not(ancestor::figure)]/@src", body):
-                add(src, None)
+            for image in body.iterdescendants("img"):
+                src = image.get("src")
+                if src is not None and next(image.iterancestors("figure"), None) is None:
+                    add(src, None)
         return [{"url": url, "caption": caption} for url, caption in found.items()]
 
     # -- body -------------------------------------------------------------
 
     @cached_property
-    def body_element_from_selectors(self) -> Selector | None:
+    def _body_from_selectors(self) -> Any | None:
         for query in self.body_css:
-            for found in self._css(query):
-                if clean_text(" ".join(self._xpath(".//p//text()", found)[:3])):
-                    return self._wrap(found)
+            for found in self._css_results(query):
+                if clean_text(" ".join(_PARAGRAPH_TEXT(found)[:3])):
+                    return found
         return None
 
     @cached_property
@@ -763,64 +951,91 @@ class WordPressArticlePage:
         return find_main_content(self.selector, self.html, self.url, self.paragraphs_of)
 
     @cached_property
-    def body_element(self) -> Selector | None:
-        if self.body_element_from_selectors is not None:
-            return self.body_element_from_selectors
-        return self.main_content.element
+    def _body_element(self) -> Any | None:
+        if self._body_from_selectors is not None:
+            return self._body_from_selectors
+        element = self.main_content.element
+        return None if element is None else element.root
 
     @cached_property
     def paragraphs(self) -> list[str]:
-        if self.body_element_from_selectors is not None:
-            return self.paragraphs_of(self.body_element_from_selectors)
+        if self._body_from_selectors is not None:
+            return self._paragraphs_of(self._body_from_selectors)
         return self.main_content.paragraphs
 
     @cached_property
-    def furniture_elements(self) -> set[Any]:
-        # A set of the elements themselves, not their id()s: lxml makes a new proxy
-        # object on each access unless one is kept alive, so ids get reused.
-        return {element for query in self.furniture_css for element in self._css(query)}
+    def _is_furniture(self) -> Callable[[Any], bool]:
+        """Whether an element matches one of ``furniture_css``."""
+        classes: set[str] = set()
+        ids: set[str] = set()
+        compounds: list[_Compound] = []
+        # A chain's matches depend on the element's ancestors: found once for the page.
+        elements: set[Any] = set()
+        for query in self.furniture_css:
+            plan = _css_plan(query) if self._fast else None
+            if plan is None or len(plan[0]) > 1 or plan[1] is not None:
+                elements.update(self._css_results(query))
+                continue
+            step = plan[0][0]
+            bare = step.tag is None and not step.negations
+            if bare and not step.attributes and len(step.classes) == 1:
+                classes.add(step.classes[0])
+            elif bare and not step.classes and [a for a, _ in step.attributes] == ["id"]:
+                ids.add(str(step.attributes[0][1]))
+            else:
+                compounds.append(step)
+
+        def is_furniture(element: Any) -> bool:
+            value = element.get("class") if classes else None
+            if value is not None and not classes.isdisjoint(_class_tokens(value)):
+                return True
+            if ids and element.get("id") in ids:
+                return True
+            if elements and element in elements:
+                return True
+            return bool(compounds) and any(c.matches(element) for c in compounds)
+
+        return is_furniture
 
     def paragraphs_of(self, element: Selector) -> list[str]:
         """The body text of ``element``: its blocks, less furniture and non-text parts."""
+        return self._paragraphs_of(element.root)
+
+    def _paragraphs_of(self, element: Any) -> list[str]:
         paragraphs: list[str] = []
-        self._collect_paragraphs(element.root, self.furniture_elements, paragraphs, [])
+        run: list[str] = []
+        self._collect_paragraphs(element, self._is_furniture, paragraphs, run)
         return paragraphs
 
     @classmethod
     def _collect_paragraphs(
-        cls, element: Any, furniture: set[Any], out: list[str], run: list[str]
+        cls, element: Any, is_furniture: Callable[[Any], bool], out: list[str], run: list[str]
     ) -> None:
         """Walk the body, flushing the text run at every block boundary."""
-
-        def flush() -> None:
-            text = "".join(run)
-            run.clear()
-            for chunk in PARAGRAPH_BREAK.split(text):
-                if paragraph := clean_text(chunk):
-                    out.append(paragraph)
-
-        if element.text:
-            run.append(element.text)
+        if text := element.text:
+            run.append(text)
         for child in element:
-            tag = child.tag if isinstance(child.tag, str) else ""
+            tag = child.tag
             if (
-                isinstance(child, etree._Comment | etree._ProcessingInstruction)
-                or tag in NON_TEXT_TAGS
-                or child in furniture
+                tag in NON_TEXT_TAGS
+                or tag is etree.Comment
+                or tag is etree.ProcessingInstruction
+                or is_furniture(child)
             ):
                 pass
             elif tag == "br":
                 run.append("\n")
             elif tag in BLOCK_TAGS:
-                flush()
-                cls._collect_paragraphs(child, furniture, out, run)
-                flush()
+                if run:
+                    _flush(run, out)
+                # A block flushes its own run when it ends.
+                cls._collect_paragraphs(child, is_furniture, out, run)
             else:
-                cls._collect_paragraphs(child, furniture, out, run)
-            if child.tail:
-                run.append(child.tail)
-        if element.tag in BLOCK_TAGS:
-            flush()
+                cls._collect_paragraphs(child, is_furniture, out, run)
+            if text := child.tail:
+                run.append(text)
+        if run and element.tag in BLOCK_TAGS:
+            _flush(run, out)
 
     @cached_property
     def article_body(self) -> str:
@@ -829,28 +1044,31 @@ class WordPressArticlePage:
     @cached_property
     def furniture_text(self) -> str:
         """Page text before the headline (site header, ticker, menus), capped."""
-        if self.headline_element is None:
+        stop = self._headline_element
+        bodies = self._all("body")
+        if stop is None or not bodies:
             return ""
-        stop = self.headline_element.root
         pieces: list[str] = []
         size = 0
-        body = self._xpath("//body")
-        if not body:
-            return ""
-        for element in body[0].iter():
+        for element in bodies[0].iter(etree.Element):
             if element is stop or size > 20_000:
                 break
-            if not isinstance(element.tag, str) or element.tag in ("script", "style"):
+            tag = element.tag
+            if tag == "script" or tag == "style":
                 continue
-            for text in (element.text, element.tail):
-                if text and text.strip():
-                    pieces.append(text.strip())
-                    size += len(text)
+            text = element.text
+            if text and not text.isspace():
+                pieces.append(text.strip())
+                size += len(text)
+            text = element.tail
+            if text and not text.isspace():
+                pieces.append(text.strip())
+                size += len(text)
         return " ".join(pieces)
 
     @property
     def extraction(self) -> str:
-        if self.body_element_from_selectors is not None and self.headline_from_selectors:
+        if self._body_from_selectors is not None and self.headline_from_selectors:
             return "page"
         return "fallback"
 
