@@ -325,12 +325,6 @@ _RESOLVE_ALIAS = (
     "SELECT story_id, 1 AS pending FROM p_aliases WHERE url = ? "
     "UNION ALL SELECT story_id, 0 FROM aliases WHERE url = ? ORDER BY pending DESC LIMIT 1"
 )
-# an alias write where resolve_alias(url) != story_id, in one statement per URL
-_ADD_ALIAS = (
-    "INSERT OR REPLACE INTO p_aliases (url, story_id, run_no) SELECT ?1, ?2, ?3 "
-    "WHERE COALESCE((SELECT story_id FROM p_aliases WHERE url = ?1), "
-    "(SELECT story_id FROM aliases WHERE url = ?1)) IS NOT ?2"
-)
 
 
 def _hash_blob(content_hash: str) -> bytes:
@@ -940,11 +934,15 @@ class SQLiteStore:
         with self._tx(pending=True) as c:
             self._add_aliases(c, self._open_run_no(run_id), story_id, urls)
 
-    @staticmethod
     def _add_aliases(
-        c: sqlite3.Connection, run_no: int, story_id: str, urls: Iterable[str]
+        self, c: sqlite3.Connection, run_no: int, story_id: str, urls: Iterable[str]
     ) -> None:
-        c.executemany(_ADD_ALIAS, [(url, story_id, run_no) for url in dict.fromkeys(urls) if url])
+        for url in dict.fromkeys(urls):
+            if url and self.resolve_alias(url) != story_id:
+                c.execute(
+                    "INSERT OR REPLACE INTO p_aliases (url, story_id, run_no) VALUES (?, ?, ?)",
+                    (url, story_id, run_no),
+                )
 
     def _apply_paragraph_delta(
         self,
