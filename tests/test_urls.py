@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tcacrawler.urls import (
+    _normalize_parsed,
     is_legacy_article_url,
     normalize_url,
     shortlink_post_id,
@@ -58,3 +61,53 @@ def test_url_story_id_is_mirror_independent() -> None:
     assert url_story_id("timesca", "http://127.0.0.1:8765/a-story") == url_story_id(
         "timesca", "https://www.timesca.com/a-story/?utm_source=feed"
     )
+
+
+_SEGMENT = st.text(alphabet="abcXYZ019-._~%:@;,=+!' /?#", max_size=8)
+_KEY = st.sampled_from(["p", "s", "page", "a_b", "utm_source", "ID", "catid", "fbclid", "Q", ""])
+_VALUE = st.text(alphabet="az09_.-+% &=", max_size=5)
+
+
+@st.composite
+def _urls(draw: st.DrawFn) -> str:
+    scheme = draw(st.sampled_from(["https://", "http://", "HTTPS://", "ftp://", "//", ""]))
+    host = draw(st.sampled_from(["timesca.com", "www.timesca.com", "TimesCA.com", "a-b.kz", ""]))
+    port = draw(st.sampled_from(["", "", ":443", ":80", ":8080"]))
+    path = "/".join(draw(st.lists(_SEGMENT, max_size=4)))
+    if draw(st.booleans()):
+        path = "/" + path
+    url = scheme + host + port + path
+    pairs = draw(st.lists(st.tuples(_KEY, _VALUE), max_size=3))
+    if pairs or draw(st.booleans()):
+        url += "?" + "&".join(f"{k}={v}" for k, v in pairs)
+    if draw(st.booleans()):
+        url += "#" + draw(_SEGMENT)
+    return draw(st.sampled_from(["", " "])) + url
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_urls())
+def test_fast_path_agrees_with_the_parser(url: str) -> None:
+    try:
+        expected = _normalize_parsed(url)
+    except ValueError:  # a bad port: the fast path must not hide it
+        with pytest.raises(ValueError):
+            normalize_url(url)
+        return
+    normal = normalize_url(url)
+    assert normal == expected
+    # normalised URLs are what the fast path mostly meets
+    assert normalize_url(normal) == _normalize_parsed(normal)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://timesca.com/a/",
+        "https://timesca.com/sitemap.xml",
+        "https://timesca.com/?p=5",
+        "https://timesca.com/?p=5&s=tenge",
+    ],
+)
+def test_normal_urls_come_back_unchanged(url: str) -> None:
+    assert normalize_url(url) == url
