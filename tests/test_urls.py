@@ -77,8 +77,9 @@ def _urls(draw: st.DrawFn) -> str:
     if draw(st.booleans()):
         path = "/" + path
     url = scheme + host + port + path
-    pairs = draw(st.lists(st.tuples(_KEY, _VALUE), max_size=3))
-    if pairs or draw(st.booleans()):
+    pairs: list[tuple[str, str]] = draw(st.lists(st.tuples(_KEY, _VALUE), max_size=3))
+    bare_question_mark: bool = draw(st.booleans())
+    if pairs or bare_question_mark:
         url += "?" + "&".join(f"{k}={v}" for k, v in pairs)
     if draw(st.booleans()):
         url += "#" + draw(_SEGMENT)
