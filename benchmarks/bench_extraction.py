@@ -25,14 +25,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from parsel import Selector
+from selectolax.lexbor import LexborNode
 
 from replica import SiteApp, generate_site
 from replica.presets import PRESETS
 from tcacrawler.extract import clean_article
 from tcacrawler.fallback import trafilatura_paragraphs
 from tcacrawler.items import ArticleItem
-from tcacrawler.pages.wordpress import WordPressArticlePage, clean_text
+from tcacrawler.pages.wordpress import WordPressArticlePage, clean_text, select
 from tcacrawler.quality import token_f1
 
 BASE_URL = "https://timesca.com"
@@ -57,31 +57,44 @@ NOISE_HINTS = re.compile(
 )
 
 
-def density_element(selector: Selector) -> Selector | None:
+def _hints(element: LexborNode) -> str:
+    attributes = element.attributes
+    return f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+
+
+def _ancestors(element: LexborNode) -> list[LexborNode]:
+    found = []
+    parent = element.parent
+    while parent is not None:
+        found.append(parent)
+        parent = parent.parent
+    return found
+
+
+def density_element(page: WordPressArticlePage) -> LexborNode | None:
     """The heuristic tcacrawler used before trafilatura (kept here to compare)."""
     best, best_score = None, 0.0
-    for parent in selector.xpath("//body//*[p]"):
-        element = parent.root
-        hints = f"{element.get('class', '')} {element.get('id', '')}"
+    for element in page.body_containers():
+        hints = _hints(element)
         if NOISE_HINTS.search(hints) and not CONTENT_HINTS.search(hints):
             continue
         if any(
-            NOISE_HINTS.search(f"{a.get('class', '')} {a.get('id', '')}")
-            and a.tag in ("aside", "nav", "footer", "header")
-            for a in element.iterancestors()
+            NOISE_HINTS.search(_hints(a)) and a.tag in ("aside", "nav", "footer", "header")
+            for a in _ancestors(element)
         ):
             continue
-        text = sum(len(clean_text(p.xpath("string(.)").get() or "")) for p in parent.xpath("./p"))
-        links = sum(len(t) for t in parent.xpath("./p//a//text()").getall())
+        paragraphs = [child for child in element.iter() if child.tag == "p"]
+        text = sum(len(clean_text(p.text())) for p in paragraphs)
+        links = sum(len(a.text()) for p in paragraphs for a in select(p, "a"))
         score = (text - 2 * links) * (1.2 if CONTENT_HINTS.search(hints) else 1.0)
         if score > best_score:
-            best, best_score = parent, score
+            best, best_score = element, score
     return best if best_score >= 200 else None
 
 
 def density(url: str, html: str) -> list[str]:
     page = NoSelectors(url, html)
-    element = density_element(page.selector)
+    element = density_element(page)
     return page.paragraphs_of(element) if element is not None else []
 
 

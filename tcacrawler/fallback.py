@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lxml import etree
-from parsel import Selector
+from selectolax.lexbor import LexborNode
 
 from tcacrawler.quality import counter_f1, tokens
 
@@ -33,7 +33,7 @@ TEXT_BLOCKS = frozenset({"p", "head", "item", "row", "code"})
 class MainContent:
     """What generic extraction found: the body element (if one matched) and paragraphs."""
 
-    element: Selector | None = None
+    element: LexborNode | None = None
     paragraphs: list[str] = field(default_factory=list)
 
 
@@ -75,26 +75,26 @@ def trafilatura_paragraphs(html: str, url: str | None = None) -> list[str]:
 
 
 def find_main_content(
-    selector: Selector,
     html: str,
     url: str | None,
-    paragraphs_of: Callable[[Selector], list[str]],
+    candidates: Callable[[], list[LexborNode]],
+    paragraphs_of: Callable[[LexborNode], list[str]],
 ) -> MainContent:
-    """trafilatura's main text, and the element of ``selector`` that holds it.
+    """trafilatura's main text, and the element among ``candidates()`` that holds it.
 
     ``paragraphs_of`` reads an element's body text the way the page object
-    reads a body it found by its selectors.
+    reads a body it found by its selectors. WordPress post content is a run of
+    <p> (and list, heading) siblings: the page object offers the elements with a
+    <p> child.
     """
     found = trafilatura_paragraphs(html, url)
     if not found:
         return MainContent()
     want = Counter(tokens("\n".join(found)))
-    best: Selector | None = None
+    best: LexborNode | None = None
     best_paragraphs: list[str] = []
     best_f1 = 0.0
-    # WordPress post content is a run of <p> (and list, heading) siblings: a body
-    # container has at least one <p> child.
-    for candidate in selector.xpath("//body//*[p]"):
+    for candidate in candidates():
         candidate_paragraphs = paragraphs_of(candidate)
         f1 = counter_f1(Counter(tokens("\n".join(candidate_paragraphs))), want)
         if f1 >= best_f1:  # on a tie the later, i.e. inner, element wins

@@ -17,15 +17,14 @@ import html as html_lib
 import itertools
 import json
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import timezone
-from functools import cached_property, lru_cache
-from typing import Any, ClassVar
+from functools import lru_cache
+from typing import Any, ClassVar, Generic, TypeVar
 from urllib.parse import urljoin as _urljoin
 
-from lxml import etree
-from parsel import Selector
-from parsel.csstranslator import HTMLTranslator
+from selectolax.lexbor import LexborCSSSelector, LexborHTMLParser, LexborNode
 
 from tcacrawler.dates import isoformat, parse_datetime, parse_visible_date, site_timezone
 from tcacrawler.fallback import MainContent, find_main_content
@@ -109,57 +108,20 @@ POST_ID_PATTERNS = (
 )
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
-# --- fast selection --------------------------------------------------------------------
-# Parsing costs a few microseconds per element, and so does every document-wide query
-# answered in Python or by libxml2's XPath (a ``//*[...]`` predicate costs ~0.6 us per
-# element), so a handful of them would cost more than the parse. The page object
-# therefore reads the head signals from one tag-filtered pass (lxml filters tags in C),
-# and answers the site's selectors (``tag``, ``.class``, ``#id``, ``[attr=value]``,
-# ``:not()`` of these, descendant chains of them, ``::attr(name)``) without visiting the
-# whole tree: a tag is found with a tag-filtered pass, and a class, id or attribute value
-# by its occurrences in the HTML text, which also say which tags can carry it. The
-# elements found are only taken as the answer when there are as many as occurrences; any
-# doubt, and every other query, gets the compiled XPath parsel would run (its own CSS
-# translation), with the same results in the same order.
-_CSS_TRANSLATOR = HTMLTranslator()
-# XPath's normalize-space() separates on these four characters only.
-_XML_SPACE = re.compile(r"[ \t\n\r]+")
-# Text beginning like this makes parsel parse the page as XML (or JSON): left to parsel.
-_XML_DECLARATION = re.compile(r"[\s\ufeff]*<\?xml\s")
-# parsel's parser for HTML text, less the encoding: parsel encodes the text to UTF-8 for
-# it, which costs up to a fifth of a small page's parse, and libxml2 builds the same tree
-# from the text itself (tests/test_page_speedups.py). One parser serves every page: lxml
-# serialises concurrent use of a parser with a lock.
-_HTML_PARSER = etree.HTMLParser(recover=True, huge_tree=True)
+# The page is parsed by lexbor (an HTML5 parser, as browsers parse), and CSS selection and
+# text extraction run in its C code: per-element work in Python costs more than the whole
+# parse, so the page object asks lexbor for elements and strings and walks in Python only
+# the body, once.
 _JSON = json.JSONDecoder(strict=False)
-
-_IDENT = r"-?[_a-zA-Z][-_a-zA-Z0-9]*"
-_SIMPLE = (
-    rf"\.(?P<cls>{_IDENT})|\#(?P<id>{_IDENT})"
-    rf"|\[(?P<attr>[a-z][-a-z0-9]*)"
-    rf"(?:=(?:(?P<bare>{_IDENT})|\"(?P<dq>[^\"\\]*)\"|'(?P<sq>[^'\\]*)'))?\]"
-)
-_SIMPLE_SELECTOR = re.compile(_SIMPLE)
-_NEGATION = re.compile(r":not\((?P<inner>" + re.sub(r"\?P<\w+>", "?:", _SIMPLE) + r")\)")
-_TAG = re.compile(r"[a-z][a-z0-9]*|\*")
-_CHAIN_PART = re.compile(r"""(?:[^\s"']|"[^"]*"|'[^']*')+""")
-_ATTRIBUTE_PSEUDO = re.compile(r"(?P<chain>.*?)::attr\((?P<attr>[_a-z][-_a-z0-9]*)\)")
-# Characters a class token, id or attribute value must consist of to be looked up in the
-# HTML text; in a start tag none of them sits right next to such a word.
-_WORD_CHARACTERS = frozenset("-_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-_LITERAL = re.compile(r"[-_a-zA-Z0-9]+")
-_START_TAG = re.compile(r"<([a-zA-Z][-a-zA-Z0-9]*)")
-# Character references that decode to such a character or to XML space: with one of these
-# in the text, a word can be in an attribute without being in the text, so the text is not
-# consulted. WordPress writes references (&#8217;, &#038;) for other characters.
-_WORD_CODEPOINTS = (9, 10, 13, 32, 45, *range(48, 58), *range(65, 91), 95, *range(97, 123))
-_WORD_REFERENCE = re.compile(
-    "&(?:#(?:0*(?:{})(?![0-9])|[xX]0*(?i:{})(?![0-9a-fA-F]))|lowbar;|UnderBar;|Tab;|NewLine;)".format(
-        "|".join(map(str, _WORD_CODEPOINTS)), "|".join(f"{c:x}" for c in _WORD_CODEPOINTS)
-    )
-)
-# Tags the head signals and headline come from, collected in one pass.
-_SIGNAL_TAGS = ("meta", "link", "script", "title", "body", "h1", "figure")
+# What XPath's normalize-space() and class-list matching separate on.
+_XML_SPACE = re.compile(r"[ \t\n\r]+")
+# parsel's pseudo-elements: ``::attr(name)`` gives the attribute's value, ``::text`` the
+# element's own text nodes.
+_PSEUDO = re.compile(r"(?P<query>.*?)::(?:attr\((?P<attr>[^)\s]+)\)|(?P<text>text))\s*")
+# A comma outside quotes, brackets and parentheses: a selector list.
+_LIST_COMMA = re.compile(r"""\s*(?:"[^"]*"|'[^']*'|\[[^\]]*\]|\([^)]*\)|[^,"'\[(])*,""")
+_TEXT = "-text"
+_COMMENT = "-comment"
 
 
 # A page names the same image or URL several times (JSON-LD, OpenGraph, <figure>), and
@@ -167,152 +129,104 @@ _SIGNAL_TAGS = ("meta", "link", "script", "title", "body", "h1", "figure")
 urljoin = lru_cache(maxsize=4096)(_urljoin)
 
 
-@lru_cache(maxsize=1024)
-def compiled_xpath(query: str) -> etree.XPath:
-    """``query`` compiled once; strings come back as plain ``str`` (as parsel's do)."""
-    return etree.XPath(query, smart_strings=False)
+_T = TypeVar("_T")
 
 
-@lru_cache(maxsize=1024)
-def compiled_css(query: str) -> etree.XPath:
-    """The XPath parsel runs for the CSS selector ``query``, compiled once."""
-    return compiled_xpath(_CSS_TRANSLATOR.css_to_xpath(query))
+class cached_property(Generic[_T]):
+    """functools.cached_property without its lock (Python 3.11 takes one on every first
+    read, and a page reads some thirty properties once): a page object is used by one
+    thread."""
 
+    def __init__(self, function: Callable[[Any], _T]) -> None:
+        self.function = function
+        self.name = function.__name__
+        self.__doc__ = function.__doc__
 
-_TEXT_NODES = compiled_xpath(".//text()")
-_TEXT_CHILDREN = compiled_xpath("text()")
-_STRING_VALUE = compiled_xpath("string(.)")
-_PARAGRAPH_TEXT = compiled_xpath(".//p//text()")
-_CAPTION_TEXT = compiled_xpath(".//figcaption//text()")
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
 
-
-def _class_tokens(value: str) -> list[str]:
-    # In printable ASCII the only XML space is " ", and str.split() splits there; other
-    # text (tabs, newlines, NBSP, ...) is split as XPath would.
-    if value.isascii() and value.isprintable():
-        return value.split()
-    return [token for token in _XML_SPACE.split(value) if token]
-
-
-class _Compound:
-    """One compound selector (``a.b#c[d=e]:not(.f)``): its tag and a test for the rest."""
-
-    __slots__ = ("attributes", "classes", "literals", "negations", "tag")
-
-    def __init__(
-        self,
-        tag: str | None,
-        classes: tuple[str, ...],
-        attributes: tuple[tuple[str, str | None], ...],
-        negations: tuple[_Compound, ...],
-    ) -> None:
-        self.tag = tag
-        self.classes = classes
-        self.attributes = attributes  # ``#c`` is ``[id=c]``, as in the XPath
-        self.negations = negations
-        # (word, attribute): words the start tag of every match has in the HTML text, as
-        # a class token (attribute None) or as the value of the attribute.
-        self.literals: tuple[tuple[str, str | None], ...] = (
-            *((token, None) for token in classes if _LITERAL.fullmatch(token)),
-            *(
-                (wanted, name)
-                for name, wanted in attributes
-                if wanted is not None and _LITERAL.fullmatch(wanted)
-            ),
-        )
-
-    def matches(self, element: Any) -> bool:
-        if self.tag is not None and element.tag != self.tag:
-            return False
-        if self.classes:
-            value = element.get("class")
-            if value is None or not all(token in value for token in self.classes):
-                return False
-            tokens = _class_tokens(value)
-            if not all(token in tokens for token in self.classes):
-                return False
-        for name, wanted in self.attributes:
-            value = element.get(name)
-            if value is None or (wanted is not None and value != wanted):
-                return False
-        return not any(negation.matches(element) for negation in self.negations)
-
-
-def _compound(text: str) -> _Compound | None:
-    """The compound selector ``text``, if this module can evaluate it."""
-    tag_match = _TAG.match(text)
-    tag = tag_match[0] if tag_match else None
-    position = tag_match.end() if tag_match else 0
-    classes: list[str] = []
-    attributes: list[tuple[str, str | None]] = []
-    negations: list[_Compound] = []
-    while position < len(text):
-        if negation := _NEGATION.match(text, position):
-            inner = _compound(negation["inner"])
-            assert inner is not None
-            negations.append(inner)
-            position = negation.end()
-            continue
-        simple = _SIMPLE_SELECTOR.match(text, position)
-        if simple is None:
-            return None
-        if simple["cls"]:
-            classes.append(simple["cls"])
-        elif simple["id"]:
-            attributes.append(("id", simple["id"]))
-        else:
-            values = (simple["bare"], simple["dq"], simple["sq"])
-            attributes.append((simple["attr"], next((v for v in values if v is not None), None)))
-        position = simple.end()
-    if tag is None and not (classes or attributes or negations):
-        return None
-    return _Compound(
-        None if tag == "*" else tag, tuple(classes), tuple(attributes), tuple(negations)
-    )
-
-
-@lru_cache(maxsize=1024)
-def _css_plan(query: str) -> tuple[tuple[_Compound, ...], str | None] | None:
-    """(compounds of a descendant chain, attribute) of ``query``, if evaluable here."""
-    attribute = None
-    if pseudo := _ATTRIBUTE_PSEUDO.fullmatch(query):
-        query, attribute = pseudo["chain"], pseudo["attr"]
-    parts = _CHAIN_PART.findall(query)
-    if not parts or _CHAIN_PART.sub("", query).strip():
-        return None
-    steps = [_compound(part) for part in parts]
-    if any(step is None for step in steps):
-        return None
-    return tuple(step for step in steps if step is not None), attribute
-
-
-def _word_positions(source: str, word: str) -> list[int]:
-    """Where ``word`` is in ``source`` not inside a longer word: how a class token or an
-    attribute value sits in a start tag (between quotes, spaces, ``=`` or ``>``)."""
-    positions = []
-    start = source.find(word)
-    while start != -1:
-        end = start + len(word)
-        if (start == 0 or source[start - 1] not in _WORD_CHARACTERS) and (
-            end == len(source) or source[end] not in _WORD_CHARACTERS
-        ):
-            positions.append(start)
-        start = source.find(word, end)
-    return positions
-
-
-def _serialized(value: Any, method: str) -> str:
-    """What parsel's ``.get()`` gives for one XPath result."""
-    if isinstance(value, str):
+    def __get__(self, instance: Any, owner: type | None = None) -> _T:
+        if instance is None:
+            return self  # type: ignore[return-value]
+        value = instance.__dict__[self.name] = self.function(instance)
         return value
-    if value is True:
-        return "1"
-    if value is False:
-        return "0"
+
+
+@lru_cache(maxsize=1024)
+def _query_plan(query: str) -> tuple[str, str, bool, bool]:
+    """(the selector, the attribute of ``::attr()``, whether ``::text``, whether a list)."""
+    pseudo = _PSEUDO.fullmatch(query)
+    if pseudo is None:
+        return query, "", False, _LIST_COMMA.match(query) is not None
+    return pseudo["query"], pseudo["attr"] or "", bool(pseudo["text"]), False
+
+
+_ENGINES = threading.local()
+
+
+def select(node: LexborNode, query: str) -> list[LexborNode]:
+    """``node.css(query)``: the matches of the CSS selector in ``node``'s subtree (``node``
+    included), in document order. Each document would set up a selector engine of its
+    own, which costs half a page parse; one engine per thread serves every page."""
     try:
-        return etree.tostring(value, method=method, encoding="unicode", with_tail=False)
-    except (AttributeError, TypeError):
-        return str(value)
+        engine: LexborCSSSelector = _ENGINES.engine
+    except AttributeError:
+        engine = _ENGINES.engine = LexborCSSSelector()
+    return engine.find(query, node)
+
+
+def _attribute(node: LexborNode, name: str) -> str | None:
+    """The attribute's value; ``""`` for one written without a value (as lxml gives)."""
+    attributes = node.attributes
+    if name not in attributes:
+        return None
+    value = attributes[name]
+    return "" if value is None else value
+
+
+def _own_text(node: LexborNode) -> list[str]:
+    """The element's own text nodes (parsel's ``::text``)."""
+    return [
+        child.text_content or "" for child in node.iter(include_text=True) if child.tag == _TEXT
+    ]
+
+
+_FURNITURE_TEXT_CAP = 20_000
+_NOT_READ = frozenset({"script", "style", _COMMENT})
+
+
+def _text_before(parent: LexborNode, stop: int | None, unread: set[int], pieces: list[str]) -> bool:
+    """Add the stripped text of ``parent``'s children before the one whose ``mem_id`` is
+    ``stop`` to ``pieces``, less scripts and styles (inside the elements of ``unread``);
+    whether the text reached the cap."""
+    for child in parent.iter(include_text=True):
+        if child.mem_id == stop:
+            break
+        tag = child.tag
+        if tag == _TEXT:
+            text = (child.text_content or "").strip()
+            if text:
+                pieces.append(text)
+        elif tag in _NOT_READ:
+            continue
+        elif child.mem_id not in unread:
+            # Most of the header has no script inside: its text is read in C.
+            if text := child.text(separator=" ", strip=True, skip_empty=True).strip():
+                pieces.append(text)
+        elif _text_before(child, None, unread, pieces):
+            return True
+        if sum(map(len, pieces)) > _FURNITURE_TEXT_CAP:
+            return True
+    return False
+
+
+def _in_figure(node: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag == "figure":
+            return True
+        parent = parent.parent
+    return False
 
 
 def _flush(run: list[str], out: list[str]) -> None:
@@ -332,6 +246,10 @@ class NotAnArticle(ValueError):
 
 def clean_text(text: str) -> str:
     """Whitespace runs collapsed to one space, ends stripped."""
+    # Most text is clean already: every whitespace character but the space is
+    # unprintable, and the scans run in C.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
@@ -414,137 +332,63 @@ class WordPressArticlePage:
         self.html = html or "<html></html>"
         offset = self.default_tz_offset_minutes if tz_offset_minutes is None else tz_offset_minutes
         self.tz: timezone = site_timezone(offset)
-        self._parsel: Selector | None = None
-        if _XML_DECLARATION.match(self.html) or self.html.lstrip()[:1] in ("{", "["):
-            self._parsel = Selector(text=self.html)
-            return
-        # The text parsel hands libxml2 (parsel.selector.create_root_node).
-        self._source = self.html.strip().replace("\x00", "") or "<html/>"
-        root = etree.fromstring(self._source, _HTML_PARSER)
-        self._root = etree.fromstring("<html/>", _HTML_PARSER) if root is None else root
+        # lexbor reads any text as HTML; JSON at an article URL is no page at all.
+        self._json = self.html.lstrip()[:1] in ("{", "[")
         self._found: dict[str, list[Any]] = {}
 
     # -- selection ----------------------------------------------------------
 
     @cached_property
-    def selector(self) -> Selector:
-        """The page as a parsel Selector (what the generic extractor walks)."""
-        if self._parsel is not None:
-            return self._parsel
-        return Selector(root=self._root, type="html")
+    def tree(self) -> LexborHTMLParser:
+        """The parsed page (what the generic extractor walks)."""
+        if self._json:
+            raise ValueError(f"{self.url}: the text is JSON, not HTML")
+        return LexborHTMLParser(self.html)
 
     @cached_property
-    def _fast(self) -> bool:
-        return self._parsel is None
+    def root(self) -> LexborNode:
+        """The ``<html>`` element."""
+        root = self.tree.root
+        if root is None:  # lexbor always builds <html>, <head> and <body>
+            raise ValueError(f"{self.url}: no document")
+        return root
 
-    @cached_property
-    def root(self) -> Any:
-        """The lxml root element (parsel's, for a page parsel read as XML)."""
-        if self._parsel is None:
-            return self._root
-        if self._parsel.type != "xml":
-            raise ValueError(f"Cannot use xpath on a Selector of type {self._parsel.type!r}")
-        return self._parsel.root
-
-    @cached_property
-    def _signal_elements(self) -> dict[str, list[Any]]:
-        found: dict[str, list[Any]] = {tag: [] for tag in _SIGNAL_TAGS}
-        for element in self.root.iter(*_SIGNAL_TAGS):
-            found[element.tag].append(element)
+    def _all(self, tag: str) -> list[LexborNode]:
+        """Every ``tag`` element, in document order."""
+        if (cached := self._found.get(tag)) is not None:
+            return cached
+        # lexbor's tag collection costs half a CSS query.
+        self._found[tag] = found = self.tree.tags(tag)
         return found
 
-    def _all(self, tag: str) -> list[Any]:
-        """Every ``tag`` element, in document order (XPath ``//tag``)."""
-        if tag in _SIGNAL_TAGS:
-            return self._signal_elements[tag]
-        return list(self.root.iter(tag))
-
-    @cached_property
-    def _plain_text(self) -> bool:
-        """Whether every class token and attribute value is spelled out in the text."""
-        return _WORD_REFERENCE.search(self._source) is None
-
     def _css_results(self, query: str) -> list[Any]:
-        """``self.selector.css(query)``, as lxml elements (or strings for ``::attr``)."""
-        if not self._fast:
-            return [found.root for found in self.selector.css(query)]
+        """The matches of the CSS selector ``query`` in document order: elements, or with
+        ``::attr(name)`` the attribute's values and with ``::text`` their text nodes."""
         if (cached := self._found.get(query)) is not None:
             return cached
         self._found[query] = found = self._css_uncached(query)
         return found
 
     def _css_uncached(self, query: str) -> list[Any]:
-        plan = _css_plan(query)
-        elements = None if plan is None else self._select(plan[0])
-        if elements is None:
-            found: list[Any] = compiled_css(query)(self.root)
-            return found
-        attribute = plan[1] if plan is not None else None
-        if attribute is None:
-            return elements
-        return [value for e in elements if (value := e.get(attribute)) is not None]
-
-    def _select(self, steps: tuple[_Compound, ...]) -> list[Any] | None:
-        """The elements of a descendant chain, in document order; None if in doubt."""
-        first = steps[0]
-        if first.tag is not None:
-            elements = [e for e in self._all(first.tag) if first.matches(e)]
-        else:
-            located = self._located(first)
-            if located is None:
-                return None
-            elements = located
-        for step in steps[1:]:
-            # An element inside two matches is found twice, first in document order.
-            found: dict[Any, None] = {}
-            for element in elements:
-                for candidate in element.iter(step.tag or etree.Element):
-                    if candidate is not element and step.matches(candidate):
-                        found[candidate] = None
-            elements = list(found)
-        return elements
-
-    def _located(self, step: _Compound) -> list[Any] | None:
-        """The matches of a compound with no tag, from where its words are in the text."""
-        if not step.literals or not self._plain_text:
-            return None
-        source = self._source
-        best: tuple[list[int], str, str | None] | None = None
-        for word, attribute in step.literals:
-            positions = _word_positions(source, word)
-            if not positions:
-                return []
-            if best is None or len(positions) < len(best[0]):
-                best = (positions, word, attribute)
-        assert best is not None
-        positions, word, attribute = best
-        tags = {
-            tag[1].lower()
-            for position in positions
-            if (tag := _START_TAG.match(source, source.rfind("<", 0, position)))
-        }
-        elements = self.root.iter(*tags) if tags else ()
-        if attribute is None:
-            carriers = [
-                e
-                for e in elements
-                if (value := e.get("class")) is not None
-                and word in value
-                and word in _class_tokens(value)
-            ]
-        else:
-            carriers = [e for e in elements if e.get(attribute) == word]
-        # Each carrier has its own occurrence in the text, so as many carriers as
-        # occurrences are all of them.
-        if len(carriers) < len(positions):
-            return None
-        return [e for e in carriers if step.matches(e)]
+        selector, attribute, text, is_list = _query_plan(query)
+        if selector != query:
+            elements = self._css_results(selector)
+            if text:
+                return [text for element in elements for text in _own_text(element)]
+            return [value for e in elements if (value := _attribute(e, attribute)) is not None]
+        found = select(self.root, selector)
+        if is_list:
+            # lexbor gives a selector list's matches in document order, but an element
+            # once per selector of the list it matches.
+            found = list({e.mem_id: e for e in reversed(found)}.values())[::-1]
+        return found
 
     def _get(self, results: list[Any]) -> str | None:
         """parsel's ``.get()``: the first result, serialised."""
         if not results:
             return None
-        return _serialized(results[0], "html" if self._fast else "xml")
+        first = results[0]
+        return first if isinstance(first, str) else first.html or ""
 
     # -- standard signals -------------------------------------------------
 
@@ -553,13 +397,15 @@ class WordPressArticlePage:
         """``content`` of the first ``<meta>`` whose ``property`` or ``name`` is the key."""
         found: dict[str, str] = {}
         for element in self._all("meta"):
-            content = element.get("content")
-            if content is None:
+            attributes = element.attributes
+            if "content" not in attributes:
                 continue
+            content = attributes["content"] or ""
             for attribute in ("property", "name"):
-                key = element.get(attribute)
-                if key is not None and key not in found:
-                    found[key] = content
+                if attribute in attributes:
+                    key = attributes[attribute] or ""
+                    if key not in found:
+                        found[key] = content
         return found
 
     def _meta(self, *names: str) -> str | None:
@@ -570,25 +416,30 @@ class WordPressArticlePage:
         return None
 
     @cached_property
-    def _links(self) -> list[tuple[str, str]]:
-        """(" normalised rel ", href) of every ``<link>`` with an href, in document order."""
-        return [
-            (f" {' '.join(t for t in _XML_SPACE.split(element.get('rel') or '') if t)} ", href)
-            for element in self._all("link")
-            if (href := element.get("href")) is not None
-        ]
+    def _links(self) -> list[tuple[list[str], str]]:
+        """(rel tokens, href) of every ``<link>`` with an href, in document order."""
+        found = []
+        for link in self._all("link"):
+            attributes = link.attributes
+            if "href" in attributes:
+                rel = attributes.get("rel") or ""
+                tokens = (
+                    rel.split() if rel.isascii() and rel.isprintable() else _XML_SPACE.split(rel)
+                )
+                found.append((tokens, attributes["href"] or ""))
+        return found
 
     def _link(self, rel: str) -> str | None:
-        href = next((h for rels, h in self._links if f" {rel} " in rels), None)
+        href = next((h for rels, h in self._links if rel in rels), None)
         return urljoin(self.url, href.strip()) if href and href.strip() else None
 
     @cached_property
     def json_ld_nodes(self) -> list[dict[str, Any]]:
         nodes: list[dict[str, Any]] = []
         for script in self._all("script"):
-            if script.get("type") != "application/ld+json":
+            if script.attributes.get("type") != "application/ld+json":
                 continue
-            for raw in _TEXT_CHILDREN(script):
+            if raw := script.text(deep=False):
                 try:
                     data = _JSON.decode(raw)
                 except ValueError:
@@ -665,7 +516,9 @@ class WordPressArticlePage:
 
     @cached_property
     def body_classes(self) -> str:
-        return " ".join(c for body in self._all("body") if (c := body.get("class")) is not None)
+        # An HTML5 parser makes one <body>, with the attributes of all <body> tags.
+        body = self.tree.body
+        return (_attribute(body, "class") if body is not None else None) or ""
 
     @cached_property
     def post_id(self) -> int | None:
@@ -675,7 +528,7 @@ class WordPressArticlePage:
             (POST_ID_PATTERNS[0], self.body_classes),
             (
                 POST_ID_PATTERNS[1],
-                " ".join(i for a in self._all("article") if (i := a.get("id")) is not None),
+                " ".join(i for a in self._all("article") if (i := _attribute(a, "id")) is not None),
             ),
         ):
             if match := pattern.search(source):
@@ -699,36 +552,36 @@ class WordPressArticlePage:
             return False
         return bool(self.json_ld_article) or self._meta("og:type") == "article"
 
-    def _text(self, element: Any) -> str:
-        """The text nodes under ``element``, space-separated (headlines are read thrice)."""
-        if (text := self._texts_of.get(element)) is None:
-            self._texts_of[element] = text = " ".join(_TEXT_NODES(element))
-        return text
+    @staticmethod
+    def _text(element: LexborNode) -> str:
+        """The text nodes under ``element``, space-separated."""
+        return element.text(separator=" ")
 
     @cached_property
-    def _texts_of(self) -> dict[Any, str]:
-        return {}
-
-    @cached_property
-    def _headline_element(self) -> Any | None:
-        for query in (*self.headline_css, "h1"):
-            found = self._css_results(query)
-            if found and clean_text(self._text(found[0])):
-                return found[0]
-        return None
-
-    @cached_property
-    def headline_from_selectors(self) -> str | None:
+    def _headline_found(self) -> tuple[LexborNode, str] | None:
+        """The first element a headline selector finds first that has text, and its text."""
         for query in self.headline_css:
             for found in self._css_results(query)[:1]:
                 if text := clean_text(self._text(found)):
-                    return text
+                    return found, text
         return None
+
+    @cached_property
+    def _headline_element(self) -> LexborNode | None:
+        if self._headline_found is not None:
+            return self._headline_found[0]
+        return next((h1 for h1 in self._all("h1")[:1] if clean_text(self._text(h1))), None)
+
+    @cached_property
+    def headline_from_selectors(self) -> str | None:
+        return None if self._headline_found is None else self._headline_found[1]
 
     @cached_property
     def headline(self) -> str | None:
         """The site's selectors, else JSON-LD, an ``<h1>`` the page title confirms,
         OpenGraph's title, ``<title>`` (less the site name), the first ``<h1>``."""
+        if self.headline_from_selectors:
+            return self.headline_from_selectors
         titles = [
             title
             for title in (
@@ -740,7 +593,6 @@ class WordPressArticlePage:
         h1s = _texts(self._text(h1) for h1 in self._all("h1"))
         folded = {title.casefold() for title in titles}
         candidates = [
-            self.headline_from_selectors,
             *_texts(self._ld_strings(self._ld("headline")))[:1],
             next((h1 for h1 in h1s if h1.casefold() in folded), None),
             *titles,
@@ -751,8 +603,8 @@ class WordPressArticlePage:
     def _title(self) -> str | None:
         """The first text node of a ``<title>`` (XPath ``//title/text()``)."""
         for title in self._all("title"):
-            if texts := _TEXT_CHILDREN(title):
-                return str(texts[0])
+            if text := title.text(deep=False):
+                return text
         return None
 
     def _strip_site_name(self, title: str | None) -> str | None:
@@ -778,7 +630,7 @@ class WordPressArticlePage:
     def _string_values(self, query: str) -> list[str]:
         """parsel's ``.css(query).xpath("string(.)").getall()``: the string value of each
         element found (string results, from ``::attr``, give none, as in parsel)."""
-        return [_STRING_VALUE(r) for r in self._css_results(query) if not isinstance(r, str)]
+        return [r.text() for r in self._css_results(query) if not isinstance(r, str)]
 
     @cached_property
     def authors(self) -> list[str]:
@@ -835,8 +687,8 @@ class WordPressArticlePage:
             tags = _texts(
                 content
                 for meta in self._all("meta")
-                if meta.get("property") == "article:tag"
-                and (content := meta.get("content")) is not None
+                if meta.attributes.get("property") == "article:tag"
+                and (content := _attribute(meta, "content")) is not None
             )
         return _unique(tags)
 
@@ -881,10 +733,9 @@ class WordPressArticlePage:
 
     @cached_property
     def in_language(self) -> str | None:
-        root = self.root
         for value in (
             *self._ld_strings(self._ld("inLanguage")),
-            root.get("lang") if root.tag == "html" else None,
+            _attribute(self.root, "lang"),
             self._meta("og:locale"),
         ):
             if value and value.strip():
@@ -912,128 +763,166 @@ class WordPressArticlePage:
             add(self._meta("og:image", "twitter:image"), None)
         # Themes show the featured image in a <figure> of their own, often captioned.
         for figure in self._all("figure"):
-            images = list(figure.iterdescendants("img"))
-            if not images or next(figure.iterdescendants("figcaption"), None) is None:
+            src, caption = self._figure(figure)
+            if caption is None:
                 continue
-            src = next((s for image in images if (s := image.get("src")) is not None), None)
             if src and found.get(urljoin(self.url, src.strip()), "") is None:
-                add(src, " ".join(_CAPTION_TEXT(figure)))
+                add(src, caption)
         body = self._body_element
         if body is not None:
-            for figure in body.iter("figure"):
-                add(
-                    next((s for i in figure.iter("img") if (s := i.get("src")) is not None), None),
-                    " ".join(
-                        text
-                        for caption in figure.iter("figcaption")
-                        for text in _TEXT_NODES(caption)
-                    ),
-                )
-            for image in body.iterdescendants("img"):
-                src = image.get("src")
-                if src is not None and next(image.iterancestors("figure"), None) is None:
-                    add(src, None)
+            # One query for both: the figures come first, in document order.
+            found_in_body = select(body, "figure, img")
+            for figure in found_in_body:
+                if figure.tag == "figure":
+                    add(*self._figure(figure))
+            for image in found_in_body:
+                if image.tag == "img":
+                    src = _attribute(image, "src")
+                    if src is not None and not _in_figure(image):
+                        add(src, None)
         return [{"url": url, "caption": caption} for url, caption in found.items()]
+
+    def _figure(self, figure: LexborNode) -> tuple[str | None, str | None]:
+        """(src of the figure's first image with one, its figcaptions' text or None when it
+        has no ``<figcaption>``); ``("", None)`` for a figure with no image."""
+        if (cached := self._figures.get(figure.mem_id)) is not None:
+            return cached
+        images = False
+        src = None
+        captions: list[str] | None = None
+        for node in figure.traverse():
+            tag = node.tag
+            if tag == "img":
+                images = True
+                if src is None:
+                    src = _attribute(node, "src")
+            elif tag == "figcaption":
+                captions = [] if captions is None else captions
+                captions.append(node.text(separator=" "))
+        found = (src if images else "", None if captions is None else " ".join(captions))
+        self._figures[figure.mem_id] = found
+        return found
+
+    @cached_property
+    def _figures(self) -> dict[int, tuple[str | None, str | None]]:
+        return {}
 
     # -- body -------------------------------------------------------------
 
     @cached_property
-    def _body_from_selectors(self) -> Any | None:
+    def _body_from_selectors(self) -> LexborNode | None:
         for query in self.body_css:
             for found in self._css_results(query):
-                if clean_text(" ".join(_PARAGRAPH_TEXT(found)[:3])):
+                if isinstance(found, LexborNode) and self._has_paragraph_text(found):
                     return found
         return None
+
+    @staticmethod
+    def _has_paragraph_text(element: LexborNode) -> bool:
+        """Whether the first three text nodes in its ``<p>`` elements say something."""
+        texts: list[str] = []
+        own = element.mem_id
+        # A walk from the start: the first paragraphs are near it (a query for <p>
+        # would visit the whole body).
+        for node in element.traverse(include_text=True):
+            if node.tag != _TEXT:
+                continue
+            parent = node.parent
+            while parent is not None and parent.mem_id != own and parent.tag != "p":
+                parent = parent.parent
+            if parent is not None and parent.mem_id != own:
+                texts.append(node.text_content or "")
+                if len(texts) == 3:
+                    break
+        return bool(clean_text(" ".join(texts)))
 
     @cached_property
     def main_content(self) -> MainContent:
         """The generic extractor's body, for pages the selectors found none on."""
-        return find_main_content(self.selector, self.html, self.url, self.paragraphs_of)
+        return find_main_content(self.html, self.url, self.body_containers, self.paragraphs_of)
+
+    def body_containers(self) -> list[LexborNode]:
+        """The elements inside ``<body>`` with a ``<p>`` child, in document order."""
+        body = self.tree.body
+        if body is None:
+            return []
+        # By mem_id: comparing lexbor nodes compares their HTML.
+        parents = {parent.mem_id for p in select(body, "p") if (parent := p.parent) is not None}
+        parents.discard(body.mem_id)
+        return [element for element in select(body, "*") if element.mem_id in parents]
 
     @cached_property
-    def _body_element(self) -> Any | None:
+    def _body_element(self) -> LexborNode | None:
         if self._body_from_selectors is not None:
             return self._body_from_selectors
-        element = self.main_content.element
-        return None if element is None else element.root
+        return self.main_content.element
 
     @cached_property
     def paragraphs(self) -> list[str]:
         if self._body_from_selectors is not None:
-            return self._paragraphs_of(self._body_from_selectors)
+            return self.paragraphs_of(self._body_from_selectors, scoped=True)
         return self.main_content.paragraphs
 
     @cached_property
-    def _is_furniture(self) -> Callable[[Any], bool]:
-        """Whether an element matches one of ``furniture_css``."""
-        classes: set[str] = set()
-        ids: set[str] = set()
-        compounds: list[_Compound] = []
-        # A chain's matches depend on the element's ancestors: found once for the page.
-        elements: set[Any] = set()
-        for query in self.furniture_css:
-            plan = _css_plan(query) if self._fast else None
-            if plan is None or len(plan[0]) > 1 or plan[1] is not None:
-                elements.update(self._css_results(query))
-                continue
-            step = plan[0][0]
-            bare = step.tag is None and not step.negations
-            if bare and not step.attributes and len(step.classes) == 1:
-                classes.add(step.classes[0])
-            elif bare and not step.classes and [a for a, _ in step.attributes] == ["id"]:
-                ids.add(str(step.attributes[0][1]))
-            else:
-                compounds.append(step)
+    def _furniture_query(self) -> str:
+        return ", ".join(self.furniture_css)
 
-        def is_furniture(element: Any) -> bool:
-            value = element.get("class") if classes else None
-            if value is not None and not classes.isdisjoint(_class_tokens(value)):
-                return True
-            if ids and element.get("id") in ids:
-                return True
-            if elements and element in elements:
-                return True
-            return bool(compounds) and any(c.matches(element) for c in compounds)
+    @cached_property
+    def _furniture(self) -> set[int]:
+        """The elements of the page that match one of ``furniture_css``, by ``mem_id``
+        (comparing lexbor nodes compares their HTML)."""
+        if not self.furniture_css:
+            return set()
+        return {element.mem_id for element in select(self.root, self._furniture_query)}
 
-        return is_furniture
-
-    def paragraphs_of(self, element: Selector) -> list[str]:
-        """The body text of ``element``: its blocks, less furniture and non-text parts."""
-        return self._paragraphs_of(element.root)
-
-    def _paragraphs_of(self, element: Any) -> list[str]:
+    def paragraphs_of(self, element: LexborNode, *, scoped: bool = False) -> list[str]:
+        """The body text of ``element``: its blocks, less furniture and non-text parts.
+        ``scoped``: look for furniture inside ``element`` only (for one element, that
+        costs less than finding it in the whole page)."""
+        if not scoped:
+            furniture = self._furniture
+        elif self.furniture_css:
+            furniture = {e.mem_id for e in select(element, self._furniture_query)}
+        else:
+            furniture = set()
         paragraphs: list[str] = []
         run: list[str] = []
-        self._collect_paragraphs(element, self._is_furniture, paragraphs, run)
+        self._collect_paragraphs(element, furniture, paragraphs, run)
         return paragraphs
 
     @classmethod
     def _collect_paragraphs(
-        cls, element: Any, is_furniture: Callable[[Any], bool], out: list[str], run: list[str]
+        cls, element: LexborNode, furniture: set[int], out: list[str], run: list[str]
     ) -> None:
         """Walk the body, flushing the text run at every block boundary."""
-        if text := element.text:
-            run.append(text)
-        for child in element:
+        for child in element.iter(include_text=True, skip_empty=False):
             tag = child.tag
-            if (
-                tag in NON_TEXT_TAGS
-                or tag is etree.Comment
-                or tag is etree.ProcessingInstruction
-                or is_furniture(child)
+            if tag == _TEXT:
+                run.append(child.text_content or "")
+            elif (
+                tag in NON_TEXT_TAGS or tag == _COMMENT or (furniture and child.mem_id in furniture)
             ):
                 pass
             elif tag == "br":
                 run.append("\n")
+            elif (first := child.first_child) is None:
+                pass
+            elif first.next is None and first.tag == _TEXT:
+                # One text node (most paragraphs and links): no need to walk it.
+                if tag in BLOCK_TAGS:
+                    if run:
+                        _flush(run, out)
+                    run.append(first.text_content or "")
+                    _flush(run, out)
+                else:
+                    run.append(first.text_content or "")
             elif tag in BLOCK_TAGS:
                 if run:
                     _flush(run, out)
                 # A block flushes its own run when it ends.
-                cls._collect_paragraphs(child, is_furniture, out, run)
+                cls._collect_paragraphs(child, furniture, out, run)
             else:
-                cls._collect_paragraphs(child, is_furniture, out, run)
-            if text := child.tail:
-                run.append(text)
+                cls._collect_paragraphs(child, furniture, out, run)
         if run and element.tag in BLOCK_TAGS:
             _flush(run, out)
 
@@ -1043,27 +932,33 @@ class WordPressArticlePage:
 
     @cached_property
     def furniture_text(self) -> str:
-        """Page text before the headline (site header, ticker, menus), capped."""
+        """Page text before the headline (site header, ticker, menus), in document order
+        and capped; scripts and styles left out."""
         stop = self._headline_element
-        bodies = self._all("body")
-        if stop is None or not bodies:
+        body = self.tree.body
+        if stop is None or body is None:
             return ""
+        # The headline's ancestors: the text before it is that of their earlier children.
+        path = []
+        node: LexborNode | None = stop
+        while node is not None and node.mem_id != body.mem_id:
+            path.append(node)
+            node = node.parent
+        if node is None:
+            return ""
+        # The elements with a script or style inside.
+        unread: set[int] = set()
+        for element in (*self._all("script"), *self._all("style")):
+            parent = element.parent
+            while parent is not None and (key := parent.mem_id) not in unread:
+                unread.add(key)
+                parent = parent.parent
         pieces: list[str] = []
-        size = 0
-        for element in bodies[0].iter(etree.Element):
-            if element is stop or size > 20_000:
+        parent = body
+        for target in reversed(path):
+            if _text_before(parent, target.mem_id, unread, pieces):
                 break
-            tag = element.tag
-            if tag == "script" or tag == "style":
-                continue
-            text = element.text
-            if text and not text.isspace():
-                pieces.append(text.strip())
-                size += len(text)
-            text = element.tail
-            if text and not text.isspace():
-                pieces.append(text.strip())
-                size += len(text)
+            parent = target
         return " ".join(pieces)
 
     @property
@@ -1093,7 +988,8 @@ class WordPressArticlePage:
             date_modified=self.date_modified,
             in_language=self.in_language,
             images=self.images,
-            word_count=len(self.article_body.split()),
+            # The paragraphs are clean text: words are separated by one space.
+            word_count=sum(p.count(" ") + 1 for p in self.paragraphs if p),
             site=self.site,
             extraction=self.extraction,
             furniture_text=self.furniture_text,
