@@ -47,7 +47,7 @@ text only:
 Signatures are stored as b-bit MinHash (the low 16 bits of each of the 128 minima: 256
 bytes per story; see :func:`truncate_signature`).
 
-Memory: the deduplicator holds the LSH index (one numpy array, 8 bytes per band per
+Memory: the deduplicator holds the LSH index (sorted numpy arrays, 8 bytes per band per
 story, plus the story ids) and nothing else that grows with the store: bodies and signatures are
 never kept, candidate rows are read from the store on demand.
 """
@@ -522,24 +522,32 @@ class BandIndex:
     datasketch's dict-of-sets storage costs ~8.5 KB of RAM per key. Here a band of
     ``rows`` 16-bit values is packed into 64-bit words and mixed (a bijection for
     rows <= 4: distinct bands never share a key); the band number goes in the top bits,
-    the entry number in the low bits, and all keys live in one sorted ``uint64`` array:
-    8 bytes per band per story, one in-place sort at load. Entries added after the load
-    go to a small dict; removals only flag the entry dead.
+    the entry number in the low bits, and all keys live in sorted ``uint64`` arrays:
+    8 bytes per band per story. Entries added after the load go to a small dict (cheap to
+    insert into, but ~150 bytes per key), folded every ``merge_keys`` keys into a second
+    sorted array, itself folded into the main one when it reaches an eighth of its size:
+    merges are linear copies, so a backfill costs amortised O(1) copying per story and
+    its memory stays the arrays'; removals only flag the entry dead.
     """
 
-    def __init__(self, num_perm: int, bands: int, rows: int) -> None:
+    def __init__(self, num_perm: int, bands: int, rows: int, *, merge_keys: int = 2048) -> None:
         if bands * rows > num_perm or bands < 1 or rows < 1:
             raise ValueError(f"bad LSH banding {bands}x{rows} for {num_perm} permutations")
         self.num_perm, self.bands, self.rows = num_perm, bands, rows
+        self.merge_keys = merge_keys
         self._words = -(-rows // 4)
         self._band_bits = max(1, int(bands - 1).bit_length())
         self._band_tag = np.arange(bands, dtype=np.uint64) << np.uint64(64 - self._band_bits)
         self._keys = np.empty(0, dtype=np.uint64)  # (key with entry in the low bits), sorted
+        self._recent = np.empty(0, dtype=np.uint64)  # the same, for entries added since
         self._entry_mask = np.uint64(1)
         self._ids: list[str] = []
         self._alive = bytearray()
         self._live: dict[str, int] = {}
-        self._extra: dict[int, list[int]] = {}
+        self._extra: dict[int, list[int]] = {}  # band key -> entries since the last fold
+        # the same entries' keys, in insertion order, as folding wants them
+        self._extra_keys: list[np.ndarray] = []
+        self._extra_entries: list[int] = []
         self._last_keys: tuple[bytes, np.ndarray] = (b"", np.empty(0, np.uint64))
 
     def __len__(self) -> int:
@@ -572,23 +580,62 @@ class BandIndex:
         keys = self.band_keys(sigs) if len(ids) else np.empty((0, self.bands), np.uint64)
         self.load_keys(ids, keys)
 
+    # room for the entries a run adds, so that the arrays are rarely re-keyed
+    _MIN_ROOM = 1 << 16
+
+    def _mask_for(self, entries: int) -> np.uint64:
+        return np.uint64((1 << max(2 * entries, self._MIN_ROOM).bit_length()) - 1)
+
     def load_keys(self, ids: list[str], keys: np.ndarray) -> None:
         """Replace the index's content from precomputed ``band_keys`` (n, bands)."""
         n = len(ids)
         if keys.shape != (n, self.bands):
             raise ValueError("keys do not match ids")
-        self._entry_mask = np.uint64((1 << max(1, n.bit_length())) - 1)
+        self._entry_mask = self._mask_for(n)
         combined = keys & ~self._entry_mask
         combined |= np.arange(n, dtype=np.uint64)[:, None]
         flat = combined.ravel()
         flat.sort()
         self._keys = flat
+        self._recent = np.empty(0, dtype=np.uint64)
+        self._extra, self._extra_keys, self._extra_entries = {}, [], []
         self._ids = ids
         self._alive = bytearray(b"\x01") * n
         self._live = {sid: i for i, sid in enumerate(ids)}
         if len(self._live) != n:
             raise ValueError("duplicate story ids in the index")
-        self._extra = {}
+
+    def _rekey(self) -> None:
+        """Widen the entry field once the entries outgrow it (the key part loses bits:
+        keys that differed only there now share a band, which queries tolerate)."""
+        old, mask = self._entry_mask, self._mask_for(len(self._ids))
+        for name in ("_keys", "_recent"):
+            keys = getattr(self, name)
+            keys = (keys & ~mask) | (keys & old)
+            keys.sort()
+            setattr(self, name, keys)
+        self._entry_mask = mask
+
+    @staticmethod
+    def _fold(into: np.ndarray, new: np.ndarray) -> np.ndarray:
+        return np.insert(into, np.searchsorted(into, new), new)
+
+    def _fold_extra(self) -> None:
+        if len(self._ids) - 1 > int(self._entry_mask):
+            self._rekey()
+        new = np.concatenate(self._extra_keys) & ~self._entry_mask
+        new |= np.repeat(np.array(self._extra_entries, dtype=np.uint64), self.bands)
+        new.sort()
+        self._recent = self._fold(self._recent, new)
+        self._extra, self._extra_keys, self._extra_entries = {}, [], []
+
+    def merge(self) -> None:
+        """Fold every entry added since the load (or the last merge) into the main array."""
+        if self._extra:
+            self._fold_extra()
+        if self._recent.size:
+            self._keys = self._fold(self._keys, self._recent)
+            self._recent = np.empty(0, dtype=np.uint64)
 
     def insert(self, story_id: str, sig: np.ndarray) -> None:
         self.remove(story_id)
@@ -596,8 +643,15 @@ class BandIndex:
         self._ids.append(story_id)
         self._alive.append(1)
         self._live[story_id] = entry
-        for key in self._keys_of(sig).tolist():
+        keys = self._keys_of(sig)
+        for key in keys.tolist():
             self._extra.setdefault(key, []).append(entry)
+        self._extra_keys.append(keys)
+        self._extra_entries.append(entry)
+        if len(self._extra_entries) * self.bands >= self.merge_keys:
+            self._fold_extra()
+            if self._recent.size * 8 >= self._keys.size:
+                self.merge()
 
     def remove(self, story_id: str) -> None:
         entry = self._live.pop(story_id, None)
@@ -608,21 +662,22 @@ class BandIndex:
         """Story ids sharing at least one band with ``sig``."""
         qk = self._keys_of(sig)
         entries: set[int] = set()
-        if self._keys.size:
-            mask = self._entry_mask
-            base = qk & ~mask
-            lo = np.searchsorted(self._keys, base, side="left")
-            hi = np.searchsorted(self._keys, base | mask, side="right")
-            for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
-                if b > a:
-                    entries.update((self._keys[a:b] & mask).tolist())
+        mask = self._entry_mask
+        base = qk & ~mask
+        for keys in (self._keys, self._recent):
+            if keys.size:
+                lo = np.searchsorted(keys, base, side="left")
+                hi = np.searchsorted(keys, base | mask, side="right")
+                for band in np.flatnonzero(hi > lo).tolist():  # usually none
+                    entries.update((keys[lo[band] : hi[band]] & mask).tolist())
         if self._extra:
+            get = self._extra.get
             for key in qk.tolist():
-                entries.update(self._extra.get(key, ()))
+                entries.update(get(key, ()))
         return [self._ids[e] for e in sorted(entries) if self._alive[e]]
 
     def nbytes(self) -> int:
-        return int(self._keys.nbytes + len(self._alive))
+        return int(self._keys.nbytes + self._recent.nbytes + len(self._alive))
 
 
 @functools.lru_cache(maxsize=16)

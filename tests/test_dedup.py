@@ -367,6 +367,36 @@ def test_band_index_query_insert_remove() -> None:
         assert "s7" not in idx and "new" in idx
 
 
+def test_band_index_answers_the_same_before_and_after_merges(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(2)
+    base = rng.integers(0, 2**16, size=(300, 128), dtype=np.uint16)
+    sigs = base.copy()
+    sigs[150:, 64:] = rng.integers(0, 2**16, size=(150, 64), dtype=np.uint16)  # share bands
+    probes = np.concatenate([base[::7], sigs[::11]])
+    answers = []
+    # never merged, merged in small batches; with the entry field re-keyed as entries
+    # outgrow it (a small minimum room), or not
+    for merge_keys, room in ((10**9, 1 << 16), (97, 1 << 16), (10**9, 64), (64, 64)):
+        monkeypatch.setattr(BandIndex, "_MIN_ROOM", room)
+        idx = BandIndex(128, 32, 4, merge_keys=merge_keys)
+        idx.bulk_load([f"s{i}" for i in range(100)], sigs[:100])
+        for i in range(100, 300):
+            idx.insert(f"s{i}", sigs[i])
+        idx.remove("s3")
+        idx.insert("s5", sigs[299])  # the same story again, with another signature
+        for i in range(300, 340):
+            idx.insert(f"s{i}", sigs[i - 300])
+        before = [idx.query(p) for p in probes]
+        idx.merge()
+        assert [idx.query(p) for p in probes] == before
+        assert not idx._extra and not idx._recent.size and idx._keys.size == 32 * 341
+        answers.append(before)
+    assert all(a == answers[0] for a in answers)
+    assert answers[0][0] == ["s0", "s300"] and "s3" not in idx and len(idx) == 339
+
+
 def test_band_index_has_no_false_candidates() -> None:
     # band keys are hashes of 4 x 16-bit values: unrelated signatures must not collide
     rng = np.random.default_rng(1)
