@@ -363,6 +363,11 @@ class SQLiteStore:
         self._batch_writes = 0
         self.batch_size = batch_size
         self._run_cache: dict[str, int] = {}
+        # Reads made while the batch transaction is open, until a write changes them: the
+        # deduplicator's check() reads a story and its URLs, then record() writes them and
+        # would read them again. The open write transaction keeps other connections from
+        # committing anything, so only this connection's writes can invalidate an entry.
+        self._memo: dict[tuple[str, str], Any] = {}
         if not self.path.exists():
             self._create(self.path)
         self._conn = self._open(self.path, verify=verify)
@@ -509,6 +514,7 @@ class SQLiteStore:
                 yield conn
             except BaseException:
                 self._tx_depth = 0
+                self._memo.clear()
                 conn.execute("ROLLBACK TO pending_write")
                 conn.execute("RELEASE pending_write")
                 raise
@@ -538,6 +544,7 @@ class SQLiteStore:
                 conn.execute("PRAGMA synchronous=NORMAL")
 
     def _flush(self) -> None:
+        self._memo.clear()
         if self._batch_open:
             self._batch_open = False
             self._conn.execute("COMMIT")
@@ -784,9 +791,15 @@ class SQLiteStore:
     def _story_and_first_run(
         self, story_id: str, *, committed_only: bool = False
     ) -> tuple[StoryRow, int | None] | None:
+        memo = not committed_only and self._batch_open
+        if memo and ("story", story_id) in self._memo:
+            found: tuple[StoryRow, int | None] | None = self._memo["story", story_id]
+            return found
         sql = _SELECT_COMMITTED_STORY if committed_only else _SELECT_STORY
         row = self._q1(sql, (story_id, story_id))
         if row is None:
+            if memo:
+                self._memo["story", story_id] = None
             return None
         story = StoryRow(
             story_id=row[0],
@@ -802,14 +815,22 @@ class SQLiteStore:
             last_run=row[10],
             pending=bool(row[12]),
         )
+        if memo:
+            self._memo["story", story_id] = (story, row[11])
         return story, row[11]
 
     def get_story(self, story_id: str) -> StoryRow | None:
         return self._story(story_id)
 
     def resolve_alias(self, url: str) -> str | None:
+        if self._batch_open and ("alias", url) in self._memo:
+            owner: str | None = self._memo["alias", url]
+            return owner
         row = self._q1(_RESOLVE_ALIAS, (url, url))
-        return None if row is None else str(row[0])
+        owner = None if row is None else str(row[0])
+        if self._batch_open:
+            self._memo["alias", url] = owner
+        return owner
 
     def known_lastmod(self, url: str) -> str | None:
         """For the spider's "skip unchanged" logic: ``None`` if no known story has this
@@ -828,14 +849,16 @@ class SQLiteStore:
     def find_by_content_hash(self, content_hash: str) -> str | None:
         """A story (never itself a duplicate) whose current text has this hash."""
         blob = _hash_blob(content_hash)
+        # pending first, as a UNION ... ORDER BY pending would (two lookups by index are
+        # cheaper than the UNION's sort, and most hashes are found in neither table)
         row = self._q1(
-            "SELECT story_id, 1 AS pending FROM p_stories "
-            "WHERE content_hash = ? AND duplicate_of IS NULL "
-            "UNION ALL SELECT story_id, 0 FROM stories s "
-            "WHERE content_hash = ? AND duplicate_of IS NULL "
-            "AND NOT EXISTS (SELECT 1 FROM p_stories p WHERE p.story_id = s.story_id) "
-            "ORDER BY pending DESC LIMIT 1",
-            (blob, blob),
+            "SELECT story_id FROM p_stories WHERE content_hash = ? AND duplicate_of IS NULL "
+            "LIMIT 1",
+            (blob,),
+        ) or self._q1(
+            "SELECT story_id FROM stories s WHERE content_hash = ? AND duplicate_of IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM p_stories p WHERE p.story_id = s.story_id) LIMIT 1",
+            (blob,),
         )
         return None if row is None else str(row[0])
 
@@ -880,6 +903,7 @@ class SQLiteStore:
         with self._tx(pending=True) as c:
             run_no = self._open_run_no(run_id)
             found = self._story_and_first_run(row.story_id)
+            self._memo.pop(("story", row.story_id), None)
             old = None if found is None else found[0]
             self._apply_paragraph_delta(c, run_no, old, row, pending=True)
             first_run = run_no if found is None or found[1] is None else found[1]
@@ -915,6 +939,7 @@ class SQLiteStore:
         a text change is fetched once, not every hour."""
         with self._tx(pending=True) as c:
             run_no = self._open_run_no(run_id)
+            self._memo.pop(("story", story_id), None)
             if not self._q1("SELECT 1 FROM p_stories WHERE story_id = ?", (story_id,)):
                 c.execute(
                     f"INSERT INTO p_stories ({_STORY_FIELDS}, run_no) "
@@ -939,6 +964,7 @@ class SQLiteStore:
     ) -> None:
         for url in dict.fromkeys(urls):
             if url and self.resolve_alias(url) != story_id:
+                self._memo.pop(("alias", url), None)
                 c.execute(
                     "INSERT OR REPLACE INTO p_aliases (url, story_id, run_no) VALUES (?, ?, ?)",
                     (url, story_id, run_no),

@@ -471,3 +471,26 @@ def test_pages_of_merged_or_dropped_pending_rows_are_given_back(db: Path) -> Non
         assert conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
         conn.close()
     store.close()
+
+
+def test_reads_memoised_in_a_batch_follow_the_writes(db: Path) -> None:
+    store = SQLiteStore(db)
+    store.begin_run("r1")
+    store.put_story("r1", row("timesca:1", BODY_A))  # opens the batch transaction
+    # read, write, read again: the second read must see the write
+    assert store.get_story("timesca:2") is None
+    assert store.resolve_alias("https://timesca.com/?p=2") is None
+    store.put_story("r1", row("timesca:2", BODY_B), aliases=["https://timesca.com/?p=2"])
+    written = store.get_story("timesca:2")
+    assert written is not None and written.pending and written.url == "https://timesca.com/2/"
+    assert store.resolve_alias("https://timesca.com/?p=2") == "timesca:2"
+    store.add_aliases("r1", "timesca:1", ["https://timesca.com/?p=2"])
+    assert store.resolve_alias("https://timesca.com/?p=2") == "timesca:1"
+    assert store.get_story("timesca:1") is not None  # (read: remembered)
+    store.touch_story("r1", "timesca:1", date_modified="2025-12-01T10:00:00+00:00")
+    touched = store.get_story("timesca:1")
+    assert touched is not None and touched.date_modified == "2025-12-01T10:00:00+00:00"
+    store.discard_run("r1")
+    assert store.get_story("timesca:1") is None
+    assert store.resolve_alias("https://timesca.com/?p=2") is None
+    store.close()
