@@ -113,7 +113,7 @@ PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # parse, so the page object asks lexbor for elements and strings and walks in Python only
 # the body, once.
 _JSON = json.JSONDecoder(strict=False)
-# What XPath's normalize-space() and class-list matching separate on.
+# What a rel attribute's tokens were split on before (XPath's space): the same links found.
 _XML_SPACE = re.compile(r"[ \t\n\r]+")
 # parsel's pseudo-elements: ``::attr(name)`` gives the attribute's value, ``::text`` the
 # element's own text nodes.
@@ -173,6 +173,13 @@ def select(node: LexborNode, query: str) -> list[LexborNode]:
     except AttributeError:
         engine = _ENGINES.engine = LexborCSSSelector()
     return engine.find(query, node)
+
+
+def _is_json_document(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text), (dict, list))
+    except ValueError:
+        return False
 
 
 def _attribute(node: LexborNode, name: str) -> str | None:
@@ -332,8 +339,6 @@ class WordPressArticlePage:
         self.html = html or "<html></html>"
         offset = self.default_tz_offset_minutes if tz_offset_minutes is None else tz_offset_minutes
         self.tz: timezone = site_timezone(offset)
-        # lexbor reads any text as HTML; JSON at an article URL is no page at all.
-        self._json = self.html.lstrip()[:1] in ("{", "[")
         self._found: dict[str, list[Any]] = {}
 
     # -- selection ----------------------------------------------------------
@@ -341,7 +346,9 @@ class WordPressArticlePage:
     @cached_property
     def tree(self) -> LexborHTMLParser:
         """The parsed page (what the generic extractor walks)."""
-        if self._json:
+        if self.html.lstrip()[:1] in ("{", "[") and _is_json_document(self.html):
+            # lexbor reads any text as HTML; a JSON object or array at an article URL
+            # is no page at all (parsel, before, refused it the same way).
             raise ValueError(f"{self.url}: the text is JSON, not HTML")
         return LexborHTMLParser(self.html)
 
