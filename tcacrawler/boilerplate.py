@@ -41,6 +41,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import ClassVar
 
 from tcacrawler.rates import find_tickers
 
@@ -235,7 +236,13 @@ class TextRule(Rule):
 
 
 class ParagraphRule(Rule):
-    """Works on the normalised paragraphs (non-empty, whitespace collapsed)."""
+    """Works on the normalised paragraphs (non-empty, whitespace collapsed).
+
+    A rule whose verdict on a paragraph depends on that paragraph alone sets ``local``:
+    the cleaner then knows that it cannot fire again on paragraphs it has kept.
+    """
+
+    local: ClassVar[bool] = False
 
     @abstractmethod
     def apply(self, paragraphs: Sequence[str]) -> tuple[list[str], int]:
@@ -290,6 +297,7 @@ class LineRule(ParagraphRule):
 
     name: str
     predicate: Callable[[str], bool]
+    local: ClassVar[bool] = True
 
     def apply(self, paragraphs: Sequence[str]) -> tuple[list[str], int]:
         kept = [p for p in paragraphs if not self.predicate(p)]
@@ -310,6 +318,7 @@ class MatchLineRule(ParagraphRule):
     pattern: re.Pattern[str]
     max_words: int = 25
     keywords: tuple[str, ...] = ()
+    local: ClassVar[bool] = True
 
     def _drop(self, paragraph: str) -> bool:
         if paragraph.count(" ") >= self.max_words:
@@ -504,6 +513,7 @@ class SpamRule(ParagraphRule):
 
     name: str
     detector: SpamDetector
+    local: ClassVar[bool] = True
 
     def apply(self, paragraphs: Sequence[str]) -> tuple[list[str], int]:
         spam = {i for i in self.detector.candidates(paragraphs) if self.detector(paragraphs[i])}
@@ -655,13 +665,18 @@ class BoilerplateCleaner:
             if n:
                 counts[text_rule.name] = counts.get(text_rule.name, 0) + n
                 total += n
-        if normalised and not total:
+        # Again the paragraphs of the last pass, every one of which the local rules have
+        # judged and kept: only the rules that look at the neighbours can fire now.
+        again = normalised and not total
+        if again:
             paragraphs = text.split("\n\n") if text else []
         else:
             paragraphs = [p for p in (" ".join(line.split()) for line in text.splitlines()) if p]
         for paragraph_rule in self._paragraph_rules:
             if not paragraphs:
                 break
+            if again and paragraph_rule.local:
+                continue
             paragraphs, n = paragraph_rule.apply(paragraphs)
             if n:
                 counts[paragraph_rule.name] = counts.get(paragraph_rule.name, 0) + n
