@@ -559,8 +559,11 @@ class BandIndex:
     def band_keys(self, sigs: np.ndarray) -> np.ndarray:
         """(n, num_perm) 16-bit signatures -> (n, bands) uint64 keys."""
         n, b, r = sigs.shape[0], self.bands, self.rows
-        x = np.zeros((n, b, self._words * 4), dtype=np.uint16)
-        x[:, :, :r] = sigs[:, : b * r].reshape(n, b, r)
+        if r == 4 and sigs.flags.c_contiguous:  # the default banding: no padding to do
+            x = sigs[:, : b * r].reshape(n, b, r)
+        else:
+            x = np.zeros((n, b, self._words * 4), dtype=np.uint16)
+            x[:, :, :r] = sigs[:, : b * r].reshape(n, b, r)
         words = x.view(np.uint64)  # (n, b, words): 4 values per word, exactly
         key = _mix64(words[:, :, 0])
         for w in range(1, self._words):
@@ -621,7 +624,7 @@ class BandIndex:
         return np.insert(into, np.searchsorted(into, new), new)
 
     def _fold_extra(self) -> None:
-        if len(self._ids) - 1 > int(self._entry_mask):
+        if len(self._ids) - 1 >= int(self._entry_mask):
             self._rekey()
         new = np.concatenate(self._extra_keys) & ~self._entry_mask
         new |= np.repeat(np.array(self._extra_entries, dtype=np.uint64), self.bands)
@@ -663,12 +666,15 @@ class BandIndex:
         qk = self._keys_of(sig)
         entries: set[int] = set()
         mask = self._entry_mask
+        # a band's stored keys lie in [base, base | mask): entries stay below the mask
         base = qk & ~mask
+        edges = np.concatenate((base, base | mask))
+        b = self.bands
         for keys in (self._keys, self._recent):
             if keys.size:
-                lo = np.searchsorted(keys, base, side="left")
-                hi = np.searchsorted(keys, base | mask, side="right")
-                for band in np.flatnonzero(hi > lo).tolist():  # usually none
+                pos = keys.searchsorted(edges)
+                lo, hi = pos[:b], pos[b:]
+                for band in (hi > lo).nonzero()[0].tolist():  # usually none
                     entries.update((keys[lo[band] : hi[band]] & mask).tolist())
         if self._extra:
             get = self._extra.get
