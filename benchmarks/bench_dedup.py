@@ -12,6 +12,8 @@ memory figures are those of a crawler starting on that store):
 * ``check()`` time per record: median and p99, overall and per kind (new story,
   unchanged story, exact duplicate, near duplicate, revision)
 * store bytes per story (database + WAL after a checkpoint)
+* RSS growth per story recorded during a run (``--adds`` new stories through ``observe``):
+  what an hourly run or a backfill adds to the process on top of the loaded index
 
 Synthetic bodies: 250-650 words in 4-9 paragraphs drawn from a 30k-word Zipf vocabulary;
 2% of the stories are "Weekly Digest" issues with a common 80-word introduction and all of
@@ -145,7 +147,7 @@ def store_bytes(db: Path) -> int:
 # --- measurement (runs in a fresh subprocess) -------------------------------------------
 
 
-def measure(db: Path, n_stories: int, samples: int) -> dict[str, Any]:
+def measure(db: Path, n_stories: int, samples: int, adds: int) -> dict[str, Any]:
     corpus = Corpus()
     rss_imports = rss_mb()
     db_bytes = store_bytes(db)  # before this process writes anything (its run goes to the WAL)
@@ -185,6 +187,13 @@ def measure(db: Path, n_stories: int, samples: int) -> dict[str, Any]:
             cpu[kind].append(time.thread_time() - c0)
             seen = verdicts[kind]
             seen[d.verdict.value] = seen.get(d.verdict.value, 0) + 1
+    rss_after_checks = rss_mb()
+    for i in range(adds):
+        sid = f"timesca:add{i}"
+        url = f"https://timesca.com/add-{i}/"
+        dedup.observe(sid, url, [], corpus.body(20_000_000 + i), None, run_id=run_id)
+    gc.collect()
+    rss_added = rss_mb() - rss_after_checks
     store.discard_run(run_id)
     every = [t for ts in times.values() for t in ts]
     every_cpu = [t for ts in cpu.values() for t in ts]
@@ -202,7 +211,8 @@ def measure(db: Path, n_stories: int, samples: int) -> dict[str, Any]:
         "index_mb": round(dedup.index.nbytes() / 2**20, 1),
         "rss_imports_mb": round(rss_imports, 1),
         "rss_loaded_mb": round(rss_loaded, 1),
-        "rss_after_checks_mb": round(rss_mb(), 1),
+        "rss_after_checks_mb": round(rss_after_checks, 1),
+        "rss_per_added_story_kb": round(rss_added * 1024 / adds, 2) if adds else None,
         "check_median_ms": ms(every, 0.5),
         "check_p99_ms": ms(every, 0.99),
         "check_cpu_median_ms": ms(every_cpu, 0.5),
@@ -257,13 +267,14 @@ def main() -> None:
     ap.add_argument("--checkpoints", type=str, default="10000,50000")
     ap.add_argument("--run-size", type=int, default=5000)
     ap.add_argument("--samples", type=int, default=400, help="check() calls per kind")
+    ap.add_argument("--adds", type=int, default=5000, help="stories recorded for RSS growth")
     ap.add_argument("--dir", type=Path, default=None)
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--measure", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
 
     if args.measure is not None:
-        print(json.dumps(measure(args.measure, args.stories, args.samples)))
+        print(json.dumps(measure(args.measure, args.stories, args.samples, args.adds)))
         return
 
     workdir = args.dir or Path(tempfile.mkdtemp(prefix="bench-dedup-"))
@@ -300,6 +311,8 @@ def main() -> None:
                 str(cp),
                 "--samples",
                 str(args.samples),
+                "--adds",
+                str(args.adds),
             ],
             check=True,
             capture_output=True,
@@ -315,14 +328,16 @@ def main() -> None:
     print("\nsummary (check times: wall-clock, and CPU time of the thread in brackets)")
     print(
         f"{'stories':>9} {'B/story':>8} {'store MB':>9} {'index s':>8} {'open+qc s':>9} "
-        f"{'RSS MB':>7} {'base MB':>7} {'index MB':>8} {'median ms':>14} {'p99 ms':>7}"
+        f"{'RSS MB':>7} {'base MB':>7} {'index MB':>8} {'median ms':>14} {'p99 ms':>7} "
+        f"{'KB/added':>8}"
     )
     for r in results:
         print(
             f"{r['stories']:>9,} {r['bytes_per_story']:>8} {r['store_mb']:>9} "
             f"{r['index_load_s']:>8} {r['open_quick_check_s']:>9} {r['rss_loaded_mb']:>7} "
             f"{r['rss_imports_mb']:>7} {r['index_mb']:>8} "
-            f"{r['check_median_ms']:>6} ({r['check_cpu_median_ms']:>5}) {r['check_p99_ms']:>7}"
+            f"{r['check_median_ms']:>6} ({r['check_cpu_median_ms']:>5}) {r['check_p99_ms']:>7} "
+            f"{r['rss_per_added_story_kb']:>8}"
         )
     last = results[-1]
     print("per kind at", f"{last['stories']:,}:")
