@@ -75,6 +75,7 @@ __all__ = [
     "StorySketcher",
     "Verdict",
     "content_hash",
+    "hash_and_words",
     "lsh_banding",
     "normalise",
     "paragraphs_hash",
@@ -99,6 +100,19 @@ def content_hash(body: str) -> str:
     """sha256 hex of the normalised body: whitespace- and case-only edits keep it."""
     # computed from the paragraphs, which the deduplicator needs next (see _paragraphs)
     return paragraphs_hash(_paragraphs(body))
+
+
+def hash_and_words(body: str) -> tuple[str, int]:
+    """``content_hash(body)`` and ``len(body.split())``, from the one split of the body
+    that the deduplicator needs next."""
+    paras = _paragraphs(body)
+    if unicodedata.is_normalized("NFKC", body):
+        # NFKC is then the identity, and casefold neither adds nor removes whitespace:
+        # the normalised paragraphs hold the body's words, one space apart
+        words = sum(p.count(" ") + 1 for p in paras)
+    else:
+        words = len(body.split())
+    return paragraphs_hash(paras), words
 
 
 def paragraph_fingerprint(normalised_paragraph: str) -> int:

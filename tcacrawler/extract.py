@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from tcacrawler.boilerplate import BoilerplateCleaner
-from tcacrawler.dedup import content_hash
+from tcacrawler.dedup import hash_and_words
 from tcacrawler.exporters import exportable
 from tcacrawler.items import ArticleItem
 from tcacrawler.pages.wordpress import WordPressArticlePage
@@ -34,9 +34,7 @@ def clean_article(
 
 
 def stamp_article(item: ArticleItem) -> None:
-    body = item.article_body or ""
-    item.word_count = len(body.split())
-    item.content_hash = content_hash(body)
+    item.content_hash, item.word_count = hash_and_words(item.article_body or "")
 
 
 def extract_record(

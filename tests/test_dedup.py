@@ -24,6 +24,7 @@ from tcacrawler.dedup import (
     StorySketcher,
     Verdict,
     content_hash,
+    hash_and_words,
     minhash_permutations,
     normalise,
     paragraphs_hash,
@@ -420,6 +421,14 @@ def test_property_paragraph_hash_is_content_hash(body: str) -> None:
     # normalising the body as a whole: the same bytes
     normalised_body = hashlib.sha256(normalise(body).encode("utf-8")).hexdigest()
     assert paragraphs_hash(split_paragraphs(body)) == content_hash(body) == normalised_body
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+@example("a\u00a8b c\u2028d\x1ce\u3000f\u00a0g")  # NFKC adds a space to U+00A8
+@example("one sentence. " * 130)
+def test_property_hash_and_words(body: str) -> None:
+    assert hash_and_words(body) == (content_hash(body), len(body.split()))
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
