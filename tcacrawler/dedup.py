@@ -573,7 +573,8 @@ class BandIndex:
     def band_keys(self, sigs: np.ndarray) -> np.ndarray:
         """(n, num_perm) 16-bit signatures -> (n, bands) uint64 keys."""
         n, b, r = sigs.shape[0], self.bands, self.rows
-        if r == 4 and sigs.flags.c_contiguous:  # the default banding: no padding to do
+        # the default banding needs no padding; the view needs native uint16 values
+        if r == 4 and sigs.dtype == np.uint16 and sigs.flags.c_contiguous:
             x = sigs[:, : b * r].reshape(n, b, r)
         else:
             x = np.zeros((n, b, self._words * 4), dtype=np.uint16)

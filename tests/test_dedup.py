@@ -398,6 +398,15 @@ def test_band_index_answers_the_same_before_and_after_merges(
     assert answers[0][0] == ["s0", "s300"] and "s3" not in idx and len(idx) == 339
 
 
+def test_band_keys_depend_on_values_not_on_layout() -> None:
+    sigs = np.random.default_rng(3).integers(0, 2**16, size=(3, 128), dtype=np.uint16)
+    idx = BandIndex(128, 32, 4)
+    keys = idx.band_keys(sigs)
+    stored = np.frombuffer(b"x" + sigs.astype("<u2").tobytes(), dtype="<u2", offset=1)
+    for variant in (sigs.astype(">u2"), stored.reshape(3, 128), np.asfortranarray(sigs)):
+        assert (idx.band_keys(variant) == keys).all()
+
+
 def test_band_index_has_no_false_candidates() -> None:
     # band keys are hashes of 4 x 16-bit values: unrelated signatures must not collide
     rng = np.random.default_rng(1)
