@@ -553,7 +553,7 @@ class BandIndex:
         self._band_bits = max(1, int(bands - 1).bit_length())
         self._band_tag = np.arange(bands, dtype=np.uint64) << np.uint64(64 - self._band_bits)
         self._keys = np.empty(0, dtype=np.uint64)  # (key with entry in the low bits), sorted
-        self._recent = np.empty(0, dtype=np.uint64)  # the same, for entries added since
+        self._recent = np.empty(0, dtype=np.uint64)  # the same, for entries added later
         self._entry_mask = np.uint64(1)
         self._ids: list[str] = []
         self._alive = bytearray()
