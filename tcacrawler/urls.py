@@ -40,10 +40,11 @@ def _kept_query(query: str) -> list[tuple[str, str]]:
 
 
 # A URL that normalize_url would return unchanged, in the common shapes: lower-case
-# scheme and host without www. or port, a path of characters that urlsplit leaves alone
-# and no empty segment, and a query of plain key=value pairs (checked in _normal_query).
+# scheme and host without www., no port or one that is not the scheme's default (mirrors,
+# the replica), a path of characters that urlsplit leaves alone and no empty segment,
+# and a query of plain key=value pairs (checked in _normal_query).
 _NORMAL_URL = re.compile(
-    r"https?://(?!www\.)[a-z0-9-]+(?:\.[a-z0-9-]+)*"
+    r"(?P<scheme>https?)://(?!www\.)[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::(?P<port>[1-9][0-9]{0,4}))?"
     r"(?P<path>/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@%]+/)*[A-Za-z0-9\-._~!$&'()*+,;=:@%]*)"
     r"(?:\?(?P<query>[a-z0-9_]+=[A-Za-z0-9_.\-]*(?:&[a-z0-9_]+=[A-Za-z0-9_.\-]*)*))?"
 )
@@ -54,6 +55,15 @@ def _normal_query(query: str) -> bool:
     that _NORMAL_URL accepted: its keys and values need no quoting)."""
     pairs = [tuple(pair.split("=", 1)) for pair in query.split("&")]
     return pairs == sorted(pairs) and not any(_is_junk(k) for k, _ in pairs)
+
+
+def _normal_port(scheme: str, port: str | None) -> bool:
+    """Whether normalisation keeps ``port`` as written (a default port is dropped, and
+    an out-of-range one must reach urlsplit, which refuses it)."""
+    if port is None:
+        return True
+    number = int(port)
+    return number <= 65535 and (scheme, number) not in {("http", 80), ("https", 443)}
 
 
 def normalize_url(url: str) -> str:
@@ -67,7 +77,7 @@ def normalize_url(url: str) -> str:
     # Most URLs met in a crawl are normal already (canonical links, sitemap entries),
     # and urlsplit/urlunsplit cost ten times this check.
     normal = _NORMAL_URL.fullmatch(url)
-    if normal is not None:
+    if normal is not None and _normal_port(normal["scheme"], normal["port"]):
         path, query = normal["path"], normal["query"]
         if (path.endswith("/") or "." in path.rsplit("/", 1)[-1]) and (
             query is None or _normal_query(query)

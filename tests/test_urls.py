@@ -72,7 +72,7 @@ _VALUE = st.text(alphabet="az09_.-+% &=", max_size=5)
 def _urls(draw: st.DrawFn) -> str:
     scheme = draw(st.sampled_from(["https://", "http://", "HTTPS://", "ftp://", "//", ""]))
     host = draw(st.sampled_from(["timesca.com", "www.timesca.com", "TimesCA.com", "a-b.kz", ""]))
-    port = draw(st.sampled_from(["", "", ":443", ":80", ":8080"]))
+    port = draw(st.sampled_from(["", "", ":443", ":80", ":8080", ":08080", ":99999", ":65535"]))
     path = "/".join(draw(st.lists(_SEGMENT, max_size=4)))
     if draw(st.booleans()):
         path = "/" + path
