@@ -1,0 +1,75 @@
+"""The page object's fast paths give what the general code they skip would give."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urljoin as general_urljoin
+from urllib.parse import urlsplit
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from tcacrawler.pages.wordpress import _PLAIN_ABSOLUTE, urljoin
+from tcacrawler.urls import SHORTLINK_QUERY, shortlink_post_id
+
+BASES = st.sampled_from(
+    [
+        "https://timesca.com/some-story/",
+        "http://timesca.com/a/b?x=1#f",
+        "https://other.example/",
+        "ftp://files.example/dir/",
+        "",
+    ]
+)
+URL_CHARACTERS = st.sampled_from([*"aZ09:/?#;.-_~%&=+@![]() \t\nÄ", "..", "//"])
+
+
+@settings(max_examples=500)
+@given(BASES, st.from_regex(_PLAIN_ABSOLUTE, fullmatch=True))
+@example("https://timesca.com/", "https://timesca.com/a/../b/./c")
+@example("https://timesca.com/", "http://x.y?#")
+def test_urljoin_of_a_plain_absolute_url_is_the_url(base: str, url: str) -> None:
+    assert general_urljoin(base, url) == url
+    assert urljoin(base, url) == url
+
+
+@settings(max_examples=500)
+@given(BASES, st.lists(URL_CHARACTERS, max_size=12).map("".join))
+@example("https://timesca.com/a/", "https://timesca.com/x?")
+@example("https://timesca.com/a/", "https://timesca.com/x;p")
+@example("https://timesca.com/a/", "HTTPS://timesca.com/x")
+@example("https://timesca.com/a/", "https://timesca.com/x y\n")
+def test_urljoin_is_urllibs(base: str, url: str) -> None:
+    for candidate in (url, "https://timesca.com" + url, "https://" + url):
+        assert _outcome(urljoin, base, candidate) == _outcome(general_urljoin, base, candidate)
+
+
+def _outcome(join: Callable[[str, str], str], base: str, url: str) -> str:
+    try:
+        return join(base, url)
+    except ValueError as error:
+        return f"ValueError: {error}"
+
+
+SHORTLINK_CHARACTERS = st.sampled_from([*"p=?/&#:.0123456789 xÄ٣", "https://", "?p="])
+
+
+@settings(max_examples=500)
+@given(st.lists(SHORTLINK_CHARACTERS, max_size=10).map("".join))
+@example("https://timesca.com/?p=10326")
+@example("https://timesca.com?p=007")
+@example("https://timesca.com/?p=١٢")
+def test_shortlink_post_id_is_that_of_the_parsed_url(text: str) -> None:
+    for url in (text, "https://timesca.com" + text, "https://timesca.com/?p=" + text):
+        assert shortlink_post_id(url) == _parsed_shortlink_post_id(url)
+
+
+def _parsed_shortlink_post_id(url: str) -> int | None:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.path not in ("", "/"):
+        return None
+    match = SHORTLINK_QUERY.search(parts.query)
+    return int(match["post_id"]) if match else None
