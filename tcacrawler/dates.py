@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
 MONTHS = {
     name: number
@@ -80,6 +81,14 @@ def parse_datetime(value: str | None, tz: timezone) -> datetime | None:
     return parsed.astimezone(tz)
 
 
+@lru_cache(maxsize=1024)
+def iso_in_zone(value: str, tz: timezone) -> str | None:
+    """``isoformat(parse_datetime(value, tz))``, None for no time; a page names its times
+    several times (JSON-LD, OpenGraph, published and modified alike)."""
+    parsed = parse_datetime(value, tz)
+    return None if parsed is None else isoformat(parsed)
+
+
 def parse_visible_date(text: str, tz: timezone) -> datetime | None:
     """A date as people write it ('09 December 2015', 'December 9, 2015 2:30 pm')."""
     for pattern in VISIBLE_DATE_PATTERNS:
@@ -104,7 +113,8 @@ def parse_visible_date(text: str, tz: timezone) -> datetime | None:
 
 
 def isoformat(value: datetime) -> str:
-    return value.replace(microsecond=0).isoformat()
+    # replace() costs as much as isoformat(), and a timestamp rarely has microseconds.
+    return (value.replace(microsecond=0) if value.microsecond else value).isoformat()
 
 
 def utc_now_iso(now: datetime | None = None) -> str:

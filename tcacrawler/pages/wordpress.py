@@ -26,7 +26,7 @@ from urllib.parse import urljoin as _urljoin
 
 from selectolax.lexbor import LexborCSSSelector, LexborHTMLParser, LexborNode
 
-from tcacrawler.dates import isoformat, parse_datetime, parse_visible_date, site_timezone
+from tcacrawler.dates import iso_in_zone, isoformat, parse_visible_date, site_timezone
 from tcacrawler.fallback import MainContent, find_main_content
 from tcacrawler.items import ArticleItem
 from tcacrawler.urls import shortlink_post_id, url_story_id
@@ -725,9 +725,8 @@ class WordPressArticlePage:
 
     def _first_datetime(self, candidates: Iterable[str | None]) -> str | None:
         for candidate in candidates:
-            parsed = parse_datetime(candidate, self.tz)
-            if parsed is not None:
-                return isoformat(parsed)
+            if candidate and (found := iso_in_zone(candidate, self.tz)) is not None:
+                return found
         return None
 
     @cached_property
