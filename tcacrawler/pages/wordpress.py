@@ -124,6 +124,25 @@ _TEXT = "-text"
 _COMMENT = "-comment"
 
 
+def _lexbor_tag_ids() -> dict[str, int]:
+    """lexbor's number for each tag name the walks below test, and for text and comment
+    nodes: a walk compares a node's number, which costs less than making its name."""
+    probe = LexborHTMLParser("<p>text<!--comment--></p>")
+    ids = {name: probe.create_node(name).tag_id for name in BLOCK_TAGS | NON_TEXT_TAGS | {"br"}}
+    text = probe.css_first("p").first_child  # type: ignore[union-attr]
+    ids[_TEXT] = text.tag_id  # type: ignore[union-attr]
+    ids[_COMMENT] = text.next.tag_id  # type: ignore[union-attr]
+    return ids
+
+
+_TAG_IDS = _lexbor_tag_ids()
+_TEXT_ID = _TAG_IDS[_TEXT]
+_BR_ID = _TAG_IDS["br"]
+_P_ID = _TAG_IDS["p"]
+_BLOCK_IDS = frozenset(_TAG_IDS[name] for name in BLOCK_TAGS)
+_NON_TEXT_IDS = frozenset(_TAG_IDS[name] for name in (*NON_TEXT_TAGS, _COMMENT))
+
+
 # An absolute http(s) URL that urljoin gives back unchanged whatever the base: lower-case
 # scheme, an ASCII host, no whitespace or control character (urlsplit strips or drops
 # them), no ``;`` (params) or brackets (IPv6 hosts), no empty query or fragment (dropped).
@@ -218,29 +237,35 @@ _FURNITURE_TEXT_CAP = 20_000
 _NOT_READ = frozenset({"script", "style", _COMMENT})
 
 
-def _text_before(parent: LexborNode, stop: int | None, unread: set[int], pieces: list[str]) -> bool:
+def _text_before(
+    parent: LexborNode, stop: int | None, unread: set[int], pieces: list[str], length: int
+) -> int:
     """Add the stripped text of ``parent``'s children before the one whose ``mem_id`` is
     ``stop`` to ``pieces``, less scripts and styles (inside the elements of ``unread``);
-    whether the text reached the cap."""
+    the length of ``pieces`` after, ``length`` before. Stops once past the cap."""
     for child in parent.iter(include_text=True):
-        if child.mem_id == stop:
+        key = child.mem_id
+        if key == stop:
             break
         tag = child.tag
         if tag == _TEXT:
             text = (child.text_content or "").strip()
-            if text:
-                pieces.append(text)
         elif tag in _NOT_READ:
             continue
-        elif child.mem_id not in unread:
+        elif key not in unread:
             # Most of the header has no script inside: its text is read in C.
-            if text := child.text(separator=" ", strip=True, skip_empty=True).strip():
-                pieces.append(text)
-        elif _text_before(child, None, unread, pieces):
-            return True
-        if sum(map(len, pieces)) > _FURNITURE_TEXT_CAP:
-            return True
-    return False
+            text = child.text(separator=" ", strip=True, skip_empty=True).strip()
+        else:
+            length = _text_before(child, None, unread, pieces, length)
+            if length > _FURNITURE_TEXT_CAP:
+                return length
+            continue
+        if text:
+            pieces.append(text)
+            length += len(text)
+            if length > _FURNITURE_TEXT_CAP:
+                return length
+    return length
 
 
 def _in_figure(node: LexborNode) -> bool:
@@ -855,10 +880,10 @@ class WordPressArticlePage:
         # A walk from the start: the first paragraphs are near it (a query for <p>
         # would visit the whole body).
         for node in element.traverse(include_text=True):
-            if node.tag != _TEXT:
+            if node.tag_id != _TEXT_ID:
                 continue
             parent = node.parent
-            while parent is not None and parent.mem_id != own and parent.tag != "p":
+            while parent is not None and parent.mem_id != own and parent.tag_id != _P_ID:
                 parent = parent.parent
             if parent is not None and parent.mem_id != own:
                 texts.append(node.text_content or "")
@@ -926,34 +951,32 @@ class WordPressArticlePage:
     ) -> None:
         """Walk the body, flushing the text run at every block boundary."""
         for child in element.iter(include_text=True, skip_empty=False):
-            tag = child.tag
-            if tag == _TEXT:
+            tag = child.tag_id
+            if tag == _TEXT_ID:
                 run.append(child.text_content or "")
-            elif (
-                tag in NON_TEXT_TAGS or tag == _COMMENT or (furniture and child.mem_id in furniture)
-            ):
+            elif tag in _NON_TEXT_IDS or (furniture and child.mem_id in furniture):
                 pass
-            elif tag == "br":
+            elif tag == _BR_ID:
                 run.append("\n")
             elif (first := child.first_child) is None:
                 pass
-            elif first.next is None and first.tag == _TEXT:
+            elif first.next is None and first.tag_id == _TEXT_ID:
                 # One text node (most paragraphs and links): no need to walk it.
-                if tag in BLOCK_TAGS:
+                if tag in _BLOCK_IDS:
                     if run:
                         _flush(run, out)
                     run.append(first.text_content or "")
                     _flush(run, out)
                 else:
                     run.append(first.text_content or "")
-            elif tag in BLOCK_TAGS:
+            elif tag in _BLOCK_IDS:
                 if run:
                     _flush(run, out)
                 # A block flushes its own run when it ends.
                 cls._collect_paragraphs(child, furniture, out, run)
             else:
                 cls._collect_paragraphs(child, furniture, out, run)
-        if run and element.tag in BLOCK_TAGS:
+        if run and element.tag_id in _BLOCK_IDS:
             _flush(run, out)
 
     @cached_property
@@ -971,7 +994,8 @@ class WordPressArticlePage:
         # The headline's ancestors: the text before it is that of their earlier children.
         path = []
         node: LexborNode | None = stop
-        while node is not None and node.mem_id != body.mem_id:
+        body_key = body.mem_id
+        while node is not None and node.mem_id != body_key:
             path.append(node)
             node = node.parent
         if node is None:
@@ -984,9 +1008,11 @@ class WordPressArticlePage:
                 unread.add(key)
                 parent = parent.parent
         pieces: list[str] = []
+        length = 0
         parent = body
         for target in reversed(path):
-            if _text_before(parent, target.mem_id, unread, pieces):
+            length = _text_before(parent, target.mem_id, unread, pieces, length)
+            if length > _FURNITURE_TEXT_CAP:
                 break
             parent = target
         return " ".join(pieces)
