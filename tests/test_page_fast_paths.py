@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tcacrawler.pages.wordpress import _PLAIN_ABSOLUTE, urljoin
+from tcacrawler.pages.wordpress import _PLAIN_ABSOLUTE, clean_text, urljoin
 from tcacrawler.urls import SHORTLINK_QUERY, shortlink_post_id
 
 BASES = st.sampled_from(
@@ -73,3 +73,14 @@ def _parsed_shortlink_post_id(url: str) -> int | None:
         return None
     match = SHORTLINK_QUERY.search(parts.query)
     return int(match["post_id"]) if match else None
+
+
+WHITESPACE_AND_TEXT = st.sampled_from(
+    [*" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2003\u3000", "a", "“", "\x01"]
+)
+
+
+@settings(max_examples=1000)
+@given(st.lists(WHITESPACE_AND_TEXT, max_size=12).map("".join))
+def test_clean_text_collapses_whitespace_as_split_does(text: str) -> None:
+    assert clean_text(text) == " ".join(text.split())

@@ -203,11 +203,22 @@ def select(node: LexborNode, query: str) -> list[LexborNode]:
     """``node.css(query)``: the matches of the CSS selector in ``node``'s subtree (``node``
     included), in document order. Each document would set up a selector engine of its
     own, which costs half a page parse; one engine per thread serves every page."""
+    return _engine().find(query, node)
+
+
+def _engine() -> LexborCSSSelector:
     try:
         engine: LexborCSSSelector = _ENGINES.engine
     except AttributeError:
         engine = _ENGINES.engine = LexborCSSSelector()
-    return engine.find(query, node)
+    return engine
+
+
+def select_first(node: LexborNode, query: str) -> LexborNode | None:
+    """The first match of ``select(node, query)``; the search stops there."""
+    engine = _engine()
+    found: list[LexborNode] = engine.find_first(query, node)  # type: ignore[attr-defined]
+    return found[0] if found else None
 
 
 def _is_json_document(text: str) -> bool:
@@ -292,13 +303,23 @@ class NotAnArticle(ValueError):
     """The page is not a single article (a listing, a static page, an error page)."""
 
 
+# What str.split() splits ASCII text at besides the space.
+_ASCII_SEPARATORS = ("\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
 def clean_text(text: str) -> str:
     """Whitespace runs collapsed to one space, ends stripped."""
-    # Most text is clean already: every whitespace character but the space is
-    # unprintable, and the scans run in C.
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+    # Most text is clean already. Every whitespace character but the space is
+    # unprintable, and the scans run in C; isprintable() looks each character up, which
+    # costs more than searching ASCII text for each of its few separators.
+    if "  " in text or text[:1] == " " or text[-1:] == " ":
+        return " ".join(text.split())
+    if text.isascii():
+        for separator in _ASCII_SEPARATORS:
+            if separator in text:
+                return " ".join(text.split())
         return text
-    return " ".join(text.split())
+    return text if text.isprintable() else " ".join(text.split())
 
 
 def _texts(values: Iterable[str]) -> list[str]:
@@ -431,6 +452,16 @@ class WordPressArticlePage:
             found = list({e.mem_id: e for e in reversed(found)}.values())[::-1]
         return found
 
+    def _first(self, query: str) -> Any:
+        """``self._css_results(query)[0]``, None for no match; for a single selector the
+        search stops at the first match (a headline or a body is near the top)."""
+        if (cached := self._found.get(query)) is None:
+            selector, _, _, is_list = _query_plan(query)
+            if selector == query and not is_list:
+                return select_first(self.root, query)
+            cached = self._css_results(query)
+        return cached[0] if cached else None
+
     def _get(self, results: list[Any]) -> str | None:
         """parsel's ``.get()``: the first result, serialised."""
         if not results:
@@ -449,11 +480,10 @@ class WordPressArticlePage:
             if "content" not in attributes:
                 continue
             content = attributes["content"] or ""
-            for attribute in ("property", "name"):
-                if attribute in attributes:
-                    key = attributes[attribute] or ""
-                    if key not in found:
-                        found[key] = content
+            if "property" in attributes:
+                found.setdefault(attributes["property"] or "", content)
+            if "name" in attributes:
+                found.setdefault(attributes["name"] or "", content)
         return found
 
     def _meta(self, *names: str) -> str | None:
@@ -617,9 +647,9 @@ class WordPressArticlePage:
     def _headline_found(self) -> tuple[LexborNode, str] | None:
         """The first element a headline selector finds first that has text, and its text."""
         for query in self.headline_css:
-            for found in self._css_results(query)[:1]:
-                if text := clean_text(self._text(found)):
-                    return found, text
+            found = self._first(query)
+            if found is not None and (text := clean_text(self._text(found))):
+                return found, text
         return None
 
     @cached_property
@@ -867,7 +897,12 @@ class WordPressArticlePage:
     @cached_property
     def _body_from_selectors(self) -> LexborNode | None:
         for query in self.body_css:
-            for found in self._css_results(query):
+            first = self._first(query)
+            if first is None:
+                continue
+            if isinstance(first, LexborNode) and self._has_paragraph_text(first):
+                return first
+            for found in self._css_results(query)[1:]:
                 if isinstance(found, LexborNode) and self._has_paragraph_text(found):
                     return found
         return None
