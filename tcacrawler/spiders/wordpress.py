@@ -30,7 +30,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
 from tcacrawler.config import ConfigError
-from tcacrawler.dates import isoformat, parse_datetime, parse_offset, site_timezone
+from tcacrawler.dates import iso_in_zone, parse_datetime, parse_offset, site_timezone
 from tcacrawler.encoding import response_html
 from tcacrawler.failures import classify
 from tcacrawler.pages.wordpress import NotAnArticle, WordPressArticlePage
@@ -362,7 +362,7 @@ class WordPressSpider(scrapy.Spider):
                 yield self.article_request(link, via="feed")
                 continue
             published = item.xpath("pubDate/text()").get()
-            if self.is_unchanged(link, _rfc822_to_iso(published)):
+            if self.is_unchanged(link, iso_in_zone(published, UTC) if published else None):
                 self.crawler.stats.inc_value("tca/discovery/unchanged_skipped")
                 continue
             yield self.article_request(link, via="feed")
@@ -481,8 +481,3 @@ class WordPressSpider(scrapy.Spider):
                 response.url,
             )
         yield item
-
-
-def _rfc822_to_iso(value: str | None) -> str | None:
-    parsed = parse_datetime(value, UTC) if value else None
-    return isoformat(parsed) if parsed else None
