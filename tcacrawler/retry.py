@@ -109,8 +109,8 @@ def _refuse_loop_or_offsite(middleware: Any, redirected: Request, request: Reque
     chain = {*request.meta.get("redirect_urls", ()), request.url}
     if redirected.url in chain:
         raise IgnoreRequest(f"redirect loop: {request.url} -> {redirected.url}")
-    is_site_url = getattr(middleware.crawler.spider, "is_site_url", None)
-    if callable(is_site_url) and not is_site_url(redirected.url):
+    on_site = getattr(middleware.crawler.spider, "is_on_site_host", None)
+    if callable(on_site) and not on_site(redirected.url):
         middleware.crawler.stats.inc_value("offsite/filtered")
         raise IgnoreRequest(
             f"Filtered offsite request to {urlsplit(redirected.url).hostname!r} "
@@ -118,7 +118,20 @@ def _refuse_loop_or_offsite(middleware: Any, redirected: Request, request: Reque
         )
 
 
-class LoopAwareRedirectMiddleware(RedirectMiddleware):
+class _NoReferer:
+    """We send no Referer (settings: RefererMiddleware is off), so a redirect has none to
+    carry over, and there is no referer middleware to look for."""
+
+    def handle_referer(self, request: Request, response: Response) -> None:
+        request.headers.pop("Referer", None)
+
+    def _engine_started(self) -> None:
+        # Scrapy's looks the referer middleware up and, finding none, logs a WARNING on
+        # every run: noise in every cron log, for a choice made on purpose.
+        return None
+
+
+class LoopAwareRedirectMiddleware(_NoReferer, RedirectMiddleware):
     """Fails a redirect back to a URL already visited in the same chain, and one off-site.
 
     Scrapy 2.19 drops an off-site redirect when it is scheduled, without calling the
@@ -130,7 +143,7 @@ class LoopAwareRedirectMiddleware(RedirectMiddleware):
         return super()._redirect(redirected, request, reason)
 
 
-class LoopAwareMetaRefreshMiddleware(MetaRefreshMiddleware):
+class LoopAwareMetaRefreshMiddleware(_NoReferer, MetaRefreshMiddleware):
     """Scrapy's ``<meta http-equiv="refresh">`` redirects, loop- and off-site-aware like
     :class:`LoopAwareRedirectMiddleware`, and cheap on the pages that have none.
 

@@ -148,3 +148,10 @@ def test_every_rate_exported_once_with_the_right_values(
 def test_duplicates_and_revisions_on_a_first_full_run(full_crawl: CrawlResult) -> None:
     assert {r["revision"] for r in full_crawl.articles} == {1}
     assert [r["story_id"] for r in full_crawl.articles if r["duplicate_of"]] == []
+
+
+def test_a_clean_run_logs_no_warning(full_crawl: CrawlResult) -> None:
+    """On a healthy site a cron log has nothing to warn about: every WARNING is a
+    signal someone must be able to trust (the replica serves its traps elsewhere)."""
+    noisy = [line for line in full_crawl.log.splitlines() if "WARNING" in line or "ERROR" in line]
+    assert noisy == []

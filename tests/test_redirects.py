@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from scrapy import Spider
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
@@ -11,7 +13,7 @@ from scrapy.utils.test import get_crawler
 
 from replica import SiteApp, generate_site
 from replica.presets import PRESETS
-from tcacrawler.retry import LoopAwareMetaRefreshMiddleware
+from tcacrawler.retry import LoopAwareMetaRefreshMiddleware, LoopAwareRedirectMiddleware
 
 BASE = "https://timesca.com"
 PADDING = "<p>" + "x" * 5000 + "</p>"
@@ -30,7 +32,7 @@ PAGES = {
 class _Spider(Spider):
     name = "t"
 
-    def is_site_url(self, url: str) -> bool:
+    def is_on_site_host(self, url: str) -> bool:
         return url.startswith(BASE)
 
 
@@ -85,3 +87,22 @@ def test_refresh_loop_and_offsite_refresh_fail_the_request() -> None:
     away = '<meta http-equiv="refresh" content="0; url=https://elsewhere.example/x">'
     with pytest.raises(IgnoreRequest, match="offsite"):
         ours.process_response(Request(f"{BASE}/c/"), _response(f"{BASE}/c/", away))
+
+
+def test_no_referer_warning_on_engine_start(caplog: pytest.LogCaptureFixture) -> None:
+    """The referer middleware is off on purpose; Scrapy's redirect middlewares would
+    warn about it on every run."""
+    crawler = get_crawler(_Spider)
+    crawler.spider = _Spider()
+    for middleware_class in (LoopAwareMetaRefreshMiddleware, LoopAwareRedirectMiddleware):
+        with caplog.at_level(logging.DEBUG):
+            middleware_class.from_crawler(crawler)._engine_started()
+    assert not [r for r in caplog.records if "Referer" in r.getMessage()]
+
+
+def test_redirect_carries_no_referer() -> None:
+    ours, _ = _middlewares()
+    request = Request(f"{BASE}/old/", headers={"Referer": f"{BASE}/"})
+    result = ours.process_response(request, _response(request.url, PAGES["upper case"], request))
+    assert isinstance(result, Request) and result.url == f"{BASE}/new/"
+    assert "Referer" not in result.headers

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Protocol
@@ -167,11 +168,22 @@ class WordPressSpider(scrapy.Spider):
             parse_offset(tz_setting) if tz_setting else self.page_class.default_tz_offset_minutes
         )
         self.tz = site_timezone(self.tz_offset_minutes)
+        self.url_length_limit = settings.getint("URLLENGTH_LIMIT") or sys.maxsize
 
     def site_url(self, path: str) -> str:
         return urljoin(self.site_base + "/", path.lstrip("/"))
 
     def is_site_url(self, url: str) -> bool:
+        """On the site's host, and not longer than ``URLLENGTH_LIMIT``: every URL the
+        spider finds passes here (the check Scrapy's UrlLengthMiddleware would make on
+        every callback's output, see settings)."""
+        if len(url) > self.url_length_limit:
+            self.crawler.stats.inc_value("urllength/request_ignored_count")
+            self.logger.debug("Ignoring a URL longer than URLLENGTH_LIMIT: %s", url[:200])
+            return False
+        return self.is_on_site_host(url)
+
+    def is_on_site_host(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").removeprefix("www.")
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
@@ -179,6 +191,9 @@ class WordPressSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         for request in self.start_requests_list():
+            # What Scrapy's StartSpiderMiddleware would set (off, see settings): the
+            # scheduler keeps start requests in a queue of their own.
+            request.meta.setdefault("is_start_request", True)
             yield request
 
     def start_requests_list(self) -> list[Request]:
@@ -395,8 +410,8 @@ class WordPressSpider(scrapy.Spider):
         if self.mode == "latest" and (new_articles == 0 or depth + 1 >= self.latest_listing_pages):
             return
         next_page = next((u for q in self.next_page_css if (u := response.css(q).get())), None)
-        if next_page:
-            yield self.listing_request(response.urljoin(next_page), depth=depth + 1)
+        if next_page and self.is_site_url(next_url := response.urljoin(next_page)):
+            yield self.listing_request(next_url, depth=depth + 1)
         if self.mode == "full":
             for href in response.css("a::attr(href)").getall():
                 url = response.urljoin(href)
@@ -410,7 +425,7 @@ class WordPressSpider(scrapy.Spider):
                 url = response.urljoin(href.strip())
                 if self.looks_like_article(url):
                     links[strip_junk_query(url)] = None
-                elif not self.is_site_url(url):
+                elif not self.is_on_site_host(url):
                     self.crawler.stats.inc_value("tca/discovery/offsite_link_skipped")
             if links:
                 break
