@@ -14,7 +14,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Byte-code written ahead: each run would otherwise compile our modules again (~0.1 s of
+# CPU) wherever PYTHONDONTWRITEBYTECODE is set; cheap when nothing changed.
 install: $(STAMP)
+	@$(BIN)/python -m compileall -q tcacrawler replica > /dev/null
 
 ## crawl: the live site, incremental by default (MODE=full for a backfill)
 crawl: install
