@@ -26,7 +26,8 @@ from urllib.parse import urljoin as _urljoin
 
 from selectolax.lexbor import LexborCSSSelector, LexborHTMLParser, LexborNode
 
-from tcacrawler.dates import iso_in_zone, isoformat, parse_visible_date, site_timezone
+from tcacrawler.dates import iso_in_zone, isoformat, parse_visible_date
+from tcacrawler.dates import site_timezone as _site_timezone
 from tcacrawler.fallback import MainContent, find_main_content
 from tcacrawler.items import ArticleItem
 from tcacrawler.urls import shortlink_post_id, url_story_id
@@ -120,15 +121,26 @@ _XML_SPACE = re.compile(r"[ \t\n\r]+")
 _PSEUDO = re.compile(r"(?P<query>.*?)::(?:attr\((?P<attr>[^)\s]+)\)|(?P<text>text))\s*")
 # A comma outside quotes, brackets and parentheses: a selector list.
 _LIST_COMMA = re.compile(r"""\s*(?:"[^"]*"|'[^']*'|\[[^\]]*\]|\([^)]*\)|[^,"'\[(])*,""")
+# What ``html.lstrip()[:1] in ("{", "[")`` tells, without copying the page (``\s`` is
+# what str.strip strips).
+_JSON_START = re.compile(r"\s*[{\[]")
 _TEXT = "-text"
 _COMMENT = "-comment"
+
+
+# The type selectors ``_class_descendants`` answers (``.cat-links a``): standard HTML
+# elements, whose lexbor number is the same in every document.
+_DESCENDANT_TAGS = frozenset({"a", "span", "li", "time", "img"})
+# ".class tag": a class, then a descendant of a standard type (no escapes, no namespace).
+_CLASS_DESCENDANT = re.compile(r"(\.[A-Za-z_-][A-Za-z0-9_-]*) ([a-z]+)")
 
 
 def _lexbor_tag_ids() -> dict[str, int]:
     """lexbor's number for each tag name the walks below test, and for text and comment
     nodes: a walk compares a node's number, which costs less than making its name."""
     probe = LexborHTMLParser("<p>text<!--comment--></p>")
-    ids = {name: probe.create_node(name).tag_id for name in BLOCK_TAGS | NON_TEXT_TAGS | {"br"}}
+    names = BLOCK_TAGS | NON_TEXT_TAGS | _DESCENDANT_TAGS | {"br"}
+    ids = {name: probe.create_node(name).tag_id for name in names}
     text = probe.css_first("p").first_child  # type: ignore[union-attr]
     ids[_TEXT] = text.tag_id  # type: ignore[union-attr]
     ids[_COMMENT] = text.next.tag_id  # type: ignore[union-attr]
@@ -163,6 +175,9 @@ def urljoin(base: str, url: str) -> str:
         return url
     return _cached_urljoin(base, url)
 
+
+# A timezone per page object cost more than the dates read with it; they are immutable.
+site_timezone = lru_cache(maxsize=64)(_site_timezone)
 
 _T = TypeVar("_T")
 
@@ -277,6 +292,21 @@ def _text_before(
             if length > _FURNITURE_TEXT_CAP:
                 return length
     return length
+
+
+# Up to this many figures and images in a page, the page's lists of them are filtered by
+# ancestry instead of asking lexbor for those in the body.
+_FEW_IMAGES = 8
+
+
+def _has_ancestor(node: LexborNode, key: int) -> bool:
+    """Whether the element whose ``mem_id`` is ``key`` is ``node`` or one of its ancestors."""
+    current: LexborNode | None = node
+    while current is not None:
+        if current.mem_id == key:
+            return True
+        current = current.parent
+    return False
 
 
 def _in_figure(node: LexborNode) -> bool:
@@ -408,7 +438,7 @@ class WordPressArticlePage:
     @cached_property
     def tree(self) -> LexborHTMLParser:
         """The parsed page (what the generic extractor walks)."""
-        if self.html.lstrip()[:1] in ("{", "[") and _is_json_document(self.html):
+        if _JSON_START.match(self.html) is not None and _is_json_document(self.html):
             # lexbor reads any text as HTML; a JSON object or array at an article URL
             # is no page at all (parsel, before, refused it the same way).
             raise ValueError(f"{self.url}: the text is JSON, not HTML")
@@ -445,12 +475,29 @@ class WordPressArticlePage:
             if text:
                 return [text for element in elements for text in _own_text(element)]
             return [value for e in elements if (value := _attribute(e, attribute)) is not None]
+        if not is_list and (descendant := _CLASS_DESCENDANT.fullmatch(selector)):
+            return self._class_descendants(descendant[1], descendant[2])
         found = select(self.root, selector)
         if is_list:
             # lexbor gives a selector list's matches in document order, but an element
             # once per selector of the list it matches.
             found = list({e.mem_id: e for e in reversed(found)}.values())[::-1]
         return found
+
+    def _class_descendants(self, class_selector: str, tag: str) -> list[LexborNode]:
+        """``select(self.root, f"{class_selector} {tag}")``: lexbor tests the ancestors of
+        every ``tag`` element of the page for the class (twice the cost of finding the
+        class alone), so the class is found by lexbor and its elements walked here."""
+        tag_id = _TAG_IDS[tag]
+        found: dict[int, LexborNode] = {}
+        for container in self._css_results(class_selector):
+            own = container.mem_id
+            # Containers come in document order: a nested one adds nothing, and the
+            # descendants of a later one come after those of an earlier one.
+            for node in container.traverse():
+                if node.tag_id == tag_id and (key := node.mem_id) != own:
+                    found.setdefault(key, node)
+        return list(found.values())
 
     def _first(self, query: str) -> Any:
         """``self._css_results(query)[0]``, None for no match; for a single selector the
@@ -581,12 +628,13 @@ class WordPressArticlePage:
 
     @cached_property
     def canonical_url(self) -> str:
-        for candidate in (
-            self._link("canonical"),
-            self._meta("og:url"),
-            self._ld_main_entity_url(),
+        # Lazily: most pages say it in their first signal.
+        for source in (
+            lambda: self._link("canonical"),
+            lambda: self._meta("og:url"),
+            self._ld_main_entity_url,
         ):
-            if candidate:
+            if candidate := source():
                 return urljoin(self.url, candidate)
         return self.url
 
@@ -855,17 +903,32 @@ class WordPressArticlePage:
                 add(src, caption)
         body = self._body_element
         if body is not None:
-            # One query for both: the figures come first, in document order.
-            found_in_body = select(body, "figure, img")
-            for figure in found_in_body:
-                if figure.tag == "figure":
-                    add(*self._figure(figure))
-            for image in found_in_body:
-                if image.tag == "img":
-                    src = _attribute(image, "src")
-                    if src is not None and not _in_figure(image):
-                        add(src, None)
+            figures, images = self._figures_and_images_in(body)
+            for figure in figures:
+                add(*self._figure(figure))
+            for image in images:
+                src = _attribute(image, "src")
+                if src is not None and not _in_figure(image):
+                    add(src, None)
         return [{"url": url, "caption": caption} for url, caption in found.items()]
+
+    def _figures_and_images_in(
+        self, element: LexborNode
+    ) -> tuple[list[LexborNode], list[LexborNode]]:
+        """The ``<figure>`` and the ``<img>`` elements in ``element``'s subtree (itself
+        included), each in document order."""
+        figures = self._all("figure")
+        images = self._all("img")
+        if len(figures) + len(images) > _FEW_IMAGES:
+            found = select(element, "figure, img")
+            return [f for f in found if f.tag == "figure"], [i for i in found if i.tag == "img"]
+        # A page has a few of them (their lists cost a walk in C, a query twice that):
+        # each is kept when ``element`` is among its ancestors.
+        key = element.mem_id
+        return (
+            [f for f in figures if _has_ancestor(f, key)],
+            [i for i in images if _has_ancestor(i, key)],
+        )
 
     def _figure(self, figure: LexborNode) -> tuple[str | None, str | None]:
         """(src of the figure's first image with one, its figcaptions' text or None when it
@@ -1080,7 +1143,8 @@ class WordPressArticlePage:
             in_language=self.in_language,
             images=self.images,
             # The paragraphs are clean text: words are separated by one space.
-            word_count=sum(p.count(" ") + 1 for p in self.paragraphs if p),
+            # (the paragraphs are joined with "\n\n": the body has their spaces.)
+            word_count=self.article_body.count(" ") + sum(1 for p in self.paragraphs if p),
             site=self.site,
             extraction=self.extraction,
             furniture_text=self.furniture_text,
