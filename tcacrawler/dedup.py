@@ -123,6 +123,15 @@ def paragraph_fingerprint(normalised_paragraph: str) -> int:
 def paragraphs_hash(paragraphs: Sequence[str]) -> str:
     """``content_hash`` of a body from its ``split_paragraphs``: the normalised body is
     its normalised lines joined by one space, so this saves normalising twice."""
+    if isinstance(paragraphs, tuple):
+        return _tuple_hash(paragraphs)
+    return hashlib.sha256(" ".join(paragraphs).encode("utf-8")).hexdigest()
+
+
+# The crawl hashes each body twice, in a row: StampPipeline, then the deduplicator's
+# check, from the same (cached) _paragraphs tuple.
+@functools.lru_cache(maxsize=16)
+def _tuple_hash(paragraphs: tuple[str, ...]) -> str:
     return hashlib.sha256(" ".join(paragraphs).encode("utf-8")).hexdigest()
 
 
@@ -861,6 +870,18 @@ class StoryDeduplicator:
         """Decide what this record is. Reads the store; writes nothing."""
         paras = _paragraphs(body)
         chash = paragraphs_hash(paras)
+        # Most stories of a full crawl are new: one statement proves it and brings the
+        # paragraph counts the sketch needs (else the ordinary lookups below decide).
+        # A story in the index is known (most likely unchanged): no probe for it.
+        if story_id not in self.index and self.store.probe_new_story(
+            story_id, [url, *aliases], chash
+        ):
+            sketch = self.sketcher.sketch_paragraphs(paras, self.store, chash=chash)
+            # (no exact duplicate either: the probe found no story with this hash)
+            dup, sim = self._near_duplicate(sketch, exclude=None)
+            if dup is not None:
+                return Decision(Verdict.NEAR_DUPLICATE, story_id, 1, dup, chash, sim, sketch)
+            return Decision(Verdict.NEW, story_id, 1, None, chash, None, sketch)
         known = self._known(story_id, url, aliases)
         if known is not None:
             if known.content_hash == chash:

@@ -64,6 +64,7 @@ auto-vacuum returns the pages of emptied pending tables.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sqlite3
@@ -167,6 +168,7 @@ class StoryStore(Protocol):
     def resolve_alias(self, url: str) -> str | None: ...
     def find_by_content_hash(self, content_hash: str) -> str | None: ...
     def paragraph_counts(self, fingerprints: Iterable[int]) -> dict[int, int]: ...
+    def probe_new_story(self, story_id: str, urls: Sequence[str], content_hash: str) -> bool: ...
     def iter_signatures(self) -> Iterator[tuple[str, bytes]]: ...
     def get_meta(self, key: str) -> str | None: ...
     def set_meta(self, key: str, value: str) -> None: ...
@@ -312,19 +314,43 @@ _STORY_COLUMNS_OF_S = (
     "(SELECT run_id FROM runs WHERE run_no = s.first_run), "
     "(SELECT run_id FROM runs WHERE run_no = s.last_run), s.first_run"
 )
-# lookups that read the pending table first, then the committed one, in one query
-_SELECT_STORY = (
-    f"SELECT {_STORY_COLUMNS_OF_S}, 1 AS pending FROM p_stories s WHERE s.story_id = ? "
-    f"UNION ALL SELECT {_STORY_COLUMNS_OF_S}, 0 FROM stories s WHERE s.story_id = ? "
-    "ORDER BY pending DESC LIMIT 1"
-)
-_SELECT_COMMITTED_STORY = (
-    f"SELECT {_STORY_COLUMNS_OF_S}, 0 FROM stories s WHERE s.story_id = ? AND ? IS NOT NULL"
-)
+# a story is read from the pending table first, then from the committed one: two lookups
+# by primary key cost SQLite less than one UNION ... ORDER BY pending (which evaluates
+# both rows and sorts them)
+_SELECT_PENDING_STORY = f"SELECT {_STORY_COLUMNS_OF_S}, 1 FROM p_stories s WHERE s.story_id = ?"
+_SELECT_COMMITTED_STORY = f"SELECT {_STORY_COLUMNS_OF_S}, 0 FROM stories s WHERE s.story_id = ?"
 _RESOLVE_ALIAS = (
     "SELECT story_id, 1 AS pending FROM p_aliases WHERE url = ? "
     "UNION ALL SELECT story_id, 0 FROM aliases WHERE url = ? ORDER BY pending DESC LIMIT 1"
 )
+
+
+@functools.lru_cache(maxsize=64)
+def _paragraph_counts_sql(n: int) -> str:
+    """Counts of n fingerprints: two primary-key lookups each, from a VALUES list (a third
+    cheaper for SQLite than ``fp IN (...)`` on both tables: it sorts IN lists into
+    temporary tables first)."""
+    values = ",".join(["(?)"] * n)
+    return (
+        f"WITH v(fp) AS (VALUES {values}) SELECT v.fp, "
+        "coalesce((SELECT stories FROM paragraphs p WHERE p.fp = v.fp), 0) + "
+        "coalesce((SELECT delta FROM p_paragraphs q WHERE q.fp = v.fp), 0) FROM v"
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _probe_sql(n_urls: int) -> str:
+    """``probe_new_story``'s statement: ?1 story id, ?2 content hash, ?3... URLs."""
+    return (
+        "SELECT EXISTS (SELECT 1 FROM p_stories WHERE story_id = ?1) "
+        "OR EXISTS (SELECT 1 FROM stories WHERE story_id = ?1) "
+        "OR EXISTS (SELECT 1 FROM p_stories WHERE content_hash = ?2 AND duplicate_of IS NULL) "
+        "OR EXISTS (SELECT 1 FROM stories WHERE content_hash = ?2 AND duplicate_of IS NULL)"
+    ) + "".join(
+        f" OR EXISTS (SELECT 1 FROM p_aliases WHERE url = ?{i})"
+        f" OR EXISTS (SELECT 1 FROM aliases WHERE url = ?{i})"
+        for i in range(3, n_urls + 3)
+    )
 
 
 def _hash_blob(content_hash: str) -> bytes:
@@ -795,8 +821,10 @@ class SQLiteStore:
         if memo and ("story", story_id) in self._memo:
             found: tuple[StoryRow, int | None] | None = self._memo["story", story_id]
             return found
-        sql = _SELECT_COMMITTED_STORY if committed_only else _SELECT_STORY
-        row = self._q1(sql, (story_id, story_id))
+        key = (story_id,)
+        row = None if committed_only else self._q1(_SELECT_PENDING_STORY, key)
+        if row is None:
+            row = self._q1(_SELECT_COMMITTED_STORY, key)
         if row is None:
             if memo:
                 self._memo["story", story_id] = None
@@ -865,17 +893,32 @@ class SQLiteStore:
     def paragraph_counts(self, fingerprints: Iterable[int]) -> dict[int, int]:
         """How many distinct non-duplicate stories contain each paragraph (0 if none)."""
         fps = list(dict.fromkeys(fingerprints))
-        counts = dict.fromkeys(fps, 0)
+        counts: dict[int, int] = {}
         for start in range(0, len(fps), 400):
             chunk = fps[start : start + 400]
-            marks = ",".join("?" * len(chunk))
-            for fp, n in self._conn.execute(
-                f"SELECT fp, stories FROM paragraphs WHERE fp IN ({marks}) UNION ALL "
-                f"SELECT fp, delta FROM p_paragraphs WHERE fp IN ({marks})",
-                chunk + chunk,
-            ):
-                counts[fp] += n
+            counts.update(self._conn.execute(_paragraph_counts_sql(len(chunk)), chunk))
         return counts
+
+    def probe_new_story(self, story_id: str, urls: Sequence[str], content_hash: str) -> bool:
+        """Whether the story is certainly new: neither its id nor any of its URLs nor (as
+        a story that is not a duplicate) its content hash is known, pending or committed.
+        False means "maybe known": the ordinary lookups decide.
+
+        On a full crawl nearly every story is new: this answers the four lookups of a new
+        story (story, URL, alias, content hash) in one statement, and memoises the misses
+        for ``put_story``, which would look the story and its URLs up again."""
+        urls = [u for u in dict.fromkeys(urls) if u]
+        # (EXISTS tests on primary keys: cheaper for SQLite than IN lists, which it sorts
+        # into a temporary table first; the committed-hash test does not exclude stories
+        # the run has overridden, but a false "maybe known" costs only the lookups)
+        sql = _probe_sql(len(urls))
+        if self._q1(sql, (story_id, _hash_blob(content_hash), *urls))[0]:
+            return False
+        if self._batch_open:  # the memo is valid only while the batch is open
+            self._memo["story", story_id] = None
+            for url in urls:
+                self._memo["alias", url] = None
+        return True
 
     def iter_signatures(self) -> Iterator[tuple[str, bytes]]:
         """(story_id, signature) of every story with a signature, pending state first."""
@@ -962,13 +1005,14 @@ class SQLiteStore:
     def _add_aliases(
         self, c: sqlite3.Connection, run_no: int, story_id: str, urls: Iterable[str]
     ) -> None:
-        for url in dict.fromkeys(urls):
-            if url and self.resolve_alias(url) != story_id:
-                self._memo.pop(("alias", url), None)
-                c.execute(
-                    "INSERT OR REPLACE INTO p_aliases (url, story_id, run_no) VALUES (?, ?, ?)",
-                    (url, story_id, run_no),
-                )
+        new = [u for u in dict.fromkeys(urls) if u and self.resolve_alias(u) != story_id]
+        for url in new:
+            self._memo.pop(("alias", url), None)
+        if new:
+            c.executemany(
+                "INSERT OR REPLACE INTO p_aliases (url, story_id, run_no) VALUES (?, ?, ?)",
+                [(url, story_id, run_no) for url in new],
+            )
 
     def _apply_paragraph_delta(
         self,
