@@ -59,6 +59,7 @@ import enum
 import functools
 import hashlib
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -219,21 +220,28 @@ _POS_MULT = np.array(
 )
 
 
+_LITTLE_ENDIAN = sys.byteorder == "little"
+
+
 def _fmix32(h: np.ndarray) -> np.ndarray:
     """MurmurHash3's 32-bit finalizer, as datasketch applies it before permuting."""
     s1, m1, s2, m2 = _FMIX32
-    h = h ^ (h >> s1)
-    h = h * m1
-    h = h ^ (h >> s2)
-    h = h * m2
-    return h ^ (h >> s1)
+    h = h ^ (h >> s1)  # a new array: the rest works in place
+    h *= m1
+    h ^= h >> s2
+    h *= m2
+    h ^= h >> s1
+    return h
 
 
 def _mix64(z: np.ndarray) -> np.ndarray:
     s1, m1, s2, m2, s3 = _MIX64
-    z = (z ^ (z >> s1)) * m1
-    z = (z ^ (z >> s2)) * m2
-    return z ^ (z >> s3)
+    z = z ^ (z >> s1)
+    z *= m1  # (in place where the array is our own: fewer temporaries)
+    z ^= z >> s2
+    z *= m2
+    z ^= z >> s3
+    return z
 
 
 # Tokens: runs of ASCII letters/digits and non-ASCII characters; ASCII punctuation,
@@ -242,7 +250,10 @@ _SEPARATOR = np.ones(256, dtype=bool)
 for _c in b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
     _SEPARATOR[_c] = False
 _SEPARATOR[128:] = False  # UTF-8 bytes of non-ASCII characters
-_IS_WORD = ~_SEPARATOR
+# bytes.translate tables: word byte -> 1, separator -> 0; byte -> byte + 1 (UTF-8 never
+# has the byte 0xFF, the one that has no successor in a byte)
+_WORD_BYTE = bytes((~_SEPARATOR).astype(np.uint8).tolist())
+_PLUS_ONE = bytes((i + 1) & 0xFF for i in range(256))
 _UNICODE_PUNCT = (
     "\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a"
     "\u2010\u2011\u2012\u2013\u2014\u2015\u2026\u2022\u00b7\u00a7\u00b6\u2032\u2033"
@@ -252,7 +263,6 @@ _UNICODE_PUNCT = (
 # sits in the text.
 _P = 0x100000001B3
 _P_INV = pow(_P, -1, 1 << 64)
-_BYTE_PLUS_ONE = np.arange(1, 257, dtype=np.uint64)
 _powers: np.ndarray = np.ones(1, dtype=np.uint64)
 _inv_powers: np.ndarray = np.ones(1, dtype=np.uint64)
 
@@ -275,21 +285,22 @@ def tokenise(paragraphs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         for ch in _UNICODE_PUNCT:  # (faster than one regex or str.translate)
             if ch in text:
                 text = text.replace(ch, " ")
-    raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-    n = raw.size
+    data = text.encode("utf-8")
+    n = len(data)
     # word bytes, with a separator before and after: word runs start where it turns on
-    # and end where it turns off, alternately
-    word = np.zeros(n + 2, dtype=bool)
-    word[1:-1] = _IS_WORD[raw]
+    # and end where it turns off, alternately (bytes.translate maps the bytes in C: a
+    # numpy table lookup, raw[table], costs several times more on bodies this short)
+    word = np.frombuffer(b"\0" + data.translate(_WORD_BYTE) + b"\0", dtype=np.uint8)
     bounds = np.flatnonzero(word[1:] != word[:-1])
     if bounds.size == 0:
         return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
     starts, ends = bounds[0::2], bounds[1::2]
     powers, inv_powers = _power_tables(n)
     prefix = np.zeros(n + 1, dtype=np.uint64)
-    np.cumsum(_BYTE_PLUS_ONE[raw] * powers[:n], out=prefix[1:])
+    plus_one = np.frombuffer(data.translate(_PLUS_ONE), dtype=np.uint8)
+    np.cumsum(plus_one * powers[:n], out=prefix[1:])
     tok = (prefix[ends] - prefix[starts]) * inv_powers[starts]
-    newlines = np.flatnonzero(raw == 10)
+    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
     para_of = np.searchsorted(newlines, starts)
     return tok, para_of
 
@@ -449,7 +460,9 @@ class StorySketcher:
             for j in range(1, k):
                 h += tok[j : n - k + 1 + j] * _POS_MULT[j]
             first = para_of[: n - k + 1]
-            valid = (first == para_of[k - 1 :]) & keep[first]
+            valid = first == para_of[k - 1 :]
+            if include is not None and not all(include):
+                valid &= keep[first]
             parts.append(h[valid])
         short = [i for i, m in enumerate(lengths.tolist()) if 0 < m < k and keep[i]]
         if short:  # short paragraphs: one shingle each (rare: Python is fine)
@@ -466,8 +479,12 @@ class StorySketcher:
             parts.append(np.array(vals, dtype=np.uint64))
         if not parts:
             return np.empty(0, dtype=np.uint32), per_para
-        mixed = _mix64(np.concatenate(parts))
-        folded = ((mixed >> np.uint64(32)) ^ mixed).astype(np.uint32)
+        mixed = _mix64(np.concatenate(parts) if len(parts) > 1 else parts[0])
+        if _LITTLE_ENDIAN:  # high ^ low half, from the two halves' view (one numpy call)
+            halves = mixed.view(np.uint32)
+            folded = halves[0::2] ^ halves[1::2]
+        else:
+            folded = ((mixed >> np.uint64(32)) ^ mixed).astype(np.uint32)
         return folded, per_para
 
     def minhash(self, hashes: np.ndarray) -> np.ndarray | None:
@@ -476,9 +493,13 @@ class StorySketcher:
         Repeated hashes are harmless."""
         if hashes.size == 0:
             return None
-        hv = _fmix32(hashes.astype(np.uint32))
-        sig = np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
+        hv = _fmix32(hashes.astype(np.uint32, copy=False))
         a, b = self._a, self._b
+        if hv.size <= 2048:  # the usual body: one block
+            prod = a * hv[None, :]
+            prod += b
+            return prod.min(axis=1)
+        sig = np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
         for start in range(0, hv.size, 2048):  # bounded temporary (num_perm x 2048)
             prod = a * hv[None, start : start + 2048]
             prod += b
