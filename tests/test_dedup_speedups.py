@@ -1,0 +1,287 @@
+"""The deduplicator's fast paths give what the plain ways give.
+
+* the sketch's numpy steps (tokenise, shingle hashes, MinHash) against straightforward
+  reference versions of the same hashes;
+* ``probe_new_story`` (one statement for a new story's lookups) against the ordinary
+  lookups, and whole runs with the probe against runs without it;
+* ``paragraph_counts`` against a plain sum over both tables.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tcacrawler import dedup as dd
+from tcacrawler.dedup import StoryDeduplicator, StorySketcher, content_hash, paragraphs_hash
+from tcacrawler.store import SQLiteStore
+from tests.test_dedup import digest, light_edit, story
+
+# --- reference versions of the sketch's hashing ------------------------------------------
+
+_P = 0x100000001B3
+_M64 = (1 << 64) - 1
+
+
+def ref_tokenise(paragraphs: Sequence[str]) -> tuple[list[int], list[int]]:
+    """Token hashes and paragraph numbers, one token at a time."""
+    toks, paras = [], []
+    for i, para in enumerate(paragraphs):
+        for ch in dd._UNICODE_PUNCT:
+            para = para.replace(ch, " ")
+        word = b""
+        for byte in [*para.encode("utf-8"), 32]:
+            if not dd._SEPARATOR[byte]:
+                word += bytes([byte])
+                continue
+            if word:
+                toks.append(sum((b + 1) * pow(_P, j, 1 << 64) for j, b in enumerate(word)) & _M64)
+                paras.append(i)
+                word = b""
+    return toks, paras
+
+
+def ref_mix64(z: int) -> int:
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+    return z ^ (z >> 31)
+
+
+def ref_shingles(paragraphs: Sequence[str], include: Sequence[bool], k: int = 3) -> list[int]:
+    toks, paras = ref_tokenise(paragraphs)
+    mult = dd._POS_MULT.tolist()
+    out = []
+    for i in range(len(paragraphs)):
+        if not include[i]:
+            continue
+        t = [h for h, p in zip(toks, paras, strict=True) if p == i]
+        if len(t) >= k:
+            raw = [sum(t[s + j] * mult[j] for j in range(k)) & _M64 for s in range(len(t) - k + 1)]
+        elif t:
+            raw = [(len(t) * mult[k - 1] + sum(h * mult[j] for j, h in enumerate(t))) & _M64]
+        else:
+            raw = []
+        for h in raw:
+            m = ref_mix64(h)
+            out.append(((m >> 32) ^ m) & 0xFFFFFFFF)
+    return out
+
+
+def ref_minhash(sketcher: StorySketcher, hashes: Sequence[int]) -> list[int]:
+    a, b = sketcher._a.ravel().tolist(), sketcher._b.ravel().tolist()
+
+    def fmix(h: int) -> int:
+        h ^= h >> 16
+        h = (h * 0x85EBCA6B) & 0xFFFFFFFF
+        h ^= h >> 13
+        h = (h * 0xC2B2AE35) & 0xFFFFFFFF
+        return h ^ (h >> 16)
+
+    hv = [fmix(h) for h in hashes]
+    return [min((ai * h + bi) & 0xFFFFFFFF for h in hv) for ai, bi in zip(a, b, strict=True)]
+
+
+_TEXT = st.text(
+    alphabet=st.sampled_from(list("ab Z9 .,-'\u2019\u201c\u2014\u00e9\u4e2d\U0001f600\u00ad")),
+    max_size=40,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_TEXT, max_size=6), st.randoms(use_true_random=False))
+def test_property_shingle_hashes_match_the_reference(paras: list[str], rnd: random.Random) -> None:
+    include = [rnd.random() < 0.8 for _ in paras]
+    tok, para_of = dd.tokenise(paras)
+    want_tok, want_paras = ref_tokenise(paras)
+    assert tok.tolist() == want_tok and para_of.tolist() == want_paras
+    hashes, per_para = StorySketcher().shingle_hashes(paras, include)
+    assert hashes.dtype == np.uint32
+    assert sorted(hashes.tolist()) == sorted(ref_shingles(paras, include))
+    assert sum(per_para) == hashes.size
+
+
+@pytest.mark.parametrize("size", [1, 7, 300, 2048, 2049, 4500])
+def test_minhash_matches_the_reference(size: int) -> None:
+    sketcher = StorySketcher()
+    hashes = np.random.default_rng(size).integers(0, 2**32, size, dtype=np.uint32)
+    sig = sketcher.minhash(hashes)
+    assert sig is not None and sig.dtype == np.uint32
+    assert sig.tolist() == ref_minhash(sketcher, hashes.tolist())
+
+
+def test_paragraphs_hash_of_a_tuple_is_that_of_the_list() -> None:
+    for seed in range(20):
+        paras = tuple(dd.split_paragraphs(story(seed)))
+        assert paragraphs_hash(paras) == paragraphs_hash(list(paras)) == content_hash(story(seed))
+
+
+# --- store: the probe and the paragraph counts ---------------------------------------------
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SQLiteStore]:
+    s = SQLiteStore(tmp_path / "stories.sqlite3")
+    yield s
+    s.close()
+
+
+def plain_counts(path: Path, fps: Sequence[int]) -> dict[int, int]:
+    con = sqlite3.connect(path)  # (sees what the store has committed or flushed)
+    try:
+        counts = {}
+        for fp in dict.fromkeys(fps):
+            a = con.execute("SELECT stories FROM paragraphs WHERE fp = ?", (fp,)).fetchone()
+            b = con.execute("SELECT delta FROM p_paragraphs WHERE fp = ?", (fp,)).fetchone()
+            counts[fp] = (a[0] if a else 0) + (b[0] if b else 0)
+        return counts
+    finally:
+        con.close()
+
+
+def test_paragraph_counts_sum_both_tables(store: SQLiteStore) -> None:
+    dedup = StoryDeduplicator(store)
+    store.begin_run("r1")
+    bodies = [digest(n) for n in range(6)] + [story(n) for n in range(6)]
+    for i, body in enumerate(bodies):
+        dedup.observe(f"s:{i}", f"https://x/{i}", [], body, None, run_id="r1")
+    store.prepare_run("r1")
+    store.commit_run("r1")
+    store.begin_run("r2")
+    for i, body in enumerate([digest(n) for n in range(6, 9)] + [light_edit(story(0), 1)]):
+        dedup.observe(f"t:{i}", f"https://y/{i}", [], body, None, run_id="r2")
+    store.flush()
+    fps = [dd.paragraph_fingerprint(p) for b in bodies for p in dd.split_paragraphs(b)]
+    fps += [12345, -6789, fps[0]]  # unknown ones, a repeat
+    fps += list(range(1000, 1900))  # more than one chunk
+    got = store.paragraph_counts(fps)
+    assert got == plain_counts(store.path, fps)
+    assert got[dd.paragraph_fingerprint(dd.split_paragraphs(digest(0))[0])] == 9  # the intro
+    assert store.paragraph_counts([]) == {}
+
+
+def test_probe_agrees_with_the_lookups(store: SQLiteStore) -> None:
+    dedup = StoryDeduplicator(store)
+    store.begin_run("r1")
+    dedup.observe("s:1", "https://x/1", ["https://x/?p=1"], story(1), None, run_id="r1")
+    dedup.observe("s:2", "https://x/2", [], story(2), None, run_id="r1")
+    dedup.observe("s:3", "https://x/3", [], story(2), None, run_id="r1")  # exact duplicate
+    store.prepare_run("r1")
+    store.commit_run("r1")
+    store.begin_run("r2")
+    dedup.observe("s:4", "https://x/4", ["https://x/?p=4"], story(4), None, run_id="r2")
+    dedup.observe("s:1", "https://x/1", [], story(5), None, run_id="r2")  # revised: 1 -> 5
+
+    def lookups_miss(sid: str, urls: list[str], chash: str) -> bool:
+        return (
+            store.get_story(sid) is None
+            and all(store.resolve_alias(u) is None for u in urls)
+            and store.find_by_content_hash(chash) is None
+        )
+
+    cases = [
+        ("s:1", [], story(9)),  # committed story
+        ("s:4", [], story(9)),  # pending story
+        ("n:1", ["https://x/?p=1"], story(9)),  # committed alias
+        ("n:1", ["", "https://z/", "https://x/?p=4"], story(9)),  # pending alias
+        ("n:1", ["https://z/"], story(2)),  # committed original's text
+        ("n:1", ["https://z/"], story(4)),  # pending story's text
+        ("n:1", ["https://z/"], story(5)),  # a revision's text
+        ("n:1", ["https://z/"], story(1)),  # the text s:1 had before this run: new
+        ("n:1", ["https://z/", "https://z/?a"], story(9)),  # new
+        ("n:1", [], story(9)),  # new
+    ]
+    for sid, urls, body in cases:
+        chash = content_hash(body)
+        probe = store.probe_new_story(sid, urls, chash)
+        assert not probe or lookups_miss(sid, urls, chash), (sid, urls)
+    # the plainly new and the known are told apart
+    assert store.probe_new_story("n:1", ["https://z/"], content_hash(story(9)))
+    assert not store.probe_new_story("s:1", [], content_hash(story(9)))
+    assert not store.probe_new_story("n:1", ["https://x/?p=4"], content_hash(story(9)))
+    assert not store.probe_new_story("n:1", [], content_hash(story(2)))
+
+
+def test_probe_misses_are_memoised_until_written(store: SQLiteStore) -> None:
+    dedup = StoryDeduplicator(store)
+    store.begin_run("r1")
+    dedup.observe("s:1", "https://x/1", [], story(1), None, run_id="r1")  # opens the batch
+    assert store.probe_new_story("s:2", ["https://x/2", "https://x/?p=2"], content_hash(story(2)))
+    dedup.observe("s:2", "https://x/2", ["https://x/?p=2"], story(2), None, run_id="r1")
+    row = store.get_story("s:2")
+    assert row is not None and row.pending
+    assert store.resolve_alias("https://x/?p=2") == "s:2"
+    assert not store.probe_new_story("s:2", [], content_hash(story(9)))
+
+
+def corpus(seed: int) -> list[tuple[str, str, list[str], str]]:
+    """New stories, unchanged and revised ones, aliases, exact and near duplicates, series."""
+    rnd = random.Random(seed)
+    out: list[tuple[str, str, list[str], str]] = []
+    bodies: dict[str, str] = {}
+    for i in range(60):
+        kind = rnd.random()
+        if kind < 0.4 or not bodies:
+            sid = f"s:{i}"
+            body = story(rnd.randrange(10**6), paragraphs=rnd.randint(1, 8))
+        elif kind < 0.55:
+            sid = rnd.choice(list(bodies))
+            body = bodies[sid]  # unchanged
+        elif kind < 0.65:
+            sid = rnd.choice(list(bodies))
+            body = light_edit(bodies[sid], i)  # revision
+        elif kind < 0.75:
+            sid = f"s:{i}"
+            body = bodies[rnd.choice(list(bodies))]  # exact duplicate
+        elif kind < 0.85:
+            sid = f"s:{i}"
+            body = light_edit(bodies[rnd.choice(list(bodies))], i)  # near duplicate
+        else:
+            sid = f"s:{i}"
+            body = digest(i)  # series
+        bodies[sid] = body
+        url = f"https://x/{sid}"
+        aliases = [f"https://x/?p={rnd.randrange(80)}"] if rnd.random() < 0.5 else []
+        out.append((sid, url, aliases, body))
+    return out
+
+
+def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    con = sqlite3.connect(path)
+    try:
+        return {
+            t: con.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
+            for t in ("stories", "aliases", "revisions", "paragraphs")
+        }
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_runs_with_and_without_the_probe_decide_and_store_the_same(
+    tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    results = []
+    for probe in (True, False):
+        if not probe:
+            monkeypatch.setattr(SQLiteStore, "probe_new_story", lambda *a, **k: False)
+        store = SQLiteStore(tmp_path / f"{probe}.sqlite3")
+        decisions = []
+        for run in ("r1", "r2"):
+            store.begin_run(run)
+            dedup = StoryDeduplicator(store)
+            for sid, url, aliases, body in corpus(seed + (run == "r2") * 100):
+                d = dedup.observe(sid, url, aliases, body, None, run_id=run)
+                decisions.append((d.verdict, d.story_id, d.revision, d.duplicate_of, d.similarity))
+            store.prepare_run(run)
+            store.commit_run(run, finished_at="x")
+        store.close()
+        results.append((decisions, dump(tmp_path / f"{probe}.sqlite3")))
+    assert results[0] == results[1]
+    assert {d[0] for d in results[0][0]} == set(dd.Verdict)
