@@ -338,6 +338,16 @@ def _paragraph_counts_sql(n: int) -> str:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _pending_paragraphs_sql(n: int) -> str:
+    """Add n (fp, delta, run_no) rows to the pending paragraph deltas (the fps distinct)."""
+    values = ",".join(["(?, ?, ?)"] * n)
+    return (
+        f"INSERT INTO p_paragraphs (fp, delta, run_no) VALUES {values} "
+        "ON CONFLICT (fp) DO UPDATE SET delta = delta + excluded.delta"
+    )
+
+
 @functools.lru_cache(maxsize=16)
 def _probe_sql(n_urls: int) -> str:
     """``probe_new_story``'s statement: ?1 story id, ?2 content hash, ?3... URLs."""
@@ -394,6 +404,10 @@ class SQLiteStore:
         # would read them again. The open write transaction keeps other connections from
         # committing anything, so only this connection's writes can invalidate an entry.
         self._memo: dict[tuple[str, str], Any] = {}
+        # Pending paragraph deltas of the open batch not yet in p_paragraphs, fp -> [delta,
+        # run_no]: written just before the batch commits (a crash loses them with the
+        # batch, whose run is unpublished), added by paragraph_counts until then.
+        self._paragraph_deltas: dict[int, list[int]] = {}
         if not self.path.exists():
             self._create(self.path)
         self._conn = self._open(self.path, verify=verify)
@@ -521,7 +535,9 @@ class SQLiteStore:
         ``prepare_run``. The connection sees its own uncommitted writes, so lookups are
         unaffected; a crash loses at most the open batch, which belongs to a run that was
         not published and is therefore discarded anyway. Inner uses join an outer
-        transaction (rebuild runs the whole thing in one)."""
+        transaction (rebuild runs the whole thing in one). The batch's paragraph deltas
+        wait in memory until it commits (``_paragraph_deltas``), as its other writes wait
+        in the open transaction."""
         conn = self._conn
         if self._tx_depth:
             self._tx_depth += 1
@@ -573,7 +589,21 @@ class SQLiteStore:
         self._memo.clear()
         if self._batch_open:
             self._batch_open = False
+            if self._paragraph_deltas:
+                deltas, self._paragraph_deltas = self._paragraph_deltas, {}
+                rows = [(fp, d, run_no) for fp, (d, run_no) in sorted(deltas.items())]
+                self._write_paragraph_deltas(self._conn, rows)
             self._conn.execute("COMMIT")
+
+    @staticmethod
+    def _write_paragraph_deltas(
+        c: sqlite3.Connection, rows: Sequence[tuple[int, int, int]]
+    ) -> None:
+        """Add (fp, delta, run_no) rows, fps distinct, to the pending paragraph deltas
+        (multi-row INSERTs: cheaper than an executemany, which steps a statement a row)."""
+        for start in range(0, len(rows), 300):
+            chunk = rows[start : start + 300]
+            c.execute(_pending_paragraphs_sql(len(chunk)), [v for row in chunk for v in row])
 
     def flush(self) -> None:
         """Commit the open batch of pending writes (still pending, not durable): makes
@@ -897,6 +927,11 @@ class SQLiteStore:
         for start in range(0, len(fps), 400):
             chunk = fps[start : start + 400]
             counts.update(self._conn.execute(_paragraph_counts_sql(len(chunk)), chunk))
+        if self._paragraph_deltas:
+            buffered = self._paragraph_deltas
+            for fp in fps:
+                if fp in buffered:
+                    counts[fp] += buffered[fp][0]
         return counts
 
     def probe_new_story(self, story_id: str, urls: Sequence[str], content_hash: str) -> bool:
@@ -948,7 +983,6 @@ class SQLiteStore:
             found = self._story_and_first_run(row.story_id)
             self._memo.pop(("story", row.story_id), None)
             old = None if found is None else found[0]
-            self._apply_paragraph_delta(c, run_no, old, row, pending=True)
             first_run = run_no if found is None or found[1] is None else found[1]
             c.execute(
                 f"INSERT OR REPLACE INTO p_stories ({_STORY_FIELDS}, run_no) "
@@ -975,6 +1009,8 @@ class SQLiteStore:
                 (row.story_id, row.revision, blob, row.date_modified, verdict, run_no),
             )
             self._add_aliases(c, run_no, row.story_id, [row.url, *aliases])
+            # last: it may only buffer the deltas, which a failure above must not leave
+            self._apply_paragraph_delta(c, run_no, old, row, pending=True)
 
     def touch_story(self, run_id: str, story_id: str, *, date_modified: str | None) -> None:
         """Pending write: an unchanged story's newer ``date_modified`` (no new revision).
@@ -1032,12 +1068,18 @@ class SQLiteStore:
         deltas = [(fp, 1) for fp in after - before] + [(fp, -1) for fp in before - after]
         if not deltas:
             return
-        if pending:
-            c.executemany(
-                "INSERT INTO p_paragraphs (fp, delta, run_no) VALUES (?, ?, ?) "
-                "ON CONFLICT (fp) DO UPDATE SET delta = delta + excluded.delta",
-                [(fp, d, run_no) for fp, d in deltas],
-            )
+        if pending and self._batch_open:
+            # Inserting a story's ~20 random fingerprints one by one into the B-tree costs
+            # more than the rest of put_story: the deltas wait here and go in at the
+            # batch's commit, sorted and summed (paragraph_counts adds them meanwhile).
+            buffered = self._paragraph_deltas
+            for fp, d in deltas:
+                if fp in buffered:
+                    buffered[fp][0] += d
+                else:
+                    buffered[fp] = [d, run_no]
+        elif pending:
+            self._write_paragraph_deltas(c, [(fp, d, run_no) for fp, d in deltas])
         else:
             c.executemany(
                 "INSERT INTO paragraphs (fp, stories) VALUES (?, ?) "

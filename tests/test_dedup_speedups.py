@@ -285,3 +285,35 @@ def test_runs_with_and_without_the_probe_decide_and_store_the_same(
         results.append((decisions, dump(tmp_path / f"{probe}.sqlite3")))
     assert results[0] == results[1]
     assert {d[0] for d in results[0][0]} == set(dd.Verdict)
+
+
+def test_buffered_paragraph_deltas_are_counted_written_and_discarded(store: SQLiteStore) -> None:
+    dedup = StoryDeduplicator(store)
+    store.begin_run("r1")
+    bodies = [digest(n) for n in range(4)] + [story(n) for n in range(4)]
+    for i, body in enumerate(bodies):
+        dedup.observe(f"s:{i}", f"https://x/{i}", [], body, None, run_id="r1")
+    # a revision takes its old paragraphs out again, a duplicate adds none
+    dedup.observe("s:7", "https://x/7", [], story(99), None, run_id="r1")
+    dedup.observe("d:1", "https://x/d1", [], story(1), None, run_id="r1")
+    fps = [
+        dd.paragraph_fingerprint(p) for b in [*bodies, story(99)] for p in dd.split_paragraphs(b)
+    ]
+    assert store._paragraph_deltas  # (still in memory: the batch is open)
+    before_flush = store.paragraph_counts(fps)
+    store.flush()
+    assert not store._paragraph_deltas
+    assert before_flush == store.paragraph_counts(fps) == plain_counts(store.path, fps)
+    intro = dd.paragraph_fingerprint(dd.split_paragraphs(digest(0))[0])
+    assert before_flush[intro] == 4
+    assert before_flush[dd.paragraph_fingerprint(dd.split_paragraphs(story(3))[0])] == 0
+    dedup.observe("s:9", "https://x/9", [], digest(9), None, run_id="r1")
+    assert store.paragraph_counts([intro]) == {intro: 5}
+    dedup.discard_run("r1")  # buffered deltas go with the run
+    assert store.paragraph_counts(fps) == dict.fromkeys(fps, 0)
+    assert plain_counts(store.path, fps) == dict.fromkeys(fps, 0)
+    store.begin_run("r2")
+    dedup.observe("s:0", "https://x/0", [], digest(0), None, run_id="r2")
+    store.prepare_run("r2")  # writes them before the durable point
+    assert not store._paragraph_deltas
+    assert plain_counts(store.path, [intro]) == {intro: 1}
