@@ -34,8 +34,13 @@ def _page(doctype: str, body: str) -> WordPressArticlePage:
     )
 
 
+QUERIES = st.sampled_from(
+    [".x a", ".y span", ".X li", ".x-y img", ".xx a", ".x p", ".y foo", ".x svg"]
+)
+
+
 @settings(max_examples=300)
-@given(DOCTYPES, FRAGMENTS, st.sampled_from([".x a", ".y span", ".X li", ".x-y img", ".xx a"]))
+@given(DOCTYPES, FRAGMENTS, QUERIES)
 @example("", '<div class="X"><a>1</a><div class="x"><a>2</a></div></div><a>3</a>', ".x a")
 @example("<!DOCTYPE html>", '<div class="X"><a>1</a></div>', ".x a")
 @example("", '<a class="x"><span class="x"><a>in</a></span></a>', ".x a")

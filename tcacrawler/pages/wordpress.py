@@ -128,8 +128,8 @@ _TEXT = "-text"
 _COMMENT = "-comment"
 
 
-# The type selectors ``_class_descendants`` answers (``.cat-links a``): standard HTML
-# elements, whose lexbor number is the same in every document.
+# Type selectors ``_class_descendants`` answers (``.cat-links a``), besides the blocks:
+# standard HTML elements, whose lexbor number is the same in every document.
 _DESCENDANT_TAGS = frozenset({"a", "span", "li", "time", "img"})
 # ".class tag": a class, then a descendant of a standard type (no escapes, no namespace).
 _CLASS_DESCENDANT = re.compile(r"(\.[A-Za-z_-][A-Za-z0-9_-]*) ([a-z]+)")
@@ -475,7 +475,8 @@ class WordPressArticlePage:
             if text:
                 return [text for element in elements for text in _own_text(element)]
             return [value for e in elements if (value := _attribute(e, attribute)) is not None]
-        if not is_list and (descendant := _CLASS_DESCENDANT.fullmatch(selector)):
+        descendant = None if is_list else _CLASS_DESCENDANT.fullmatch(selector)
+        if descendant is not None and descendant[2] in _TAG_IDS:
             return self._class_descendants(descendant[1], descendant[2])
         found = select(self.root, selector)
         if is_list:
@@ -492,8 +493,8 @@ class WordPressArticlePage:
         found: dict[int, LexborNode] = {}
         for container in self._css_results(class_selector):
             own = container.mem_id
-            # Containers come in document order: a nested one adds nothing, and the
-            # descendants of a later one come after those of an earlier one.
+            # Containers come in document order: a nested one's elements are met again
+            # (and kept once), and those of a later one come after an earlier one's.
             for node in container.traverse():
                 if node.tag_id == tag_id and (key := node.mem_id) != own:
                     found.setdefault(key, node)
