@@ -314,10 +314,13 @@ _STORY_COLUMNS_OF_S = (
     "(SELECT run_id FROM runs WHERE run_no = s.first_run), "
     "(SELECT run_id FROM runs WHERE run_no = s.last_run), s.first_run"
 )
-# a story is read from the pending table first, then from the committed one: two lookups
-# by primary key cost SQLite less than one UNION ... ORDER BY pending (which evaluates
-# both rows and sorts them)
-_SELECT_PENDING_STORY = f"SELECT {_STORY_COLUMNS_OF_S}, 1 FROM p_stories s WHERE s.story_id = ?"
+# a story: its pending row, else its committed row, in one statement without the sort
+# that "UNION ... ORDER BY pending LIMIT 1" costs
+_SELECT_STORY = (
+    f"SELECT {_STORY_COLUMNS_OF_S}, 1 FROM p_stories s WHERE s.story_id = ?1 UNION ALL "
+    f"SELECT {_STORY_COLUMNS_OF_S}, 0 FROM stories s WHERE s.story_id = ?1 "
+    "AND NOT EXISTS (SELECT 1 FROM p_stories p WHERE p.story_id = ?1)"
+)
 _SELECT_COMMITTED_STORY = f"SELECT {_STORY_COLUMNS_OF_S}, 0 FROM stories s WHERE s.story_id = ?"
 _RESOLVE_ALIAS = (
     "SELECT story_id, 1 AS pending FROM p_aliases WHERE url = ? "
@@ -851,10 +854,7 @@ class SQLiteStore:
         if memo and ("story", story_id) in self._memo:
             found: tuple[StoryRow, int | None] | None = self._memo["story", story_id]
             return found
-        key = (story_id,)
-        row = None if committed_only else self._q1(_SELECT_PENDING_STORY, key)
-        if row is None:
-            row = self._q1(_SELECT_COMMITTED_STORY, key)
+        row = self._q1(_SELECT_COMMITTED_STORY if committed_only else _SELECT_STORY, (story_id,))
         if row is None:
             if memo:
                 self._memo["story", story_id] = None
