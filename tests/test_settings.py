@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from pathlib import Path
+from typing import Any
 
 from scrapy.utils.project import get_project_settings
 
-from tests.crawling import FAST_SETTINGS
+from tcacrawler.settings import EXTENSIONS
+from tests.crawling import FAST_SETTINGS, run_crawl
 
 
 def test_polite_live_defaults() -> None:
@@ -40,11 +44,27 @@ def test_log_level_floor_makes_debug_calls_free() -> None:
     before = root.level
     try:
         root.setLevel(logging.NOTSET)
-        LogLevelFloor(get_crawler(settings_dict={"LOG_LEVEL": "INFO"}))
+        LogLevelFloor.from_crawler(get_crawler(settings_dict={"LOG_LEVEL": "INFO"})).spider_opened()
         assert not logging.getLogger("scrapy.core.scraper").isEnabledFor(logging.DEBUG)
         assert logging.getLogger("scrapy.core.scraper").isEnabledFor(logging.INFO)
         root.setLevel(logging.NOTSET)
-        LogLevelFloor(get_crawler(settings_dict={"LOG_LEVEL": "DEBUG"}))
+        LogLevelFloor.from_crawler(
+            get_crawler(settings_dict={"LOG_LEVEL": "DEBUG"})
+        ).spider_opened()
         assert logging.getLogger("scrapy.core.scraper").isEnabledFor(logging.DEBUG)
     finally:
         root.setLevel(before)
+
+
+def test_debug_is_off_in_a_real_crawl(replica_server: Any, tmp_path: Path) -> None:
+    """Scrapy resets the root logger after building the extensions: the floor must
+    still be in place while pages are crawled."""
+    result = run_crawl(
+        "timesca",
+        replica_server.base_url,
+        tmp_path,
+        args={"urls": replica_server.site.truth()[0]["url"]},
+        settings={"EXTENSIONS": json.dumps({**EXTENSIONS, "tests.probes.RootLevelProbe": 0})},
+    )
+    assert result.returncode == 0, result.log[-2000:]
+    assert "root logger level at the first page: 20" in result.log

@@ -1,0 +1,28 @@
+"""Extensions that tests add to a real crawl to look inside it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import signals
+
+logger = logging.getLogger(__name__)
+
+
+class RootLevelProbe:
+    """Logs the root logger's level when the first response arrives."""
+
+    def __init__(self) -> None:
+        self.seen = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RootLevelProbe:
+        probe = cls()
+        crawler.signals.connect(probe.response_received, signal=signals.response_received)
+        return probe
+
+    def response_received(self) -> None:
+        if not self.seen:
+            self.seen = True
+            logger.info("root logger level at the first page: %d", logging.getLogger().level)
