@@ -66,6 +66,8 @@ __all__ = [
     "TickerRule",
     "clean_text",
     "is_spam",
+    "label_starts",
+    "split_paragraphs",
 ]
 
 # --------------------------------------------------------------------------
@@ -304,6 +306,13 @@ class LineRule(ParagraphRule):
         return kept, len(paragraphs) - len(kept)
 
 
+#: The characters other than ASCII letters that an IGNORECASE regex matches to an ASCII
+#: letter while str.lower() does not lower them to it: U+0131 and U+0130 (Turkish dotless
+#: and dotted i, for "i"), U+017F long s (for "s"). (The Kelvin sign is lowered to "k".)
+#: Tests check all of Unicode.
+CASE_FOLDED_ONLY = ("\u0131", "\u0130", "\u017f")
+
+
 @dataclass(frozen=True)
 class MatchLineRule(ParagraphRule):
     """Drop short paragraphs in which ``pattern`` is found (``pattern.search``).
@@ -318,6 +327,11 @@ class MatchLineRule(ParagraphRule):
     pattern: re.Pattern[str]
     max_words: int = 25
     keywords: tuple[str, ...] = ()
+    #: Optional, fewer keywords than ``keywords``, one of which every match of
+    #: ``pattern`` holds (lower-cased) in a paragraph without :data:`CASE_FOLDED_ONLY`
+    #: characters: then only these are looked for (one regex search saved per paragraph
+    #: that merely holds another keyword, e.g. "join").
+    match_keywords: tuple[str, ...] = ()
     local: ClassVar[bool] = True
 
     def _drop(self, paragraph: str) -> bool:
@@ -325,12 +339,19 @@ class MatchLineRule(ParagraphRule):
             return False
         if self.keywords:
             low = paragraph.lower()
-            if not any(k in low for k in self.keywords):
+            keywords = self.keywords
+            if self.match_keywords and (
+                paragraph.isascii() or not any(c in paragraph for c in CASE_FOLDED_ONLY)
+            ):
+                keywords = self.match_keywords
+            if not any(k in low for k in keywords):
                 return False
         return self.pattern.search(paragraph) is not None
 
     def apply(self, paragraphs: Sequence[str]) -> tuple[list[str], int]:
-        kept = [p for p in paragraphs if not self._drop(p)]
+        # _drop inlined for the long paragraphs (most of a body), which only need count()
+        max_words, drop = self.max_words, self._drop
+        kept = [p for p in paragraphs if p.count(" ") >= max_words or not drop(p)]
         return kept, len(paragraphs) - len(kept)
 
 
@@ -370,6 +391,15 @@ class HeadedBlockRule(ParagraphRule):
         return kept, removed
 
 
+def label_starts(labels: Sequence[str]) -> frozenset[str]:
+    """For :attr:`LabelRunRule.starts`: the first two characters of each label; empty (no
+    prefilter) when a label does not start with two ASCII letters."""
+    starts = {label.strip().lower()[:2] for label in labels if label.strip()}
+    if any(not (len(s) == 2 and s.isascii() and s.isalpha()) for s in starts):
+        return frozenset()
+    return frozenset(starts)
+
+
 @dataclass(frozen=True)
 class LabelRunRule(ParagraphRule):
     """Drop runs of consecutive paragraphs made only of menu labels.
@@ -384,10 +414,20 @@ class LabelRunRule(ParagraphRule):
     separator: re.Pattern[str]
     min_labels: int = 3
     max_words: int = 40
+    #: Optional prefilter: the first two characters of every label, lower-cased (see
+    #: :func:`label_starts`). A paragraph whose first two characters are ASCII and, lowered,
+    #: not among them holds no label: the regex (a slow case-insensitive alternation) is
+    #: not tried.
+    starts: frozenset[str] = frozenset()
 
     def _labels(self, paragraph: str) -> int:
         if paragraph.count(" ") >= self.max_words:
             return 0
+        if self.starts:
+            start = paragraph[:2]
+            # non-ASCII: U+017F and U+0130/U+0131 match "s" and "i" in the regex
+            if start.isascii() and start.lower() not in self.starts:
+                return 0
         count, pos, end = 0, 0, len(paragraph)
         while pos < end:
             m = self.label.match(paragraph, pos)
@@ -405,8 +445,10 @@ class LabelRunRule(ParagraphRule):
         removed = 0
         run: list[str] = []
         total = 0
+        max_words, labels_of = self.max_words, self._labels
         for p in [*paragraphs, ""]:
-            labels = self._labels(p) if p else 0
+            # the word bound of _labels first: a body's paragraphs are mostly long
+            labels = labels_of(p) if p and p.count(" ") < max_words else 0
             if labels:
                 run.append(p)
                 total += labels
@@ -442,6 +484,47 @@ class RepeatedParagraphRule(ParagraphRule):
 # --------------------------------------------------------------------------
 
 
+#: The only characters outside ASCII whose lower() holds ASCII letters (U+0130 "İ" gives
+#: "i" and a combining dot, U+212A the Kelvin sign gives "k"); tests check all of Unicode.
+LOWER_TO_ASCII = ("\u0130", "\u212a")
+_LOWER_TO_ASCII_BYTES = tuple(c.encode("utf-8") for c in LOWER_TO_ASCII)
+
+# bytes.translate table: ASCII letters lowered, ASCII digits and "_" kept, every other
+# byte (ASCII punctuation and whitespace, all bytes of non-ASCII characters) a space.
+_ASCII_WORD_BYTES = bytes(
+    b if chr(b).isascii() and (chr(b).isalnum() or chr(b) == "_") else 0x20 for b in range(256)
+).lower()
+
+
+def _ascii_words(text: str) -> list[bytes] | None:
+    """The runs of ASCII \\w characters of ``text.lower()``, as bytes (see
+    :func:`_term_keys`); None when ``text`` holds one of :data:`LOWER_TO_ASCII`."""
+    raw = text.encode("utf-8", "surrogatepass")
+    if not text.isascii() and any(c in raw for c in _LOWER_TO_ASCII_BYTES):
+        return None
+    return raw.translate(_ASCII_WORD_BYTES).split()
+
+
+def _term_keys(terms: Sequence[str]) -> frozenset[bytes] | None:
+    """One key per term such that a whole-word match of the term in ``text.lower()``
+    makes its key one of ``_ascii_words(text)``, or None if some term has no key.
+
+    A term's key is its longest run of ASCII \\w characters. In a whole-word match, that
+    run has a non-\\w character or another character than ASCII on either side (or the
+    text's end), as it has in the term; str.lower() gives ASCII only from ASCII
+    characters (which the table lowers alike) and from :data:`LOWER_TO_ASCII`, whose
+    presence the caller checks separately.
+    """
+    keys: set[bytes] = set()
+    for term in terms:
+        runs = re.findall(r"[A-Za-z0-9_]+", term)
+        if not runs:
+            return None
+        # a run that is a term by itself ("casino" of "online casino") is no rarer a word
+        keys.add(max(runs, key=lambda run: (run in terms, len(run))).encode("ascii"))
+    return frozenset(keys)
+
+
 @dataclass(frozen=True)
 class SpamDetector:
     """Is a paragraph dominated by spam terms?
@@ -459,6 +542,7 @@ class SpamDetector:
     min_share: float = 0.5
     _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
     _needles: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _keys: frozenset[bytes] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         terms = sorted({" ".join(t.lower().split()) for t in self.terms} - {""})
@@ -473,10 +557,24 @@ class SpamDetector:
                 needles.add(max(term.split(), key=len))
         minimal = {n for n in needles if not any(o != n and o in n for o in needles)}
         object.__setattr__(self, "_needles", tuple(sorted(minimal)))
+        object.__setattr__(self, "_keys", _term_keys(terms))
+
+    def _may_hold_term(self, text: str) -> bool:
+        """False only when no term is in ``text.lower()`` as a whole word (see
+        :func:`_term_keys`): one pass over the text instead of one per needle."""
+        if self._keys is None:
+            return True
+        words = _ascii_words(text)
+        return words is None or not self._keys.isdisjoint(words)
 
     def candidates(self, paragraphs: Sequence[str]) -> list[int]:
         """Indexes of the paragraphs that may hold a spam term (a cheap substring scan)."""
-        text = "\n".join(paragraphs).lower()
+        text = "\n".join(paragraphs)
+        # Most texts hold no spam term at all: one pass tells, where the needles below
+        # take one each (and the spam paragraphs still need them to be found).
+        if not self._may_hold_term(text):
+            return []
+        text = text.lower()
         hits: list[int] = []
         for needle in self._needles:
             pos = text.find(needle)
@@ -567,6 +665,8 @@ NEWSLETTER_RULE = MatchLineRule(
     ),
     max_words=30,
     keywords=("newsletter", "subscribe", "sign", "mail", "register", "join"),
+    # every alternative above holds "newsletter", "e-mail"/"email", "subscribe" or "sign"
+    match_keywords=("newsletter", "subscribe", "sign", "mail"),
 )
 
 
@@ -603,6 +703,7 @@ NAV_RULE = LabelRunRule(
     label=re.compile(rf"(?:{_alternation(NAV_LABELS)})(?!\w)", _I),
     separator=re.compile(r"\s*[|•·/»>,]?\s*"),
     min_labels=3,
+    starts=label_starts(NAV_LABELS),
 )
 
 REPEATED_RULE = RepeatedParagraphRule("repeated_line")
@@ -622,6 +723,29 @@ DEFAULT_RULES: tuple[Rule, ...] = (
 # --------------------------------------------------------------------------
 # Cleaner
 # --------------------------------------------------------------------------
+
+
+def _normal_paragraphs(text: str) -> list[str] | None:
+    """``text.split("\\n\\n")`` when that is :func:`split_paragraphs` (``text`` is in the
+    cleaner's output form, as page objects give their text), else None."""
+    paragraphs = text.split("\n\n")
+    for p in paragraphs:
+        # isprintable() is false for every whitespace character but " " (and so for every
+        # line break, including a "\n" left over from "\n\n\n"); tests check all of
+        # Unicode. With no space at either end and no two in a row, the paragraph is
+        # " ".join(p.split()).
+        if not p or p[0] == " " or p[-1] == " " or "  " in p or not p.isprintable():
+            return None
+    return paragraphs
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """The non-empty lines of ``text`` with their whitespace collapsed to single spaces."""
+    # Cheaper to check that the text is already in this form than to split every line.
+    paragraphs = _normal_paragraphs(text)
+    if paragraphs is not None:
+        return paragraphs
+    return [p for p in (" ".join(line.split()) for line in text.splitlines()) if p]
 
 
 @dataclass(frozen=True)
@@ -668,10 +792,7 @@ class BoilerplateCleaner:
         # Again the paragraphs of the last pass, every one of which the local rules have
         # judged and kept: only the rules that look at the neighbours can fire now.
         again = normalised and not total
-        if again:
-            paragraphs = text.split("\n\n") if text else []
-        else:
-            paragraphs = [p for p in (" ".join(line.split()) for line in text.splitlines()) if p]
+        paragraphs = text.split("\n\n") if again and text else split_paragraphs(text)
         for paragraph_rule in self._paragraph_rules:
             if not paragraphs:
                 break

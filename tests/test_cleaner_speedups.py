@@ -1,0 +1,122 @@
+"""The cleaner's fast paths give what the plain code gives (tcacrawler.boilerplate)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tcacrawler import boilerplate as bp
+from tests.test_boilerplate import FAST, any_texts
+
+ALL_CHARS = [chr(cp) for cp in range(0x110000)]
+
+# Words of the rules' vocabularies, with the characters that case folding treats apart.
+WORDS = [
+    *bp.SPAM_TERMS,
+    *bp.NAV_LABELS,
+    *bp.SHARE_WORDS,
+    "newsletter",
+    "Subscribe",
+    "sign up",
+    "e-mail",
+    "join",
+    "register",
+    "our",
+    "the",
+    "Enter your email",
+    "KUMAR",
+    "ADRESİ",
+    "Newſletter",
+    "\u212aumar",
+    "sıgn up",
+    "casino.",
+    "“casino”",
+    "1XBET",
+]
+piece = st.one_of(
+    st.sampled_from(WORDS),
+    st.sampled_from([" ", "  ", "\n", "\n\n", "\t", "\xa0", "\u2028", " | ", ", ", "."]),
+    st.text(alphabet="aıİſKkeinsSç \n-", max_size=6),
+)
+vocab_texts = st.lists(piece, max_size=30).map("".join)
+texts = st.one_of(vocab_texts, any_texts)
+
+
+def slow_split(text: str) -> list[str]:
+    return [p for p in (" ".join(line.split()) for line in text.splitlines()) if p]
+
+
+def test_only_space_among_separators_is_printable() -> None:
+    # _normal_paragraphs relies on it
+    for c in ALL_CHARS:
+        if c != " " and (c.split() != [c] or len(f"a{c}b".splitlines()) > 1):
+            assert not c.isprintable(), hex(ord(c))
+
+
+def test_lower_to_ascii_is_complete() -> None:
+    found = {c for c in ALL_CHARS if not c.isascii() and any(x.isascii() for x in c.lower())}
+    assert found == set(bp.LOWER_TO_ASCII)
+
+
+def test_case_folded_only_is_complete() -> None:
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    found = {
+        c for c in ALL_CHARS if not c.isascii() and letter.fullmatch(c) and not c.lower().isascii()
+    }
+    assert found == set(bp.CASE_FOLDED_ONLY)
+
+
+@FAST
+@given(texts)
+def test_split_paragraphs(text: str) -> None:
+    assert bp.split_paragraphs(text) == slow_split(text)
+
+
+@FAST
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map("\n\n".join))
+def test_split_paragraphs_of_normal_text_is_split(text: str) -> None:
+    normal = "\n\n".join(slow_split(text))
+    assert bp._normal_paragraphs(normal) == slow_split(text)
+
+
+@FAST
+@given(texts)
+def test_spam_prefilter(text: str) -> None:
+    paragraphs = slow_split(text)
+    plain = bp.SpamDetector(tuple(bp.SPAM_TERMS))
+    object.__setattr__(plain, "_keys", None)
+    fast = set(bp.is_spam.candidates(paragraphs))
+    assert {i for i in plain.candidates(paragraphs) if plain(paragraphs[i])} <= fast
+    assert fast <= set(plain.candidates(paragraphs))
+
+
+@FAST
+@given(texts)
+def test_match_keywords(text: str) -> None:
+    paragraphs = slow_split(text)
+    plain = dataclasses.replace(bp.NEWSLETTER_RULE, match_keywords=())
+    assert bp.NEWSLETTER_RULE.apply(paragraphs) == plain.apply(paragraphs)
+
+
+@FAST
+@given(texts)
+def test_label_starts(text: str) -> None:
+    paragraphs = slow_split(text)
+    plain = dataclasses.replace(bp.NAV_RULE, starts=frozenset())
+    assert bp.NAV_RULE.apply(paragraphs) == plain.apply(paragraphs)
+    assert [bp.NAV_RULE._labels(p) for p in paragraphs] == [plain._labels(p) for p in paragraphs]
+
+
+def test_label_starts_needs_two_ascii_letters() -> None:
+    assert bp.label_starts(["home", "x"]) == frozenset()
+    assert bp.label_starts(["Home", "news "]) == {"ho", "ne"}
+
+
+def test_term_keys_need_an_ascii_run() -> None:
+    assert bp._term_keys(["ıı"]) is None
+    detector = bp.SpamDetector(("ıı ıı", "çç"))
+    assert detector._keys is None
+    assert detector.candidates(["ıı ıı x"]) == [0]
