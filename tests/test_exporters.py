@@ -67,3 +67,23 @@ def test_exportable_dataclass_items_as_itemadapter_gives_them() -> None:
         assert record == expected and list(record) == list(expected)
         assert record.get("aliases") is getattr(item, "aliases", None)  # no copies
     assert exportable({"type": "x", "a": 1}) == {"type": "x", "a": 1}
+
+
+def test_dumps_line_is_json_dumps_compact() -> None:
+    # dumps_line reuses one encoder; the bytes are those of json.dumps with the same options
+    import json
+
+    from tcacrawler.exporters import dumps_line
+
+    for record in (
+        {"a": "é\u2028x", "b": [1, 2.5, None, True], "c": {"d": "\x85"}},
+        {},
+        {"n": 1e300},
+    ):
+        want = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        want = (
+            want.replace("\u2028", "\\u2028")
+            .replace("\u2029", "\\u2029")
+            .replace("\x85", "\\u0085")
+        )
+        assert dumps_line(record) == want
