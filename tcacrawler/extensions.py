@@ -116,8 +116,8 @@ class ItemTypeCounter:
 
 
 class LogLevelFloor:
-    """Raises the root logger to ``LOG_LEVEL`` when the spider opens, so that a message
-    below it costs nothing.
+    """Raises the root and ``scrapy`` loggers to ``LOG_LEVEL`` when the spider opens, so
+    that a message below it costs nothing.
 
     Scrapy leaves the root logger at NOTSET and filters at its handler: every DEBUG call
     (a "Crawled" and a "Scraped" line per page) builds a LogRecord that the handler then
@@ -140,6 +140,7 @@ class LogLevelFloor:
         return extension
 
     def spider_opened(self) -> None:
-        root = logging.getLogger()
-        if root.level < self.level:
-            root.setLevel(self.level)
+        # Scrapy's logging config also sets its own "scrapy" logger to DEBUG.
+        for logger in (logging.getLogger(), logging.getLogger("scrapy")):
+            if logger.level < self.level:
+                logger.setLevel(self.level)

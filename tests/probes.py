@@ -11,7 +11,8 @@ logger = logging.getLogger(__name__)
 
 
 class RootLevelProbe:
-    """Logs the root logger's level when the first response arrives."""
+    """Logs the level Scrapy's per-page DEBUG lines are checked against when the first
+    response arrives."""
 
     def __init__(self) -> None:
         self.seen = False
@@ -25,4 +26,5 @@ class RootLevelProbe:
     def response_received(self) -> None:
         if not self.seen:
             self.seen = True
-            logger.info("root logger level at the first page: %d", logging.getLogger().level)
+            level = logging.getLogger("scrapy.core.scraper").getEffectiveLevel()
+            logger.info("scrapy.core.scraper level at the first page: %d", level)

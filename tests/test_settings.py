@@ -40,20 +40,23 @@ def test_log_level_floor_makes_debug_calls_free() -> None:
 
     from tcacrawler.extensions import LogLevelFloor
 
-    root = logging.getLogger()
-    before = root.level
+    root, scrapy_logger = logging.getLogger(), logging.getLogger("scrapy")
+    before = root.level, scrapy_logger.level
     try:
+        scrapy_logger.setLevel(logging.DEBUG)  # as Scrapy's logging config does
         root.setLevel(logging.NOTSET)
         LogLevelFloor.from_crawler(get_crawler(settings_dict={"LOG_LEVEL": "INFO"})).spider_opened()
         assert not logging.getLogger("scrapy.core.scraper").isEnabledFor(logging.DEBUG)
         assert logging.getLogger("scrapy.core.scraper").isEnabledFor(logging.INFO)
         root.setLevel(logging.NOTSET)
+        scrapy_logger.setLevel(logging.DEBUG)
         LogLevelFloor.from_crawler(
             get_crawler(settings_dict={"LOG_LEVEL": "DEBUG"})
         ).spider_opened()
         assert logging.getLogger("scrapy.core.scraper").isEnabledFor(logging.DEBUG)
     finally:
-        root.setLevel(before)
+        root.setLevel(before[0])
+        scrapy_logger.setLevel(before[1])
 
 
 def test_debug_is_off_in_a_real_crawl(replica_server: Any, tmp_path: Path) -> None:
@@ -67,4 +70,4 @@ def test_debug_is_off_in_a_real_crawl(replica_server: Any, tmp_path: Path) -> No
         settings={"EXTENSIONS": json.dumps({**EXTENSIONS, "tests.probes.RootLevelProbe": 0})},
     )
     assert result.returncode == 0, result.log[-2000:]
-    assert "root logger level at the first page: 20" in result.log
+    assert "scrapy.core.scraper level at the first page: 20" in result.log
