@@ -80,3 +80,21 @@ def test_word_count_from_the_body_is_that_of_the_paragraphs(paragraphs: list[str
     assert body.count(" ") + sum(1 for p in paragraphs if p) == sum(
         p.count(" ") + 1 for p in paragraphs if p
     )
+
+
+def test_a_site_without_a_header_ticker_skips_the_header_text() -> None:
+    from replica import SiteApp, generate_site
+    from replica.presets import PRESETS
+    from tcacrawler.exporters import exportable
+    from tcacrawler.pages.steppeherald import SteppeHeraldArticlePage
+
+    base = "https://steppe.example"
+    site = generate_site(n_stories=5, seed=2, base_url=base, **PRESETS["steppeherald"])
+    app = SiteApp(site)
+    reading = type("Reading", (SteppeHeraldArticlePage,), {"header_ticker": True})
+    for truth in site.truth():
+        html = app.handle(truth["url"].removeprefix(base)).body.decode("utf-8")
+        skipped, read = SteppeHeraldArticlePage(truth["url"], html), reading(truth["url"], html)
+        assert skipped.to_item().furniture_text == ""
+        assert read.to_item().furniture_text  # there is header text to skip
+        assert exportable(skipped.to_item()) == exportable(read.to_item())

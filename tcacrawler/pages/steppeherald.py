@@ -11,3 +11,4 @@ class SteppeHeraldArticlePage(WordPressArticlePage):
     author_css = (".sh-byline a.sh-author",)  # no JSON-LD: names come from the byline
     section_css = (".sh-kicker a",)
     tag_css = (".sh-topics a",)
+    header_ticker = False  # no exchange-rate ticker in its header

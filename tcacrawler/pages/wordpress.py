@@ -419,6 +419,9 @@ class WordPressArticlePage:
         ".mc4wp-form",
     )
     headline_suffixes: ClassVar[tuple[str, ...]] = ()
+    # The page text before the headline is read only for an exchange-rate ticker in the
+    # header (RatesPipeline); a site known to have none can spare the walk.
+    header_ticker: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -1085,7 +1088,9 @@ class WordPressArticlePage:
     @cached_property
     def furniture_text(self) -> str:
         """Page text before the headline (site header, ticker, menus), in document order
-        and capped; scripts and styles left out."""
+        and capped; scripts and styles left out. Empty on a site without a ticker."""
+        if not self.header_ticker:
+            return ""
         stop = self._headline_element
         body = self.tree.body
         if stop is None or body is None:
