@@ -891,8 +891,8 @@ class StoryDeduplicator:
         """Decide what this record is. Reads the store; writes nothing."""
         paras = _paragraphs(body)
         chash = paragraphs_hash(paras)
-        # Most stories of a full crawl are new: one statement proves it and brings the
-        # paragraph counts the sketch needs (else the ordinary lookups below decide).
+        # Most stories of a full crawl are new: one statement proves it (else the
+        # ordinary lookups below decide).
         # A story in the index is known (most likely unchanged): no probe for it.
         if story_id not in self.index and self.store.probe_new_story(
             story_id, [url, *aliases], chash

@@ -109,8 +109,8 @@ def _refuse_loop_or_offsite(middleware: Any, redirected: Request, request: Reque
     chain = {*request.meta.get("redirect_urls", ()), request.url}
     if redirected.url in chain:
         raise IgnoreRequest(f"redirect loop: {request.url} -> {redirected.url}")
-    on_site = getattr(middleware.crawler.spider, "is_on_site_host", None)
-    if callable(on_site) and not on_site(redirected.url):
+    is_site_url = getattr(middleware.crawler.spider, "is_site_url", None)
+    if callable(is_site_url) and not is_site_url(redirected.url):
         middleware.crawler.stats.inc_value("offsite/filtered")
         raise IgnoreRequest(
             f"Filtered offsite request to {urlsplit(redirected.url).hostname!r} "

@@ -68,8 +68,8 @@ SPIDER_MIDDLEWARES = {
     # A development aid (warns about copied meta keys); our requests build their own meta.
     "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
     # These two would wrap every callback's output in an async generator each (~0.2 ms a
-    # page); the spider does their work once per request it makes instead: it marks its
-    # start requests and refuses URLs longer than URLLENGTH_LIMIT (is_site_url).
+    # page); the spider does their work where it makes requests instead: it marks its
+    # start requests and refuses URLs longer than URLLENGTH_LIMIT (within_length_limit).
     "scrapy.spidermiddlewares.start.StartSpiderMiddleware": None,
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
 }

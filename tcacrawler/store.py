@@ -351,6 +351,11 @@ def _pending_paragraphs_sql(n: int) -> str:
     )
 
 
+# Two OR terms per URL, and SQLite bounds an expression's depth (1,000): past this many
+# URLs the probe answers "maybe known" and the ordinary lookups decide.
+_PROBE_MAX_URLS = 100
+
+
 @functools.lru_cache(maxsize=16)
 def _probe_sql(n_urls: int) -> str:
     """``probe_new_story``'s statement: ?1 story id, ?2 content hash, ?3... URLs."""
@@ -592,11 +597,21 @@ class SQLiteStore:
         self._memo.clear()
         if self._batch_open:
             self._batch_open = False
-            if self._paragraph_deltas:
-                deltas, self._paragraph_deltas = self._paragraph_deltas, {}
-                rows = [(fp, d, run_no) for fp, (d, run_no) in sorted(deltas.items())]
-                self._write_paragraph_deltas(self._conn, rows)
-            self._conn.execute("COMMIT")
+            deltas, self._paragraph_deltas = self._paragraph_deltas, {}
+            try:
+                if deltas:
+                    rows = [(fp, d, run_no) for fp, (d, run_no) in sorted(deltas.items())]
+                    self._write_paragraph_deltas(self._conn, rows)
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as error:
+                # The batch is lost (as in a crash): leave no transaction open behind it,
+                # or every later write would fail with a misleading "locked" error.
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise StoreError(
+                    f"could not commit a batch of pending writes ({error}): the open run "
+                    "must be discarded"
+                ) from error
 
     @staticmethod
     def _write_paragraph_deltas(
@@ -939,10 +954,13 @@ class SQLiteStore:
         a story that is not a duplicate) its content hash is known, pending or committed.
         False means "maybe known": the ordinary lookups decide.
 
-        On a full crawl nearly every story is new: this answers the four lookups of a new
-        story (story, URL, alias, content hash) in one statement, and memoises the misses
+        On a full crawl nearly every story is new: this answers the three lookups of a
+        new story (story id, its URLs as stories and as aliases, content hash) in one
+        statement, and memoises the misses
         for ``put_story``, which would look the story and its URLs up again."""
         urls = [u for u in dict.fromkeys(urls) if u]
+        if len(urls) > _PROBE_MAX_URLS:
+            return False  # (a crawled item has about 8)
         # (EXISTS tests on primary keys: cheaper for SQLite than IN lists, which it sorts
         # into a temporary table first; the committed-hash test does not exclude stories
         # the run has overridden, but a false "maybe known" costs only the lookups)

@@ -32,7 +32,7 @@ PAGES = {
 class _Spider(Spider):
     name = "t"
 
-    def is_on_site_host(self, url: str) -> bool:
+    def is_site_url(self, url: str) -> bool:
         return url.startswith(BASE)
 
 

@@ -20,37 +20,51 @@ def _spider(**settings: object) -> TimescaSpider:
     return spider
 
 
-def test_urls_longer_than_the_limit_are_not_site_urls() -> None:
-    spider = _spider(URLLENGTH_LIMIT=60)
-    short = f"{BASE}/news/a-short-one/"
-    long = f"{BASE}/news/{'x' * 60}/"
-    assert spider.is_site_url(short)
-    assert not spider.is_site_url(long)
-    assert spider.is_on_site_host(long)  # still the site's: only too long
-    assert spider.crawler.stats.get_value("urllength/request_ignored_count") == 1
-    assert not spider.is_site_url("https://elsewhere.example/news/a/")
+def _listing(spider: TimescaSpider, body: str) -> list[str]:
+    request = Request(f"{BASE}/", meta={"tca_listing_depth": 0})
+    response = HtmlResponse(request.url, body=body.encode(), encoding="utf-8", request=request)
+    return [r.url for r in spider.parse_listing(response)]
 
 
-def test_no_limit_when_urllength_limit_is_zero() -> None:
-    spider = _spider(URLLENGTH_LIMIT=0)
-    assert spider.is_site_url(f"{BASE}/news/{'x' * 5000}/")
-
-
-def test_listing_pages_skip_overlong_article_and_next_page_links() -> None:
+def test_requests_longer_than_the_limit_are_refused_and_counted_once() -> None:
     spider = _spider(URLLENGTH_LIMIT=80)
     long_slug = "y" * 80
     html = (
         "<html><body>"
-        f'<article><h2 class="entry-title"><a href="/news/ok-story/">ok</a></h2></article>'
+        '<article><h2 class="entry-title"><a href="/news/ok-story/">ok</a></h2></article>'
         f'<article><h2 class="entry-title"><a href="/news/{long_slug}/">long</a></h2></article>'
         f'<a class="next" href="/page/2/?q={long_slug}">next</a>'
+        f'<a href="https://elsewhere.example/share?u={long_slug}">share</a>'
         "</body></html>"
     )
-    request = Request(f"{BASE}/", meta={"tca_listing_depth": 0})
-    response = HtmlResponse(request.url, body=html.encode(), encoding="utf-8", request=request)
-    urls = [r.url for r in spider.parse_listing(response)]
+    urls = _listing(spider, html)
     assert f"{BASE}/news/ok-story/" in urls
     assert not [u for u in urls if long_slug in u]
+    # The article and the next page; the off-site share link was never a request.
+    assert spider.crawler.stats.get_value("urllength/request_ignored_count") == 2
+
+
+def test_the_limit_applies_to_the_request_url_as_fetched() -> None:
+    """Measured on the request's URL: after the junk query is stripped and the URL
+    percent-encoded, as Scrapy's UrlLengthMiddleware measured it."""
+    spider = _spider(URLLENGTH_LIMIT=120)
+    tracking = f"{BASE}/news/a-story/?utm_source=" + "x" * 120
+    cyrillic = f"{BASE}/news/" + "\u0430" * 40 + "/"  # 40 characters, 240 encoded
+    html = (
+        "<html><body>"
+        f'<article><h2 class="entry-title"><a href="{tracking}">t</a></h2></article>'
+        f'<article><h2 class="entry-title"><a href="{cyrillic}">c</a></h2></article>'
+        "</body></html>"
+    )
+    urls = _listing(spider, html)
+    assert f"{BASE}/news/a-story/" in urls
+    assert not [u for u in urls if "%D0%B0" in u]
+
+
+def test_no_limit_when_urllength_limit_is_zero() -> None:
+    spider = _spider(URLLENGTH_LIMIT=0)
+    html = f'<article><h2 class="entry-title"><a href="/news/{"x" * 5000}/">x</a></h2></article>'
+    assert len(_listing(spider, html)) == 1
 
 
 def test_start_requests_are_marked_as_such() -> None:
@@ -61,3 +75,16 @@ def test_start_requests_are_marked_as_such() -> None:
 
     requests = asyncio.run(collect())
     assert requests and all(r.meta.get("is_start_request") is True for r in requests)
+
+
+def test_start_requests_are_length_checked_too() -> None:
+    crawler = get_crawler(TimescaSpider, {"TCA_BASE_URL": BASE, "URLLENGTH_LIMIT": 60})
+    long = f"{BASE}/news/{'z' * 60}/"
+    spider = TimescaSpider.from_crawler(crawler, urls=f"{BASE}/news/a/,{long}")
+    crawler.spider = spider
+
+    async def collect() -> list[Request]:
+        return [request async for request in spider.start()]
+
+    assert [r.url for r in asyncio.run(collect())] == [f"{BASE}/news/a/"]
+    assert crawler.stats.get_value("urllength/request_ignored_count") == 1

@@ -20,6 +20,7 @@ from tcacrawler.store import (
     StoryRow,
     StoryStore,
     output_published,
+    pack_paragraphs,
     recover_pending_runs,
 )
 
@@ -493,4 +494,33 @@ def test_reads_memoised_in_a_batch_follow_the_writes(db: Path) -> None:
     store.discard_run("r1")
     assert store.get_story("timesca:1") is None
     assert store.resolve_alias("https://timesca.com/?p=2") is None
+    store.close()
+
+
+def test_probe_with_many_urls_defers_to_the_lookups(tmp_path: Path) -> None:
+    """SQLite bounds an expression's depth: a story with hundreds of aliases must not
+    break the new-story probe (it answers "maybe known")."""
+    store = SQLiteStore(tmp_path / "s.sqlite3")
+    urls = [f"https://timesca.com/news/{i}/" for i in range(600)]
+    assert store.probe_new_story("timesca:1", urls, "ab" * 32) is False
+    assert store.probe_new_story("timesca:1", urls[:5], "ab" * 32) is True
+    store.close()
+
+
+def test_a_failed_batch_commit_leaves_no_transaction_open(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.sqlite3")
+    store.begin_run("r1")
+    store.put_story("r1", row("timesca:1", BODY_A, paragraphs=pack_paragraphs((11, 12), (3, 4))))
+
+    def full_disk(*args: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    store._write_paragraph_deltas = full_disk  # type: ignore[method-assign]
+    with pytest.raises(StoreError, match="must be discarded"):
+        store.flush()
+    assert not store._conn.in_transaction
+    del store._write_paragraph_deltas
+    store.discard_run("r1")  # the run can still be discarded ...
+    assert store.get_story("timesca:1") is None
+    store.begin_run("r2")  # ... and the next one begun
     store.close()

@@ -17,12 +17,13 @@ Modes:
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import sys
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -65,6 +66,19 @@ def site_name_from_host(host: str) -> str:
     if "." in host and not IP_ADDRESS.search(host):
         host = host.rsplit(".", 1)[0]  # the top-level domain says nothing about the site
     return re.sub(r"[^a-z0-9]+", "-", host).strip("-") or "wordpress"
+
+
+_Callback = TypeVar("_Callback", bound=Callable[..., Iterator[Request]])
+
+
+def _length_checked(callback: _Callback) -> _Callback:
+    """A discovery callback whose requests pass ``within_length_limit``."""
+
+    @functools.wraps(callback)
+    def checked(self: WordPressSpider, *args: Any, **kwargs: Any) -> Iterator[Request]:
+        return self.within_length_limit(callback(self, *args, **kwargs))
+
+    return checked  # type: ignore[return-value]
 
 
 class KnownStories(Protocol):
@@ -174,26 +188,29 @@ class WordPressSpider(scrapy.Spider):
         return urljoin(self.site_base + "/", path.lstrip("/"))
 
     def is_site_url(self, url: str) -> bool:
-        """On the site's host, and not longer than ``URLLENGTH_LIMIT``: every URL the
-        spider finds passes here (the check Scrapy's UrlLengthMiddleware would make on
-        every callback's output, see settings)."""
-        if len(url) > self.url_length_limit:
-            self.crawler.stats.inc_value("urllength/request_ignored_count")
-            self.logger.debug("Ignoring a URL longer than URLLENGTH_LIMIT: %s", url[:200])
-            return False
-        return self.is_on_site_host(url)
-
-    def is_on_site_host(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").removeprefix("www.")
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     # -- start ------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
-        for request in self.start_requests_list():
+        for request in self.within_length_limit(self.start_requests_list()):
             # What Scrapy's StartSpiderMiddleware would set (off, see settings): the
             # scheduler keeps start requests in a queue of their own.
             request.meta.setdefault("is_start_request", True)
+            yield request
+
+    def within_length_limit(self, requests: Iterable[Request]) -> Iterator[Request]:
+        """The requests whose URL is at most ``URLLENGTH_LIMIT`` long; the others are
+        counted and logged as Scrapy's UrlLengthMiddleware does. That middleware is off
+        (see settings): it wraps every callback's output, articles included, and only the
+        start requests and the discovery callbacks (``@_length_checked``) make requests."""
+        limit = self.url_length_limit
+        for request in requests:
+            if len(request.url) > limit:
+                self.crawler.stats.inc_value("urllength/request_ignored_count")
+                self.logger.info("Ignoring link (url length > %d): %s", limit, request.url)
+                continue
             yield request
 
     def start_requests_list(self) -> list[Request]:
@@ -213,6 +230,7 @@ class WordPressSpider(scrapy.Spider):
             )
         ]
 
+    @_length_checked
     def parse_robots(self, response: Response) -> Iterator[Request]:
         if response.status >= 500:
             return  # robots middleware now disallows the whole site
@@ -261,6 +279,7 @@ class WordPressSpider(scrapy.Spider):
         request.meta.setdefault("handle_httpstatus_list", []).append(304)
         return request
 
+    @_length_checked
     def sitemap_failed(self, failure: Any) -> Iterator[Request]:
         request = failure.request
         kind = classify(failure)
@@ -281,6 +300,7 @@ class WordPressSpider(scrapy.Spider):
             self.crawler.stats.set_value("tca/discovery/listing_fallback", 1)
             yield self.listing_request(self.site_url("/"), depth=0)
 
+    @_length_checked
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         if response.status == 304:
             self.crawler.stats.inc_value("tca/discovery/not_modified")
@@ -362,6 +382,7 @@ class WordPressSpider(scrapy.Spider):
 
     # -- feed -------------------------------------------------------------
 
+    @_length_checked
     def parse_feed(self, response: Response) -> Iterator[Request]:
         if response.status == 304:
             self.crawler.stats.inc_value("tca/discovery/not_modified")
@@ -399,6 +420,7 @@ class WordPressSpider(scrapy.Spider):
             meta={"tca_listing_depth": depth},
         )
 
+    @_length_checked
     def parse_listing(self, response: Response) -> Iterator[Request]:
         depth = response.meta.get("tca_listing_depth", 0)
         new_articles = 0
@@ -410,8 +432,8 @@ class WordPressSpider(scrapy.Spider):
         if self.mode == "latest" and (new_articles == 0 or depth + 1 >= self.latest_listing_pages):
             return
         next_page = next((u for q in self.next_page_css if (u := response.css(q).get())), None)
-        if next_page and self.is_site_url(next_url := response.urljoin(next_page)):
-            yield self.listing_request(next_url, depth=depth + 1)
+        if next_page:
+            yield self.listing_request(response.urljoin(next_page), depth=depth + 1)
         if self.mode == "full":
             for href in response.css("a::attr(href)").getall():
                 url = response.urljoin(href)
@@ -425,7 +447,7 @@ class WordPressSpider(scrapy.Spider):
                 url = response.urljoin(href.strip())
                 if self.looks_like_article(url):
                     links[strip_junk_query(url)] = None
-                elif not self.is_on_site_host(url):
+                elif not self.is_site_url(url):
                     self.crawler.stats.inc_value("tca/discovery/offsite_link_skipped")
             if links:
                 break
