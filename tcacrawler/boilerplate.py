@@ -335,8 +335,10 @@ class MatchLineRule(ParagraphRule):
     local: ClassVar[bool] = True
 
     def _drop(self, paragraph: str) -> bool:
-        if paragraph.count(" ") >= self.max_words:
-            return False
+        return paragraph.count(" ") < self.max_words and self._drop_short(paragraph)
+
+    def _drop_short(self, paragraph: str) -> bool:
+        """:meth:`_drop` of a paragraph known to have fewer than ``max_words`` spaces."""
         if self.keywords:
             low = paragraph.lower()
             keywords = self.keywords
@@ -344,13 +346,16 @@ class MatchLineRule(ParagraphRule):
                 paragraph.isascii() or not any(c in paragraph for c in CASE_FOLDED_ONLY)
             ):
                 keywords = self.match_keywords
-            if not any(k in low for k in keywords):
+            for k in keywords:
+                if k in low:
+                    break
+            else:
                 return False
         return self.pattern.search(paragraph) is not None
 
     def apply(self, paragraphs: Sequence[str]) -> tuple[list[str], int]:
         # _drop inlined for the long paragraphs (most of a body), which only need count()
-        max_words, drop = self.max_words, self._drop
+        max_words, drop = self.max_words, self._drop_short
         kept = [p for p in paragraphs if p.count(" ") >= max_words or not drop(p)]
         return kept, len(paragraphs) - len(kept)
 
@@ -423,6 +428,10 @@ class LabelRunRule(ParagraphRule):
     def _labels(self, paragraph: str) -> int:
         if paragraph.count(" ") >= self.max_words:
             return 0
+        return self._labels_short(paragraph)
+
+    def _labels_short(self, paragraph: str) -> int:
+        """:meth:`_labels` of a paragraph known to have fewer than ``max_words`` spaces."""
         if self.starts:
             start = paragraph[:2]
             # non-ASCII: U+017F and U+0130/U+0131 match "s" and "i" in the regex
@@ -445,7 +454,7 @@ class LabelRunRule(ParagraphRule):
         removed = 0
         run: list[str] = []
         total = 0
-        max_words, labels_of = self.max_words, self._labels
+        max_words, labels_of = self.max_words, self._labels_short
         for p in [*paragraphs, ""]:
             # the word bound of _labels first: a body's paragraphs are mostly long
             labels = labels_of(p) if p and p.count(" ") < max_words else 0

@@ -120,3 +120,15 @@ def test_term_keys_need_an_ascii_run() -> None:
     detector = bp.SpamDetector(("ıı ıı", "çç"))
     assert detector._keys is None
     assert detector.candidates(["ıı ıı x"]) == [0]
+
+
+@FAST
+@given(texts)
+def test_short_paragraph_judges(text: str) -> None:
+    # _drop_short and _labels_short skip the word bound their callers have checked
+    for p in slow_split(text):
+        for rule in (bp.SHARE_RULE, bp.NEWSLETTER_RULE):
+            expected = p.count(" ") < rule.max_words and rule._drop_short(p)
+            assert rule._drop(p) == expected
+        if p.count(" ") < bp.NAV_RULE.max_words:
+            assert bp.NAV_RULE._labels_short(p) == bp.NAV_RULE._labels(p)
