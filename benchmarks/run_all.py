@@ -23,6 +23,7 @@ SCRIPTS: dict[str, tuple[list[str], list[str]]] = {
     "bench_page_object": ([], ["--stories", "60", "--rounds", "2"]),
     "bench_crawl": ([], ["--sizes", "100,200", "--repeats", "1"]),
     "bench_boilerplate": ([], ["--records", "100"]),
+    "bench_item_path": ([], ["--stories", "100", "--rounds", "1"]),
     "bench_extraction": ([], ["--stories", "20"]),
     "bench_dedup": ([], ["--stories", "5000", "--checkpoints", "", "--samples", "100"]),
     "kill_stress": ([], ["--points", "4", "--stories", "30"]),
