@@ -107,12 +107,9 @@ def hash_and_words(body: str) -> tuple[str, int]:
     """``content_hash(body)`` and ``len(body.split())``, from the one split of the body
     that the deduplicator needs next."""
     paras = _paragraphs(body)
-    if unicodedata.is_normalized("NFKC", body):
-        # NFKC is then the identity, and casefold neither adds nor removes whitespace:
-        # the normalised paragraphs hold the body's words, one space apart
-        words = sum(p.count(" ") + 1 for p in paras)
-    else:
-        words = len(body.split())
+    # Under NFKC the identity, casefold neither adds nor removes whitespace: the
+    # normalised paragraphs then hold the body's words, one space apart.
+    words = _word_count(paras) if unicodedata.is_normalized("NFKC", body) else len(body.split())
     return paragraphs_hash(paras), words
 
 
@@ -121,19 +118,26 @@ def paragraph_fingerprint(normalised_paragraph: str) -> int:
     return int.from_bytes(digest, "little", signed=True)
 
 
-def paragraphs_hash(paragraphs: Sequence[str]) -> str:
-    """``content_hash`` of a body from its ``split_paragraphs``: the normalised body is
-    its normalised lines joined by one space, so this saves normalising twice."""
-    if isinstance(paragraphs, tuple):
-        return _tuple_hash(paragraphs)
+def _word_count(paragraphs: Sequence[str]) -> int:
+    """The words of normalised paragraphs (one space apart within each)."""
+    return sum(p.count(" ") + 1 for p in paragraphs)
+
+
+def _joined_sha256(paragraphs: Sequence[str]) -> str:
     return hashlib.sha256(" ".join(paragraphs).encode("utf-8")).hexdigest()
 
 
 # The crawl hashes each body twice, in a row: StampPipeline, then the deduplicator's
 # check, from the same (cached) _paragraphs tuple.
-@functools.lru_cache(maxsize=16)
-def _tuple_hash(paragraphs: tuple[str, ...]) -> str:
-    return hashlib.sha256(" ".join(paragraphs).encode("utf-8")).hexdigest()
+_tuple_hash = functools.lru_cache(maxsize=16)(_joined_sha256)
+
+
+def paragraphs_hash(paragraphs: Sequence[str]) -> str:
+    """``content_hash`` of a body from its ``split_paragraphs``: the normalised body is
+    its normalised lines joined by one space, so this saves normalising twice."""
+    if isinstance(paragraphs, tuple):
+        return _tuple_hash(paragraphs)
+    return _joined_sha256(paragraphs)
 
 
 def split_paragraphs(body: str) -> list[str]:
@@ -540,7 +544,7 @@ class StorySketcher:
         full = self.minhash(hashes)
         return Sketch(
             content_hash=chash or paragraphs_hash(paras),
-            words=sum(p.count(" ") + 1 for p in paras),
+            words=_word_count(paras),
             fingerprints=tuple(fps),
             shingle_counts=tuple(per_para),
             shingles=count_distinct(hashes),

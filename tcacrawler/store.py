@@ -955,9 +955,8 @@ class SQLiteStore:
         False means "maybe known": the ordinary lookups decide.
 
         On a full crawl nearly every story is new: this answers the three lookups of a
-        new story (story id, its URLs as stories and as aliases, content hash) in one
-        statement, and memoises the misses
-        for ``put_story``, which would look the story and its URLs up again."""
+        new story (story id, its URLs as aliases, content hash) in one statement, and
+        memoises the misses for ``put_story``, which would look them up again."""
         urls = [u for u in dict.fromkeys(urls) if u]
         if len(urls) > _PROBE_MAX_URLS:
             return False  # (a crawled item has about 8)
