@@ -15,11 +15,17 @@ and two crawlers are run against it, interleaved (ours, bare, bare, ours, ...):
   ROBOTSTXT_OBEY off and LOG_LEVEL INFO (as ours; Scrapy's default DEBUG would log a
   line per page and make the baseline slower); it fetches the replica's article URLs
   (from its truth) and does nothing with the responses.
+- ``floor``: the same bare spider with ``-a floor=1``: it also decodes and parses each
+  page (selectolax's lexbor, as our page object) and yields a one-field item. Any spider
+  that extracts a record per page pays at least this much; the gap between ``floor`` and
+  ``ours`` is the cost of extraction, cleaning, dedup, validation, state and export.
 
 Each crawler is one child process; its CPU time (user + system) and peak RSS come from
 ``os.wait4`` (the kernel's rusage of that child alone). A warm-up bare run fills the
 replica's page cache first. Reported: medians over the repeats of CPU seconds per
-article page, pages per second (wall), peak RSS; the ratio ours/bare; the marginal CPU
+article page, pages per second (wall), peak RSS; the ratio to bare, both of the medians
+and "paired" (the median over the repeats of each repeat's own ratio, which cancels
+slow spells of this shared machine that last a repeat); the marginal CPU
 per page between the smallest and the largest size (start-up cost removed); and, at the
 largest size, the boilerplate cleaner's CPU per record on the same site's bodies as a
 share of our crawl's CPU.
@@ -68,6 +74,7 @@ class Run:
     wall_s: float
     maxrss_mb: float
     returncode: int
+    repeat: int = 0
 
     @property
     def cpu_per_page_ms(self) -> float:
@@ -150,12 +157,14 @@ def run_ours(
     )
 
 
-def run_bare(urls_file: Path, stories: int, work: Path) -> Run:
+def run_bare(urls_file: Path, stories: int, work: Path, floor: bool = False) -> Run:
     work.mkdir(parents=True, exist_ok=True)
     stats_file = work / "bare-stats.json"
     stats_file.unlink(missing_ok=True)
     command = [sys.executable, "-m", "scrapy", "runspider", str(BARE_SPIDER)]
     command += ["-a", f"urls_file={urls_file}", "-a", f"stats_file={stats_file}"]
+    if floor:
+        command += ["-a", "floor=1"]
     for key, value in {**speed_settings(), "ROBOTSTXT_OBEY": "False", "LOG_LEVEL": "INFO"}.items():
         command += ["-s", f"{key}={value}"]
     # Outside the project, and without its settings module: Scrapy's defaults.
@@ -166,7 +175,7 @@ def run_bare(urls_file: Path, stories: int, work: Path) -> Run:
     if code != 0 or pages != stories:
         raise SystemExit(f"bare crawl exited {code} with {pages}/{stories} pages; see {work}")
     return Run(
-        "bare",
+        "floor" if floor else "bare",
         stories,
         pages,
         int(stats.get("downloader/request_count", 0) or 0),
@@ -287,6 +296,16 @@ def summarize(runs: list[Run], side: str, stories: int) -> dict[str, float]:
     }
 
 
+def paired_ratio(runs: list[Run], side: str, stories: int) -> float:
+    """The median over the repeats of ``side``'s CPU per page / bare's in the same repeat."""
+    bare = {r.repeat: r for r in runs if r.side == "bare" and r.stories == stories}
+    return statistics.median(
+        r.cpu_s / bare[r.repeat].cpu_s
+        for r in runs
+        if r.side == side and r.stories == stories and r.repeat in bare
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="500,1000,2000")
@@ -301,7 +320,7 @@ def main() -> int:
         help="also crawl with the tcacrawler of this source tree (side 'before')",
     )
     options = parser.parse_args()
-    sides = ["ours", "bare"] + (["before"] if options.before is not None else [])
+    sides = ["ours", "bare", "floor"] + (["before"] if options.before is not None else [])
     # As `make install` does: the bare spider's Scrapy has its byte-code, so should ours.
     for tree in (ROOT, options.before):
         if tree is not None:
@@ -340,7 +359,8 @@ def main() -> int:
                                 side="before",
                             )
                         else:
-                            run = run_bare(urls_file, stories, work / "bare")
+                            run = run_bare(urls_file, stories, work / side, side == "floor")
+                        run.repeat = repeat
                         runs.append(run)
                         print(
                             f"{stories:5d} {side:4s} cpu {run.cpu_s:6.2f} s "
@@ -359,19 +379,24 @@ def main() -> int:
         if not options.keep:
             subprocess.run(["rm", "-rf", str(work)], check=False)
 
-    print("\nmedians  stories  side    CPU s  CPU ms/page  pages/s  peak RSS MB  |  CPU / bare")
+    print(
+        "\nmedians  stories  side    CPU s  CPU ms/page  pages/s  peak RSS MB"
+        "  |  CPU / bare: medians, paired"
+    )
     table: dict[str, Any] = {}
     for stories in sizes:
         row_of = {side: summarize(runs, side, stories) for side in sides}
         bare_ms = row_of["bare"]["cpu_ms_per_page"]
-        for row in row_of.values():
+        for side, row in row_of.items():
             row["cpu_ratio_to_bare"] = row["cpu_ms_per_page"] / bare_ms
+            row["cpu_ratio_to_bare_paired"] = paired_ratio(runs, side, stories)
         table[str(stories)] = row_of
         for side, row in row_of.items():
             print(
                 f"         {stories:7d}  {side:6s} {row['cpu_s']:6.2f}"
                 f"  {row['cpu_ms_per_page']:11.2f}  {row['pages_per_s']:7.1f}"
-                f"  {row['maxrss_mb']:11.1f}  |  {row['cpu_ratio_to_bare']:.2f}x"
+                f"  {row['maxrss_mb']:11.1f}  |  {row['cpu_ratio_to_bare']:.2f}x,"
+                f" {row['cpu_ratio_to_bare_paired']:.2f}x"
             )
     small, large = str(sizes[0]), str(sizes[-1])
     marginal: dict[str, float] = {}
