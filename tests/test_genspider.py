@@ -76,3 +76,20 @@ def test_genspider_wordpress_template(tmp_path: Path, monkeypatch: pytest.Monkey
     finally:
         for name in ("newspiders.examplenews", "newspiders"):
             sys.modules.pop(name, None)
+
+
+def test_genspider_keeps_scrapys_own_templates(tmp_path: Path) -> None:
+    # TEMPLATES_DIR alone would replace Scrapy's template directory with ours.
+    (tmp_path / "newspiders").mkdir()
+    (tmp_path / "newspiders" / "__init__.py").write_text("")
+    listed = scrapy("genspider", "--list", cwd=tmp_path).stdout.split()
+    assert {"basic", "crawl", "wordpress"} <= set(listed), listed
+    done = scrapy(
+        "genspider", "-t", "basic", "plain", "plain.example",
+        "-s", "NEWSPIDER_MODULE=newspiders", cwd=tmp_path,
+    )  # fmt: skip
+    generated = tmp_path / "newspiders" / "plain.py"
+    assert done.returncode == 0 and generated.is_file(), done.stdout + done.stderr
+    assert "class PlainSpider(scrapy.Spider)" in generated.read_text()
+    missing = scrapy("genspider", "-t", "nosuch", "other", "other.example", cwd=tmp_path)
+    assert "Unable to find template: nosuch" in missing.stdout
