@@ -3,6 +3,8 @@ tests override only the speed settings (AUTOTHROTTLE_ENABLED, CONCURRENT_*, DOWN
 
 from pathlib import Path
 
+from scrapy.settings import default_settings
+
 BOT_NAME = "tcacrawler"
 SPIDER_MODULES = ["tcacrawler.spiders"]
 NEWSPIDER_MODULE = "tcacrawler.spiders"
@@ -132,6 +134,14 @@ FEEDS = {
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 
+# Scrapy's, less the remote control (off anyway, REMOTE_CONTROL_ENABLED): Scrapy imports
+# every extension it lists, even one set to None, and that one imports aiohttp, which
+# builds SSL contexts at import: 0.2-0.3 s of CPU on every run.
+EXTENSIONS_BASE = {
+    path: order
+    for path, order in default_settings.EXTENSIONS_BASE.items()
+    if path != "scrapy.extensions.remote_control.RemoteControl"
+}
 EXTENSIONS = {
     # DEBUG lines (two a page) cost CPU even when LOG_LEVEL drops them; see the class.
     "tcacrawler.extensions.LogLevelFloor": 0,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from scrapy import signals
@@ -11,8 +12,8 @@ logger = logging.getLogger(__name__)
 
 
 class RootLevelProbe:
-    """Logs the level Scrapy's per-page DEBUG lines are checked against when the first
-    response arrives."""
+    """Logs, when the first response arrives, the level Scrapy's per-page DEBUG lines are
+    checked against, and whether aiohttp was imported."""
 
     def __init__(self) -> None:
         self.seen = False
@@ -28,3 +29,4 @@ class RootLevelProbe:
             self.seen = True
             level = logging.getLogger("scrapy.core.scraper").getEffectiveLevel()
             logger.info("scrapy.core.scraper level at the first page: %d", level)
+            logger.info("aiohttp imported at the first page: %s", "aiohttp" in sys.modules)
