@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from selectolax.lexbor import LexborNode
 
 from tcacrawler.pages.wordpress import (
     _JSON_START,
+    _TEXT_ID,
     WordPressArticlePage,
+    clean_text,
     select,
 )
 
@@ -98,3 +101,115 @@ def test_a_site_without_a_header_ticker_skips_the_header_text() -> None:
         assert skipped.to_item().furniture_text == ""
         assert read.to_item().furniture_text  # there is header text to skip
         assert exportable(skipped.to_item()) == exportable(read.to_item())
+
+
+# Class attributes near the furniture names: case, substrings, HTML's and other whitespace.
+FURNITURE_CLASSES = st.sampled_from(
+    [
+        "",
+        "sharedaddy",
+        "SharedAddy",
+        "sharedaddy-x",
+        "x sharedaddy",
+        "x\tsharedaddy\n",
+        "x\x0bsharedaddy",
+        "x\xa0sharedaddy",
+        "mc4wp-form",
+        "mc4wp-form-fields",
+        "post-tags x",
+        "newsletter",
+        "p",
+    ]
+)
+FURNITURE_IDS = st.sampled_from(
+    ["", "jp-relatedposts", "JP-relatedposts", "jp-relatedposts x", "x"]
+)
+
+
+def _furniture_element(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.builds(
+        lambda tag, cls, ident, inner: f'<{tag} class="{cls}" id="{ident}">{inner}</{tag}>',
+        st.sampled_from(["div", "p", "span", "br", "section", "figure", "li"]),
+        FURNITURE_CLASSES,
+        FURNITURE_IDS,
+        st.lists(children, max_size=3).map("".join),
+    )
+
+
+FURNITURE_FRAGMENTS = st.recursive(
+    st.sampled_from(["", "Text.", "<p>Story.</p>", "<br>", "<p>Two <b>words</b></p>"]),
+    _furniture_element,
+    max_leaves=10,
+)
+
+
+def _exact_paragraphs(page: WordPressArticlePage, element: LexborNode) -> list[str]:
+    """The body text with the furniture found by lexbor's query, as before the shortcut."""
+    furniture = {e.mem_id for e in select(element, page._furniture_query)}
+    out: list[str] = []
+    page._collect_paragraphs(element, lambda node: node.mem_id in furniture, out, [])
+    return out
+
+
+@settings(max_examples=400)
+@given(DOCTYPES, FURNITURE_FRAGMENTS)
+@example("", '<div class="SharedAddy"><p>Share</p></div><p>Story.</p>')
+@example("<!DOCTYPE html>", '<div class="SharedAddy"><p>Share</p></div><p>Story.</p>')
+@example("", '<div id="JP-relatedposts"><p>Related</p></div><p>Story.</p>')
+@example("<!DOCTYPE html>", '<div class="x\x0bsharedaddy"><p>Share</p></div>')
+@example("<!DOCTYPE html>", '<p class="x\tmc4wp-form\n">Sign up</p><p>Story.</p>')
+def test_furniture_told_apart_by_name_is_what_lexbor_finds(doctype: str, body: str) -> None:
+    page = _page(doctype, f'<div class="entry-content">{body}</div>')
+    element = page.tree.css_first(".entry-content")
+    assert element is not None
+    assert page.paragraphs_of(element, scoped=True) == _exact_paragraphs(page, element)
+
+
+def test_furniture_selectors_other_than_plain_names_are_left_to_lexbor() -> None:
+    class Site(WordPressArticlePage):
+        furniture_css = (".promo", "div[data-ad]", "#Box")
+
+    html = (
+        '<!DOCTYPE html><body><div class="entry-content"><p>Story.</p><div data-ad="1">Ad'
+        '</div><p class="promo">Buy</p><p id="box">Kept</p><p id="Box">Not kept</p></div>'
+    )
+    page = Site("https://example.com/a/", html)
+    assert page.paragraphs == ["Story.", "Kept"]
+
+
+def _paragraph_text_walk(element: LexborNode) -> bool:
+    """The check as a walk of every node from the top (the code before the shortcut)."""
+    texts: list[str] = []
+    own = element.mem_id
+    for node in element.traverse(include_text=True):
+        if node.tag_id != _TEXT_ID:
+            continue
+        parent = node.parent
+        while parent is not None and parent.mem_id != own and parent.tag != "p":
+            parent = parent.parent
+        if parent is not None and parent.mem_id != own:
+            texts.append(node.text_content or "")
+            if len(texts) == 3:
+                break
+    return bool(clean_text(" ".join(texts)))
+
+
+PARAGRAPH_FRAGMENTS = st.recursive(
+    st.sampled_from(["", " ", "\n", "\xa0", "text", "<br>", "<!-- c -->", "<p></p>", "<p> </p>"]),
+    lambda children: st.builds(
+        lambda tag, inner: f"<{tag}>{inner}</{tag}>",
+        st.sampled_from(["p", "div", "b", "table", "td", "svg", "template", "li"]),
+        st.lists(children, max_size=3).map("".join),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400)
+@given(DOCTYPES, PARAGRAPH_FRAGMENTS)
+@example("", "<p><table><tr><td><p>inner</p></td></tr></table>outer</p>")
+@example("", "<div> <p> </p><p>\xa0</p></div><p>late</p>")
+def test_paragraph_text_check_is_that_of_the_walk(doctype: str, body: str) -> None:
+    page = _page(doctype, f"<div>{body}</div>")
+    for element in page.tree.tags("div")[:3]:
+        assert page._has_paragraph_text(element) == _paragraph_text_walk(element)

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import timezone
 from functools import lru_cache
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
 from urllib.parse import urljoin as _urljoin
 
 from selectolax.lexbor import LexborCSSSelector, LexborHTMLParser, LexborNode
@@ -294,6 +294,36 @@ def _text_before(
     return length
 
 
+# A plain class or id selector (no escapes).
+_PLAIN_NAME = re.compile(r"[.#]-?[A-Za-z_][A-Za-z0-9_-]*")
+# What separates the classes of a class attribute (HTML's ASCII whitespace).
+_HTML_SPACE = re.compile(r"[ \t\n\f\r]+")
+
+
+class _PlainNames(NamedTuple):
+    """The names in plain class and id selectors, as written and lower-cased."""
+
+    classes: frozenset[str]
+    ids: frozenset[str]
+    folded_classes: frozenset[str]
+    folded_ids: frozenset[str]
+
+
+@lru_cache(maxsize=64)
+def _plain_names(selectors: tuple[str, ...]) -> _PlainNames | None:
+    """The names of the selectors when each is a plain ``.class`` or ``#id``."""
+    if not all(_PLAIN_NAME.fullmatch(selector) for selector in selectors):
+        return None
+    classes = frozenset(s[1:] for s in selectors if s[0] == ".")
+    ids = frozenset(s[1:] for s in selectors if s[0] == "#")
+    return _PlainNames(
+        classes,
+        ids,
+        frozenset(name.lower() for name in classes),
+        frozenset(name.lower() for name in ids),
+    )
+
+
 # Up to this many figures and images in a page, the page's lists of them are filtered by
 # ancestry instead of asking lexbor for those in the body.
 _FEW_IMAGES = 8
@@ -315,6 +345,24 @@ def _in_figure(node: LexborNode) -> bool:
         if parent.tag == "figure":
             return True
         parent = parent.parent
+    return False
+
+
+def _paragraph_texts(element: LexborNode, texts: list[str], wanted: int = 3) -> bool:
+    """Add the first text nodes in ``element``'s ``<p>`` elements (below ``element``) to
+    ``texts``, in document order, until there are ``wanted``; whether there are."""
+    # Down the children, not a walk of every node from the top: the first paragraphs
+    # are near the start, and the text outside them is not read.
+    for child in element.iter():
+        tag = child.tag_id
+        if tag == _P_ID:
+            for node in child.traverse(include_text=True):
+                if node.tag_id == _TEXT_ID:
+                    texts.append(node.text_content or "")
+                    if len(texts) == wanted:
+                        return True
+        elif child.first_child is not None and _paragraph_texts(child, texts, wanted):
+            return True
     return False
 
 
@@ -888,7 +936,7 @@ class WordPressArticlePage:
                 return
             absolute = urljoin(self.url, url.strip())
             if found.get(absolute) is None:
-                found[absolute] = clean_text(caption) if caption and clean_text(caption) else None
+                found[absolute] = (clean_text(caption) if caption else "") or None
 
         for image in self._ld_list("image"):
             image = self._resolve(image)
@@ -978,20 +1026,10 @@ class WordPressArticlePage:
     def _has_paragraph_text(element: LexborNode) -> bool:
         """Whether the first three text nodes in its ``<p>`` elements say something."""
         texts: list[str] = []
-        own = element.mem_id
-        # A walk from the start: the first paragraphs are near it (a query for <p>
-        # would visit the whole body).
-        for node in element.traverse(include_text=True):
-            if node.tag_id != _TEXT_ID:
-                continue
-            parent = node.parent
-            while parent is not None and parent.mem_id != own and parent.tag_id != _P_ID:
-                parent = parent.parent
-            if parent is not None and parent.mem_id != own:
-                texts.append(node.text_content or "")
-                if len(texts) == 3:
-                    break
-        return bool(clean_text(" ".join(texts)))
+        _paragraph_texts(element, texts)
+        # Whether clean_text would leave anything, without normalising the text.
+        text = " ".join(texts)
+        return bool(text) and not text.isspace()
 
     @cached_property
     def main_content(self) -> MainContent:
@@ -1036,27 +1074,68 @@ class WordPressArticlePage:
         """The body text of ``element``: its blocks, less furniture and non-text parts.
         ``scoped``: look for furniture inside ``element`` only (for one element, that
         costs less than finding it in the whole page)."""
-        if not scoped:
-            furniture = self._furniture
-        elif self.furniture_css:
-            furniture = {e.mem_id for e in select(element, self._furniture_query)}
+        if scoped:
+            is_furniture = self._furniture_in(element)
+        elif furniture := self._furniture:
+            is_furniture = lambda node: node.mem_id in furniture  # noqa: E731
         else:
-            furniture = set()
+            is_furniture = None
         paragraphs: list[str] = []
         run: list[str] = []
-        self._collect_paragraphs(element, furniture, paragraphs, run)
+        self._collect_paragraphs(element, is_furniture, paragraphs, run)
         return paragraphs
+
+    def _furniture_in(self, element: LexborNode) -> Callable[[LexborNode], bool] | None:
+        """Whether an element in ``element``'s subtree matches one of ``furniture_css``
+        (None: none can)."""
+        if not self.furniture_css:
+            return None
+        names = _plain_names(self.furniture_css)
+        if names is None:
+            furniture = {e.mem_id for e in select(element, self._furniture_query)}
+            return (lambda node: node.mem_id in furniture) if furniture else None
+        # Plain class and id selectors: most elements the walk meets are told apart here
+        # (lexbor's query would cost a sixth of a page's parse); only a name that differs
+        # in case alone, which matches in a quirks-mode document only, is left to lexbor.
+        found: set[int] | None = None
+
+        def is_furniture(node: LexborNode) -> bool:
+            nonlocal found
+            attributes = node.attributes
+            if not attributes:
+                return False
+            unsure = False
+            if classes := attributes.get("class"):
+                for token in _HTML_SPACE.split(classes):
+                    if token in names.classes:
+                        return True
+                    unsure = unsure or token.lower() in names.folded_classes
+            if ident := attributes.get("id"):
+                if ident in names.ids:
+                    return True
+                unsure = unsure or ident.lower() in names.folded_ids
+            if not unsure:
+                return False
+            if found is None:
+                found = {e.mem_id for e in select(element, self._furniture_query)}
+            return node.mem_id in found
+
+        return is_furniture
 
     @classmethod
     def _collect_paragraphs(
-        cls, element: LexborNode, furniture: set[int], out: list[str], run: list[str]
+        cls,
+        element: LexborNode,
+        is_furniture: Callable[[LexborNode], bool] | None,
+        out: list[str],
+        run: list[str],
     ) -> None:
         """Walk the body, flushing the text run at every block boundary."""
         for child in element.iter(include_text=True, skip_empty=False):
             tag = child.tag_id
             if tag == _TEXT_ID:
                 run.append(child.text_content or "")
-            elif tag in _NON_TEXT_IDS or (furniture and child.mem_id in furniture):
+            elif tag in _NON_TEXT_IDS or (is_furniture is not None and is_furniture(child)):
                 pass
             elif tag == _BR_ID:
                 run.append("\n")
@@ -1075,9 +1154,9 @@ class WordPressArticlePage:
                 if run:
                     _flush(run, out)
                 # A block flushes its own run when it ends.
-                cls._collect_paragraphs(child, furniture, out, run)
+                cls._collect_paragraphs(child, is_furniture, out, run)
             else:
-                cls._collect_paragraphs(child, furniture, out, run)
+                cls._collect_paragraphs(child, is_furniture, out, run)
         if run and element.tag_id in _BLOCK_IDS:
             _flush(run, out)
 
