@@ -202,13 +202,28 @@ class cached_property(Generic[_T]):
         return value
 
 
+class _QueryPlan(NamedTuple):
+    """How a query is answered (made once per query string)."""
+
+    selector: str  # without the pseudo-element
+    attribute: str  # of ``::attr()``
+    text: bool  # ``::text``
+    is_list: bool
+    # ".class tag" with a standard tag: (".class", "tag"), for _class_descendants.
+    class_descendant: tuple[str, str] | None
+
+
 @lru_cache(maxsize=1024)
-def _query_plan(query: str) -> tuple[str, str, bool, bool]:
-    """(the selector, the attribute of ``::attr()``, whether ``::text``, whether a list)."""
+def _query_plan(query: str) -> _QueryPlan:
     pseudo = _PSEUDO.fullmatch(query)
-    if pseudo is None:
-        return query, "", False, _LIST_COMMA.match(query) is not None
-    return pseudo["query"], pseudo["attr"] or "", bool(pseudo["text"]), False
+    if pseudo is not None:
+        return _QueryPlan(pseudo["query"], pseudo["attr"] or "", bool(pseudo["text"]), False, None)
+    if _LIST_COMMA.match(query) is not None:
+        return _QueryPlan(query, "", False, True, None)
+    descendant = _CLASS_DESCENDANT.fullmatch(query)
+    if descendant is None or descendant[2] not in _TAG_IDS:
+        return _QueryPlan(query, "", False, False, None)
+    return _QueryPlan(query, "", False, False, (descendant[1], descendant[2]))
 
 
 _ENGINES = threading.local()
@@ -520,15 +535,14 @@ class WordPressArticlePage:
         return found
 
     def _css_uncached(self, query: str) -> list[Any]:
-        selector, attribute, text, is_list = _query_plan(query)
+        selector, attribute, text, is_list, descendant = _query_plan(query)
         if selector != query:
             elements = self._css_results(selector)
             if text:
                 return [text for element in elements for text in _own_text(element)]
             return [value for e in elements if (value := _attribute(e, attribute)) is not None]
-        descendant = None if is_list else _CLASS_DESCENDANT.fullmatch(selector)
-        if descendant is not None and descendant[2] in _TAG_IDS:
-            return self._class_descendants(descendant[1], descendant[2])
+        if descendant is not None:
+            return self._class_descendants(*descendant)
         found = select(self.root, selector)
         if is_list:
             # lexbor gives a selector list's matches in document order, but an element
@@ -555,8 +569,8 @@ class WordPressArticlePage:
         """``self._css_results(query)[0]``, None for no match; for a single selector the
         search stops at the first match (a headline or a body is near the top)."""
         if (cached := self._found.get(query)) is None:
-            selector, _, _, is_list = _query_plan(query)
-            if selector == query and not is_list:
+            plan = _query_plan(query)
+            if plan.selector == query and not plan.is_list:
                 return select_first(self.root, query)
             cached = self._css_results(query)
         return cached[0] if cached else None
