@@ -70,7 +70,7 @@ import os
 import sqlite3
 import struct
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -112,6 +112,18 @@ class StoryRow:
     first_run: str | None = None
     last_run: str | None = None
     pending: bool = False
+
+    @classmethod
+    def from_values(cls, values: Iterable[Any]) -> StoryRow:
+        """A row from all its field values in declaration order, unchecked. The frozen
+        dataclass's ``__init__`` sets each field through ``object.__setattr__``, which
+        costs more than the SQL that read the row; filling ``__dict__`` at once does not."""
+        row = object.__new__(cls)
+        row.__dict__.update(zip(_STORY_ROW_FIELDS, values, strict=True))
+        return row
+
+
+_STORY_ROW_FIELDS = tuple(f.name for f in fields(StoryRow))
 
 
 @dataclass(frozen=True)
@@ -169,6 +181,7 @@ class StoryStore(Protocol):
     def find_by_content_hash(self, content_hash: str) -> str | None: ...
     def paragraph_counts(self, fingerprints: Iterable[int]) -> dict[int, int]: ...
     def probe_new_story(self, story_id: str, urls: Sequence[str], content_hash: str) -> bool: ...
+    def story_signature(self, story_id: str) -> tuple[bytes, int, str | None] | None: ...
     def iter_signatures(self) -> Iterator[tuple[str, bytes]]: ...
     def get_meta(self, key: str) -> str | None: ...
     def set_meta(self, key: str, value: str) -> None: ...
@@ -321,10 +334,19 @@ _SELECT_STORY = (
     f"SELECT {_STORY_COLUMNS_OF_S}, 0 FROM stories s WHERE s.story_id = ?1 "
     "AND NOT EXISTS (SELECT 1 FROM p_stories p WHERE p.story_id = ?1)"
 )
+# what an LSH candidate's first test needs (most candidates fail it): no run ids, no blobs
+# but the signature
+_SELECT_SIGNATURE = (
+    "SELECT signature, shingles, duplicate_of FROM p_stories WHERE story_id = ?1 UNION ALL "
+    "SELECT signature, shingles, duplicate_of FROM stories WHERE story_id = ?1 "
+    "AND NOT EXISTS (SELECT 1 FROM p_stories p WHERE p.story_id = ?1)"
+)
 _SELECT_COMMITTED_STORY = f"SELECT {_STORY_COLUMNS_OF_S}, 0 FROM stories s WHERE s.story_id = ?"
+# the pending alias, else the committed one (no sort, unlike "ORDER BY pending LIMIT 1")
 _RESOLVE_ALIAS = (
-    "SELECT story_id, 1 AS pending FROM p_aliases WHERE url = ? "
-    "UNION ALL SELECT story_id, 0 FROM aliases WHERE url = ? ORDER BY pending DESC LIMIT 1"
+    "SELECT story_id FROM p_aliases WHERE url = ?1 UNION ALL "
+    "SELECT story_id FROM aliases WHERE url = ?1 "
+    "AND NOT EXISTS (SELECT 1 FROM p_aliases p WHERE p.url = ?1)"
 )
 
 
@@ -874,19 +896,21 @@ class SQLiteStore:
             if memo:
                 self._memo["story", story_id] = None
             return None
-        story = StoryRow(
-            story_id=row[0],
-            url=row[1],
-            content_hash=bytes(row[2]).hex(),
-            signature=bytes(row[3]),
-            shingles=row[4],
-            paragraphs=bytes(row[5]),
-            revision=row[6],
-            date_modified=row[7],
-            duplicate_of=row[8],
-            first_run=row[9],
-            last_run=row[10],
-            pending=bool(row[12]),
+        story = StoryRow.from_values(
+            (
+                row[0],  # story_id
+                row[1],  # url
+                bytes(row[2]).hex(),  # content_hash
+                row[6],  # revision
+                bytes(row[3]),  # signature
+                row[4],  # shingles
+                bytes(row[5]),  # paragraphs
+                row[7],  # date_modified
+                row[8],  # duplicate_of
+                row[9],  # first_run
+                row[10],  # last_run
+                bool(row[12]),  # pending
+            )
         )
         if memo:
             self._memo["story", story_id] = (story, row[11])
@@ -899,7 +923,7 @@ class SQLiteStore:
         if self._batch_open and ("alias", url) in self._memo:
             owner: str | None = self._memo["alias", url]
             return owner
-        row = self._q1(_RESOLVE_ALIAS, (url, url))
+        row = self._q1(_RESOLVE_ALIAS, (url,))
         owner = None if row is None else str(row[0])
         if self._batch_open:
             self._memo["alias", url] = owner
@@ -971,6 +995,19 @@ class SQLiteStore:
             for url in urls:
                 self._memo["alias", url] = None
         return True
+
+    def story_signature(self, story_id: str) -> tuple[bytes, int, str | None] | None:
+        """(signature, shingles, duplicate_of) of a story, pending state first; None if
+        unknown. A third of the cost of :meth:`get_story`, for the LSH candidates that the
+        Jaccard estimate rules out without the rest of the row."""
+        if self._batch_open and ("story", story_id) in self._memo:
+            found: tuple[StoryRow, int | None] | None = self._memo["story", story_id]
+            if found is None:
+                return None
+            row = found[0]
+            return row.signature, row.shingles, row.duplicate_of
+        got = self._q1(_SELECT_SIGNATURE, (story_id,))
+        return None if got is None else (bytes(got[0]), int(got[1]), got[2])
 
     def iter_signatures(self) -> Iterator[tuple[str, bytes]]:
         """(story_id, signature) of every story with a signature, pending state first."""

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from tcacrawler import dedup as dd
 from tcacrawler.dedup import StoryDeduplicator, StorySketcher, content_hash, paragraphs_hash
-from tcacrawler.store import SQLiteStore
+from tcacrawler.store import SQLiteStore, StoryRow
 from tests.test_dedup import digest, light_edit, story
 
 # --- reference versions of the sketch's hashing ------------------------------------------
@@ -317,3 +317,104 @@ def test_buffered_paragraph_deltas_are_counted_written_and_discarded(store: SQLi
     store.prepare_run("r2")  # writes them before the durable point
     assert not store._paragraph_deltas
     assert plain_counts(store.path, [intro]) == {intro: 1}
+
+
+def test_minhash_row_tables_grow_and_serve_every_size() -> None:
+    sketcher = StorySketcher()  # one sketcher: its repeated a/b rows grow as sizes do
+    for size in (7, 300, 301, 2049, 5, 1500, 2048, 4097):
+        hashes = np.random.default_rng(size + 1).integers(0, 2**32, size, dtype=np.uint32)
+        sig = sketcher.minhash(hashes)
+        assert sig is not None and sig.tolist() == ref_minhash(sketcher, hashes.tolist())
+    assert sketcher._a_rows.shape == (2048, sketcher.num_perm)
+
+
+# --- store: the lighter reads ---------------------------------------------------------------
+
+
+def test_story_row_from_values_is_the_constructors_row() -> None:
+    values = ("s:1", "https://x/1", "ab" * 32, 3, b"sig", 12, b"par", "d", None, "r1", "r2", True)
+    made = StoryRow.from_values(values)
+    names = [f.name for f in StoryRow.__dataclass_fields__.values()]
+    plain = StoryRow(**dict(zip(names, values, strict=True)))
+    assert made == plain and repr(made) == repr(plain) and hash(made) == hash(plain)
+    with pytest.raises(AttributeError):
+        made.revision = 4  # type: ignore[misc]  # still frozen
+    with pytest.raises(ValueError):
+        StoryRow.from_values(values[:-1])
+
+
+def test_story_signature_is_get_storys_fields(store: SQLiteStore) -> None:
+    dedup = StoryDeduplicator(store)
+    store.begin_run("r1")
+    dedup.observe("s:1", "https://x/1", [], story(1), None, run_id="r1")
+    dedup.observe("s:2", "https://x/2", [], story(2), None, run_id="r1")
+    dedup.observe("d:1", "https://x/d1", [], light_edit(story(1), 3), None, run_id="r1")
+    store.prepare_run("r1")
+    store.commit_run("r1")
+    store.begin_run("r2")
+    dedup.observe("s:2", "https://x/2", [], story(7), None, run_id="r2")  # pending revision
+    dedup.observe("s:3", "https://x/3", [], story(3), None, run_id="r2")  # pending, new
+
+    def fields(sid: str) -> tuple[bytes, int, str | None] | None:
+        row = store.get_story(sid)
+        return None if row is None else (row.signature, row.shingles, row.duplicate_of)
+
+    for sid in ("s:1", "s:2", "s:3", "d:1", "nope"):
+        assert store.story_signature(sid) == fields(sid), sid  # (the row is memoised now)
+        store.flush()
+        assert store.story_signature(sid) == fields(sid), sid  # (and read again)
+    assert store.story_signature("d:1") is not None
+    assert store.story_signature("d:1")[2] == "s:1"  # type: ignore[index]
+    assert store.story_signature("s:2")[0] == store.get_story("s:2").signature  # type: ignore[index,union-attr]
+
+
+def test_resolve_alias_prefers_the_pending_owner(store: SQLiteStore) -> None:
+    store.begin_run("r1")
+    store.add_aliases("r1", "s:1", ["https://x/a", "https://x/b"])
+    store.prepare_run("r1")
+    store.commit_run("r1")
+    store.begin_run("r2")
+    store.add_aliases("r2", "s:2", ["https://x/b"])
+    assert store.resolve_alias("https://x/a") == "s:1"
+    assert store.resolve_alias("https://x/b") == "s:2"
+    assert store.resolve_alias("https://x/c") is None
+    store.discard_run("r2")
+    assert store.resolve_alias("https://x/b") == "s:1"
+
+
+def ref_near_duplicate(
+    dedup: StoryDeduplicator, sketch: dd.Sketch, exclude: str | None
+) -> tuple[str | None, float | None]:
+    """The candidate loop as it was: every candidate's full row, then similarity()."""
+    if sketch.signature is None or sketch.shingles < dedup.min_shingles:
+        return None, None
+    best: tuple[float, str] | None = None
+    for cand_id in dedup.index.query(sketch.signature):
+        if cand_id == exclude:
+            continue
+        row = dedup.store.get_story(cand_id)
+        if row is None:
+            continue
+        root = row.duplicate_of or row.story_id
+        if root == exclude:
+            continue
+        sim = dedup.similarity(sketch, row, at_least=dedup.threshold)
+        if sim >= dedup.threshold and (best is None or (sim, root) > best):
+            best = (sim, root)
+    return (None, None) if best is None else (best[1], round(best[0], 4))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_near_duplicate_first_test_on_the_signature_agrees(store: SQLiteStore, seed: int) -> None:
+    dedup = StoryDeduplicator(store, threshold=0.5)  # (more candidates reach the full test)
+    store.begin_run("r1")
+    found = 0
+    for sid, url, aliases, body in corpus(seed):
+        d = dedup.check(sid, url, aliases, body, None)
+        if d.sketch is not None:
+            for exclude in (None, d.story_id):
+                want = ref_near_duplicate(dedup, d.sketch, exclude)
+                assert dedup._near_duplicate(d.sketch, exclude=exclude) == want
+                found += want[0] is not None
+        dedup.record(d, run_id="r1", url=url, aliases=aliases, body=body, date_modified=None)
+    assert found
