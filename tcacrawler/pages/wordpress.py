@@ -1241,9 +1241,9 @@ class WordPressArticlePage:
             date_modified=self.date_modified,
             in_language=self.in_language,
             images=self.images,
-            # The paragraphs are clean text: words are separated by one space.
-            # (the paragraphs are joined with "\n\n": the body has their spaces.)
-            word_count=self.article_body.count(" ") + sum(1 for p in self.paragraphs if p),
+            # The paragraphs are clean text: words are separated by one space. (Counted
+            # paragraph by paragraph: the body is as wide as its widest character.)
+            word_count=sum(p.count(" ") + 1 for p in self.paragraphs if p),
             site=self.site,
             extraction=self.extraction,
             furniture_text=self.furniture_text,
