@@ -113,9 +113,14 @@ def hash_and_words(body: str) -> tuple[str, int]:
     return paragraphs_hash(paras), words
 
 
+# copied per paragraph: the constructor's keyword parsing costs more than the copy
+_BLAKE2B_8 = hashlib.blake2b(digest_size=8)
+
+
 def paragraph_fingerprint(normalised_paragraph: str) -> int:
-    digest = hashlib.blake2b(normalised_paragraph.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "little", signed=True)
+    h = _BLAKE2B_8.copy()
+    h.update(normalised_paragraph.encode("utf-8"))
+    return int.from_bytes(h.digest(), "little", signed=True)
 
 
 def _word_count(paragraphs: Sequence[str]) -> int:
@@ -223,6 +228,8 @@ _POS_MULT = np.array(
     dtype=np.uint64,
 )
 
+# the same as numpy scalars, taken out once (indexing the array makes a new one each time)
+_POS_MULT_SCALARS = tuple(_POS_MULT)
 
 _LITTLE_ENDIAN = sys.byteorder == "little"
 
@@ -300,9 +307,12 @@ def tokenise(paragraphs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
     starts, ends = bounds[0::2], bounds[1::2]
     powers, inv_powers = _power_tables(n)
-    prefix = np.zeros(n + 1, dtype=np.uint64)
-    plus_one = np.frombuffer(data.translate(_PLUS_ONE), dtype=np.uint8)
-    np.cumsum(plus_one * powers[:n], out=prefix[1:])
+    prefix = np.empty(n + 1, dtype=np.uint64)
+    prefix[0] = 0
+    # widened first: uint8 * uint64 would go through numpy's casting buffers
+    terms = np.frombuffer(data.translate(_PLUS_ONE), dtype=np.uint8).astype(np.uint64)
+    np.multiply(terms, powers[:n], out=terms)
+    np.cumsum(terms, out=prefix[1:])
     tok = (prefix[ends] - prefix[starts]) * inv_powers[starts]
     newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
     para_of = np.searchsorted(newlines, starts)
@@ -459,22 +469,22 @@ class StorySketcher:
             if tok.size
             else np.zeros(n_paras, dtype=np.int64)
         )
+        n_tokens, kept = lengths.tolist(), keep.tolist()
         per_para = [
-            (max(m - k + 1, 1) if m and kp else 0)
-            for m, kp in zip(lengths.tolist(), keep.tolist(), strict=True)
+            (max(m - k + 1, 1) if m and kp else 0) for m, kp in zip(n_tokens, kept, strict=True)
         ]
         n = tok.size
         parts = []
         if n >= k:
-            h = tok[: n - k + 1] * _POS_MULT[0]
+            h = tok[: n - k + 1] * _POS_MULT_SCALARS[0]
             for j in range(1, k):
-                h += tok[j : n - k + 1 + j] * _POS_MULT[j]
+                h += tok[j : n - k + 1 + j] * _POS_MULT_SCALARS[j]
             first = para_of[: n - k + 1]
             valid = first == para_of[k - 1 :]
             if include is not None and not all(include):
                 valid &= keep[first]
             parts.append(h[valid])
-        short = [i for i, m in enumerate(lengths.tolist()) if 0 < m < k and keep[i]]
+        short = [i for i, m in enumerate(n_tokens) if 0 < m < k and kept[i]]
         if short:  # short paragraphs: one shingle each (rare: Python is fine)
             mult = _POS_MULT.tolist()
             offsets = np.concatenate(([0], np.cumsum(lengths))).tolist()

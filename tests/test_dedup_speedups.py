@@ -418,3 +418,43 @@ def test_near_duplicate_first_test_on_the_signature_agrees(store: SQLiteStore, s
                 found += want[0] is not None
         dedup.record(d, run_id="r1", url=url, aliases=aliases, body=body, date_modified=None)
     assert found
+
+
+def test_resolving_many_urls_at_once_agrees_with_one_by_one(store: SQLiteStore) -> None:
+    store.begin_run("r1")
+    store.add_aliases("r1", "s:1", [f"https://x/{i}" for i in range(0, 300)])
+    store.prepare_run("r1")
+    store.commit_run("r1")
+    store.begin_run("r2")
+    store.add_aliases("r2", "s:2", [f"https://x/{i}" for i in range(250, 320)])  # some move
+    urls = [f"https://x/{i}" for i in range(200, 650)]  # committed, moved, pending, unknown
+
+    def one_by_one(some: list[str]) -> dict[str, str | None]:
+        return {u: store.resolve_alias(u) for u in some}
+
+    for n in (1, 2, 3, 10, len(urls)):  # (the last one takes two statements)
+        store.flush()  # no memo
+        assert store._resolve_aliases(urls[:n]) == one_by_one(urls[:n])
+    store.add_aliases("r2", "s:3", ["https://x/900"])  # opens a batch: the memo is used
+    store.resolve_alias(urls[5])
+    store.resolve_alias(urls[100])
+    got = store._resolve_aliases(urls)
+    store.flush()
+    assert got == one_by_one(urls)
+    assert got["https://x/200"] == "s:1" and got["https://x/260"] == "s:2"
+    assert got["https://x/600"] is None
+    # recording many URLs at once moves those another story had, keeps its own
+    store.add_aliases("r2", "s:1", [f"https://x/{i}" for i in range(240, 330)])
+    assert set(one_by_one([f"https://x/{i}" for i in range(240, 330)]).values()) == {"s:1"}
+    store.discard_run("r2")
+    assert store.resolve_alias("https://x/260") == "s:1"
+    assert store.resolve_alias("https://x/310") is None
+
+
+def test_paragraph_fingerprint_is_the_stored_blake2b() -> None:
+    import hashlib
+
+    texts = ["", "a", "the same paragraph", "caf\u00e9 \u4e2d \U0001f600", "x" * 500, "a"]
+    for text in texts:  # (the prototype copied per call keeps no state between calls)
+        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+        assert dd.paragraph_fingerprint(text) == int.from_bytes(digest, "little", signed=True)
