@@ -158,6 +158,9 @@ def _exact_paragraphs(page: WordPressArticlePage, element: LexborNode) -> list[s
 @example("", '<div id="JP-relatedposts"><p>Related</p></div><p>Story.</p>')
 @example("<!DOCTYPE html>", '<div class="x\x0bsharedaddy"><p>Share</p></div>')
 @example("<!DOCTYPE html>", '<p class="x\tmc4wp-form\n">Sign up</p><p>Story.</p>')
+@example("<!DOCTYPE html>", '<p class="x\x0csharedaddy">S</p><p class="x\u3000sharedaddy">K</p>')
+@example("", '<p class="sharedaddy\u212a">Kelvin sign</p><p CLASS="SHAREDADDY">Share</p>')
+@example("<!DOCTYPE html>", '<p id=" jp-relatedposts">Kept</p><p id="jp-relatedposts">Not</p>')
 def test_furniture_told_apart_by_name_is_what_lexbor_finds(doctype: str, body: str) -> None:
     page = _page(doctype, f'<div class="entry-content">{body}</div>')
     element = page.tree.css_first(".entry-content")
