@@ -534,6 +534,34 @@ def _term_keys(terms: Sequence[str]) -> frozenset[bytes] | None:
     return frozenset(keys)
 
 
+def _bytes_trie(words: Sequence[bytes]) -> bytes:
+    """A regex alternation of ``words`` (non-empty, distinct, ``[a-z0-9_]`` only), one
+    branch per first byte: a failed branch costs sre one byte compare, where a flat
+    alternation of the words tries each of them in turn."""
+    groups: dict[bytes, list[bytes]] = {}
+    for word in words:
+        groups.setdefault(word[:1], []).append(word[1:])
+    branches = []
+    for first, rests in sorted(groups.items()):
+        if first == b"":
+            branches.append(b"")
+            continue
+        sub = _bytes_trie([r for r in rests if r])
+        if b"" in rests:
+            sub = b"(?:" + sub + b")?" if sub else b""
+        elif len(rests) > 1:
+            sub = b"(?:" + sub + b")"
+        branches.append(first + sub)
+    return b"|".join(branches)
+
+
+def _key_pattern(keys: frozenset[bytes]) -> re.Pattern[bytes]:
+    """Matches ``b" " + key + b" "`` for any of ``keys``: in ``b" " + words + b" "``, where
+    ``words`` is the bytes :func:`_ascii_words` splits (``[a-z0-9_]`` and spaces only),
+    that is a key among its words, found without a bytes object per word."""
+    return re.compile(b" (?:" + _bytes_trie(sorted(keys)) + b") ")
+
+
 @dataclass(frozen=True)
 class SpamDetector:
     """Is a paragraph dominated by spam terms?
@@ -552,6 +580,7 @@ class SpamDetector:
     _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
     _needles: tuple[str, ...] = field(init=False, repr=False, compare=False)
     _keys: frozenset[bytes] | None = field(init=False, repr=False, compare=False)
+    _key_pattern: re.Pattern[bytes] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         terms = sorted({" ".join(t.lower().split()) for t in self.terms} - {""})
@@ -566,15 +595,21 @@ class SpamDetector:
                 needles.add(max(term.split(), key=len))
         minimal = {n for n in needles if not any(o != n and o in n for o in needles)}
         object.__setattr__(self, "_needles", tuple(sorted(minimal)))
-        object.__setattr__(self, "_keys", _term_keys(terms))
+        keys = _term_keys(terms)
+        object.__setattr__(self, "_keys", keys)
+        object.__setattr__(self, "_key_pattern", None if keys is None else _key_pattern(keys))
 
     def _may_hold_term(self, text: str) -> bool:
         """False only when no term is in ``text.lower()`` as a whole word (see
         :func:`_term_keys`): one pass over the text instead of one per needle."""
-        if self._keys is None:
+        if self._key_pattern is None:
             return True
-        words = _ascii_words(text)
-        return words is None or not self._keys.isdisjoint(words)
+        raw = text.encode("utf-8", "surrogatepass")
+        if not text.isascii() and any(c in raw for c in _LOWER_TO_ASCII_BYTES):
+            return True
+        # _ascii_words(text), still joined: a regex scan is cheaper than a set of words
+        words = raw.translate(_ASCII_WORD_BYTES)
+        return self._key_pattern.search(b" " + words + b" ") is not None
 
     def candidates(self, paragraphs: Sequence[str]) -> list[int]:
         """Indexes of the paragraphs that may hold a spam term (a cheap substring scan)."""

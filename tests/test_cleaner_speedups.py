@@ -115,6 +115,29 @@ def test_label_starts_needs_two_ascii_letters() -> None:
     assert bp.label_starts(["Home", "news "]) == {"ho", "ne"}
 
 
+@FAST
+@given(texts)
+def test_key_scan_is_the_word_set_test(text: str) -> None:
+    words = bp._ascii_words(text)
+    keys = bp.is_spam._keys
+    assert keys is not None
+    assert bp.is_spam._may_hold_term(text) == (words is None or not keys.isdisjoint(words))
+
+
+key_words = st.text(alphabet="ab0_", min_size=1, max_size=4).map(str.encode)
+
+
+@FAST
+@given(st.frozensets(key_words, min_size=1, max_size=12), st.lists(key_words, max_size=8))
+def test_key_pattern_finds_exactly_the_keys(keys: frozenset[bytes], words: list[bytes]) -> None:
+    # prefixes of one another ("a", "ab", "ab0") share their trie branches
+    pattern = bp._key_pattern(keys)
+    for word in [*keys, *words]:
+        assert (pattern.search(b" " + word + b" ") is not None) == (word in keys)
+    padded = b" " + b" ".join(words) + b" "
+    assert (pattern.search(padded) is not None) == (not keys.isdisjoint(words))
+
+
 def test_term_keys_need_an_ascii_run() -> None:
     assert bp._term_keys(["ıı"]) is None
     detector = bp.SpamDetector(("ıı ıı", "çç"))
