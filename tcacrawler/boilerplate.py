@@ -374,13 +374,21 @@ class HeadedBlockRule(ParagraphRule):
     heading: re.Pattern[str]
     follower: Callable[[str], bool]
     max_followers: int = 9
+    #: Optional prefilter: every character that a paragraph matching ``line`` or
+    #: ``heading`` can start with. Other paragraphs are kept without trying the regexes.
+    starts: str = ""
 
     def apply(self, paragraphs: Sequence[str]) -> tuple[list[str], int]:
         kept: list[str] = []
         removed = 0
         i, n = 0, len(paragraphs)
+        starts = self.starts
         while i < n:
             p = paragraphs[i]
+            if starts and p[:1] not in starts:
+                kept.append(p)
+                i += 1
+                continue
             if self.heading.fullmatch(p):
                 j = i + 1
                 while j < n and j - i <= self.max_followers and self.follower(paragraphs[j]):
@@ -740,6 +748,9 @@ READ_ALSO_RULE = HeadedBlockRule(
     ),
     follower=_title_like,
     max_followers=9,
+    # both regexes start with "read", "see", "related", "more" or "continue"; U+017F
+    # matches "s" under IGNORECASE (tests check all of Unicode)
+    starts="rRsSmMcC\u017f",
 )
 
 NAV_RULE = LabelRunRule(

@@ -155,3 +155,60 @@ def test_short_paragraph_judges(text: str) -> None:
             assert rule._drop(p) == expected
         if p.count(" ") < bp.NAV_RULE.max_words:
             assert bp.NAV_RULE._labels_short(p) == bp.NAV_RULE._labels(p)
+
+
+def test_read_also_starts_are_complete() -> None:
+    # the letters that begin "read", "see", "related", "more" and "continue"
+    first = re.compile("[rsmc]", re.IGNORECASE)
+    assert {c for c in ALL_CHARS if first.fullmatch(c)} == set(bp.READ_ALSO_RULE.starts)
+    # any other first character fails every alternative of both regexes
+    rule = bp.READ_ALSO_RULE
+    tails = (
+        "ead also: x",
+        "ee more - x",
+        "ontinue reading",
+        "elated posts:",
+        "ore on this",
+        "ead more:",
+    )
+    for c in ALL_CHARS:
+        if c not in rule.starts:
+            for tail in tails:
+                assert not rule.line.match(c + tail) and not rule.heading.fullmatch(c + tail)
+    for tail in tails:
+        assert (
+            rule.line.match("r" + tail)
+            or rule.line.match("s" + tail)
+            or rule.line.match("c" + tail)
+            or rule.heading.fullmatch("r" + tail)
+            or rule.heading.fullmatch("m" + tail)
+        )
+
+
+headed_texts = st.lists(
+    st.sampled_from(
+        [
+            "Read also: A title",
+            "ſee also: another",
+            "Related",
+            "RELATED ARTICLES:",
+            "More from TCA",
+            "Continue reading »",
+            "read more",
+            "See more – x",
+            "A title of a story",
+            "Some text. More text.",
+            "Moscow, Almaty and Bishkek",
+            "crime",
+        ]
+    ),
+    max_size=14,
+).map("\n".join)
+
+
+@FAST
+@given(st.one_of(headed_texts, texts))
+def test_read_also_starts(text: str) -> None:
+    paragraphs = slow_split(text)
+    plain = dataclasses.replace(bp.READ_ALSO_RULE, starts="")
+    assert bp.READ_ALSO_RULE.apply(paragraphs) == plain.apply(paragraphs)
