@@ -458,3 +458,25 @@ def test_paragraph_fingerprint_is_the_stored_blake2b() -> None:
     for text in texts:  # (the prototype copied per call keeps no state between calls)
         digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
         assert dd.paragraph_fingerprint(text) == int.from_bytes(digest, "little", signed=True)
+
+
+def test_band_index_recent_entries_single_and_colliding() -> None:
+    # entries since the last fold: one per band key as a bare int, several as a list
+    idx = dd.BandIndex(128, 32, 4, merge_keys=1 << 20)  # (no fold during the test)
+    rng = np.random.default_rng(5)
+    a, b = (rng.integers(0, 1 << 16, 128, dtype=np.uint16) for _ in range(2))
+    half = a.copy()
+    half[64:] = b[64:]  # shares the first 16 bands with a, the last 16 with b
+    idx.insert("a", a)
+    assert idx.query(a) == ["a"] and idx.query(b) == []
+    idx.insert("a2", a.copy())  # same keys: the int becomes a list
+    idx.insert("a3", a.copy())  # and the list grows
+    idx.insert("b", b)
+    idx.insert("h", half)
+    assert sorted(idx.query(a)) == ["a", "a2", "a3", "h"]
+    assert sorted(idx.query(b)) == ["b", "h"]
+    idx.remove("a2")
+    assert sorted(idx.query(a)) == ["a", "a3", "h"]
+    idx.merge()  # folded into the arrays: the same answers
+    assert not idx._extra
+    assert sorted(idx.query(a)) == ["a", "a3", "h"] and sorted(idx.query(b)) == ["b", "h"]
