@@ -216,3 +216,33 @@ def test_paragraph_text_check_is_that_of_the_walk(doctype: str, body: str) -> No
     page = _page(doctype, f"<div>{body}</div>")
     for element in page.tree.tags("div")[:3]:
         assert page._has_paragraph_text(element) == _paragraph_text_walk(element)
+
+
+DEEP = 5000  # far past Python's default limit of 1000 calls
+
+
+def test_markup_nested_deeper_than_pythons_call_limit() -> None:
+    """The body walks keep a stack of their own: a page whose markup nests thousands
+    deep (a broken widget's unclosed spans) is read, not lost to a RecursionError."""
+    from tcacrawler.pages.timesca import TimescaArticlePage
+
+    head = '<!DOCTYPE html><body class="single-post"><h1 class="entry-title">H</h1>'
+    cases = {
+        # deep in furniture and in a candidate that is not chosen
+        '<div class="entry-content"><p>Story.</p><nav>'
+        + "<div>" * DEEP
+        + "</div>" * DEEP
+        + "</nav></div>": "Story.",
+        '<div class="entry-content"><p>Story one.</p><p>Story two.</p><aside>'
+        + "<span>tag " * DEEP
+        + "</aside></div>": "Story one.\n\nStory two.",
+        # deep in the body itself
+        '<div class="entry-content"><p>Lead.</p>'
+        + "<div>" * DEEP
+        + "<p>Deep.</p>"
+        + "</div>" * DEEP
+        + "<p>Last.</p></div>": "Lead.\n\nDeep.\n\nLast.",
+    }
+    for body, expected in cases.items():
+        page = TimescaArticlePage("https://timesca.com/a/", head + body + "</body>")
+        assert page.to_item().article_body == expected

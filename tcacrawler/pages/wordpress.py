@@ -367,17 +367,21 @@ def _paragraph_texts(element: LexborNode, texts: list[str], wanted: int = 3) -> 
     """Add the first text nodes in ``element``'s ``<p>`` elements (below ``element``) to
     ``texts``, in document order, until there are ``wanted``; whether there are."""
     # Down the children, not a walk of every node from the top: the first paragraphs
-    # are near the start, and the text outside them is not read.
-    for child in element.iter():
-        tag = child.tag_id
-        if tag == _P_ID:
+    # are near the start, and the text outside them is not read. A stack of the open
+    # elements' children, not recursion: markup nests deeper than Python's call limit.
+    stack = [element.iter()]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+        elif child.tag_id == _P_ID:
             for node in child.traverse(include_text=True):
                 if node.tag_id == _TEXT_ID:
                     texts.append(node.text_content or "")
                     if len(texts) == wanted:
                         return True
-        elif child.first_child is not None and _paragraph_texts(child, texts, wanted):
-            return True
+        elif child.first_child is not None:
+            stack.append(child.iter())
     return False
 
 
@@ -1145,7 +1149,17 @@ class WordPressArticlePage:
         run: list[str],
     ) -> None:
         """Walk the body, flushing the text run at every block boundary."""
-        for child in element.iter(include_text=True, skip_empty=False):
+        # A stack of the open elements and their children, not recursion: markup can
+        # nest deeper than Python's call limit (a broken widget's unclosed spans).
+        stack = [(element, element.iter(include_text=True, skip_empty=False))]
+        while stack:
+            parent, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                if run and parent.tag_id in _BLOCK_IDS:
+                    _flush(run, out)
+                continue
             tag = child.tag_id
             if tag == _TEXT_ID:
                 run.append(child.text_content or "")
@@ -1164,15 +1178,10 @@ class WordPressArticlePage:
                     _flush(run, out)
                 else:
                     run.append(first.text_content or "")
-            elif tag in _BLOCK_IDS:
-                if run:
-                    _flush(run, out)
-                # A block flushes its own run when it ends.
-                cls._collect_paragraphs(child, is_furniture, out, run)
             else:
-                cls._collect_paragraphs(child, is_furniture, out, run)
-        if run and element.tag_id in _BLOCK_IDS:
-            _flush(run, out)
+                if tag in _BLOCK_IDS and run:
+                    _flush(run, out)  # a block flushes its own run when it ends
+                stack.append((child, child.iter(include_text=True, skip_empty=False)))
 
     @cached_property
     def article_body(self) -> str:
