@@ -31,7 +31,7 @@ class BareSpider(scrapy.Spider):
         with open(urls_file, encoding="utf-8") as file:
             self.urls = file.read().split()
         self.stats_file = stats_file
-        self.floor = floor not in ("", "0")
+        self.floor = floor.lower() in ("1", "true", "yes")
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.urls:

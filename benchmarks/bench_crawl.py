@@ -1,11 +1,12 @@
 """The crawl against Scrapy's own speed: CPU per article page, pages/s, peak RSS.
 
     .venv/bin/python benchmarks/bench_crawl.py [--sizes 500,1000,2000] [--repeats 2]
-        [--json FILE] [--profile FILE.prof]
+        [--json FILE] [--profile FILE.prof] [--before OTHER_SOURCE_TREE]
 
 For each replica size, the replica is served by a separate process
 (``python -m replica serve --stories N --port 0``), so that its CPU is not counted,
-and two crawlers are run against it, interleaved (ours, bare, bare, ours, ...):
+and these crawlers are run against it in turn, the order rotating by one each repeat
+(ours, bare, floor; bare, floor, ours; ...):
 
 - ``ours``: ``scrapy crawl timesca -a mode=full`` with the tests' speed settings
   (tests/crawling.py FAST_SETTINGS) and a fresh state and output directory;
@@ -172,8 +173,12 @@ def run_bare(urls_file: Path, stories: int, work: Path, floor: bool = False) -> 
     code, usage, wall = run_child(command, work, env, work / "bare.log")
     stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
     pages = int(stats.get("response_received_count", 0) or 0)
-    if code != 0 or pages != stories:
-        raise SystemExit(f"bare crawl exited {code} with {pages}/{stories} pages; see {work}")
+    items = int(stats.get("item_scraped_count", 0) or 0)
+    if code != 0 or pages != stories or items != (stories if floor else 0):
+        raise SystemExit(
+            f"bare crawl (floor={floor}) exited {code} with {pages}/{stories} pages and"
+            f" {items} items; see {work}"
+        )
     return Run(
         "floor" if floor else "bare",
         stories,
@@ -300,7 +305,7 @@ def paired_ratio(runs: list[Run], side: str, stories: int) -> float:
     """The median over the repeats of ``side``'s CPU per page / bare's in the same repeat."""
     bare = {r.repeat: r for r in runs if r.side == "bare" and r.stories == stories}
     return statistics.median(
-        r.cpu_s / bare[r.repeat].cpu_s
+        r.cpu_per_page_ms / bare[r.repeat].cpu_per_page_ms
         for r in runs
         if r.side == side and r.stories == stories and r.repeat in bare
     )
@@ -363,7 +368,7 @@ def main() -> int:
                         run.repeat = repeat
                         runs.append(run)
                         print(
-                            f"{stories:5d} {side:4s} cpu {run.cpu_s:6.2f} s "
+                            f"{stories:5d} {side:6s} cpu {run.cpu_s:6.2f} s "
                             f"({run.cpu_per_page_ms:5.2f} ms/page)  wall {run.wall_s:6.1f} s "
                             f"({run.pages_per_s:5.1f} pages/s)  maxrss {run.maxrss_mb:5.1f} MB",
                             flush=True,

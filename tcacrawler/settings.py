@@ -134,9 +134,10 @@ FEEDS = {
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 
-# Scrapy's, less the remote control (off anyway, REMOTE_CONTROL_ENABLED): Scrapy imports
-# every extension it lists, even one set to None, and that one imports aiohttp, which
-# builds SSL contexts at import: 0.2-0.3 s of CPU on every run.
+# Scrapy's, less the remote control (off anyway, REMOTE_CONTROL_ENABLED): Scrapy 2.19
+# imports every extension path it lists to compare classes, even one set to None in
+# EXTENSIONS, and that one imports aiohttp, which builds SSL contexts at import: 0.2-0.3 s
+# of CPU on every run.
 EXTENSIONS_BASE = {
     path: order
     for path, order in default_settings.EXTENSIONS_BASE.items()
