@@ -551,9 +551,6 @@ def _bytes_trie(words: Sequence[bytes]) -> bytes:
         groups.setdefault(word[:1], []).append(word[1:])
     branches = []
     for first, rests in sorted(groups.items()):
-        if first == b"":
-            branches.append(b"")
-            continue
         sub = _bytes_trie([r for r in rests if r])
         if b"" in rests:
             sub = b"(?:" + sub + b")?" if sub else b""
@@ -567,6 +564,8 @@ def _key_pattern(keys: frozenset[bytes]) -> re.Pattern[bytes]:
     """Matches ``b" " + key + b" "`` for any of ``keys``: in ``b" " + words + b" "``, where
     ``words`` is the bytes :func:`_ascii_words` splits (``[a-z0-9_]`` and spaces only),
     that is a key among its words, found without a bytes object per word."""
+    if not keys:  # an empty alternation would match between any two spaces
+        return re.compile(b"(?!)")
     return re.compile(b" (?:" + _bytes_trie(sorted(keys)) + b") ")
 
 

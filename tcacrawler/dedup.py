@@ -319,6 +319,12 @@ def tokenise(paragraphs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return tok, para_of
 
 
+def _estimated_intersection(j: float, n_a: int, n_b: int) -> float:
+    """|A & B| from a Jaccard estimate and the two set sizes (the similarity test and the
+    candidate pre-test must compute it identically)."""
+    return j * (n_a + n_b) / (1.0 + j)
+
+
 def truncate_signature(signature: np.ndarray) -> np.ndarray:
     """b-bit MinHash with b = 16 (Li & Koenig): keep the low 16 bits of each minimum.
 
@@ -599,7 +605,7 @@ class BandIndex:
     rows <= 4: distinct bands never share a key); the band number goes in the top bits,
     the entry number in the low bits, and all keys live in sorted ``uint64`` arrays:
     8 bytes per band per story. Entries added after the load go to a small dict (cheap to
-    insert into, but ~150 bytes per key), folded every ``merge_keys`` keys into a second
+    insert into, but ~110 bytes per key), folded every ``merge_keys`` keys into a second
     sorted array, itself folded into the main one when it reaches an eighth of its size:
     merges are linear copies, so a backfill costs amortised O(1) copying per story and
     its memory stays the arrays'; removals only flag the entry dead.
@@ -900,7 +906,9 @@ class StoryDeduplicator:
     def discard_run(self, run_id: str) -> None:
         """Discard the run in the store and undo its effect on the index."""
         self.store.discard_run(run_id)
-        for story_id in self._touched.pop(run_id, set()):
+        # sorted: re-inserted in a fixed order, the index numbers its entries (and so
+        # orders its answers) the same in every process, whatever the hash seed
+        for story_id in sorted(self._touched.pop(run_id, set())):
             self.index.remove(story_id)
             row = self.store.get_story(story_id)
             if row is not None and row.signature:
@@ -998,7 +1006,7 @@ class StoryDeduplicator:
         if j == 0.0:
             return 0.0
         n_a, n_b = sketch.shingles, candidate.shingles
-        inter = j * (n_a + n_b) / (1.0 + j)  # |A & B| from the estimate and the set sizes
+        inter = _estimated_intersection(j, n_a, n_b)
         # J' <= |A & B| / |A| whatever part of B has become shared since: when even that
         # bound misses the threshold, spare the paragraph lookups (most LSH candidates)
         if inter < at_least * n_a:
@@ -1043,9 +1051,12 @@ class StoryDeduplicator:
             j = float(np.count_nonzero(sketch.signature == other)) / self.num_perm
             if j == 0.0:
                 continue
-            inter = j * (n_a + n_b) / (1.0 + j)
+            inter = _estimated_intersection(j, n_a, n_b)
+            # similarity() returns min(inter / |A|, 1.0) when inter < threshold * |A|;
+            # that value, not the first test alone, must miss the threshold (float
+            # rounding can put it exactly at the threshold), so both tests stay.
             if inter < threshold * n_a and min(inter / max(n_a, 1), 1.0) < threshold:
-                continue  # (the value similarity() would return, below the threshold)
+                continue
             row = self.store.get_story(cand_id)
             if row is None:
                 continue

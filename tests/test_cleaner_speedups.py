@@ -212,3 +212,12 @@ def test_read_also_starts(text: str) -> None:
     paragraphs = slow_split(text)
     plain = dataclasses.replace(bp.READ_ALSO_RULE, starts="")
     assert bp.READ_ALSO_RULE.apply(paragraphs) == plain.apply(paragraphs)
+
+
+def test_a_detector_without_terms_finds_none() -> None:
+    # An empty alternation would match between any two spaces.
+    for terms in ((), ("  ",)):
+        detector = bp.SpamDetector(terms)
+        assert not detector._may_hold_term("")
+        assert not detector._may_hold_term("a  b, c")
+        assert detector.candidates(["a  b", ""]) == []
