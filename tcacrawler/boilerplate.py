@@ -513,13 +513,20 @@ _ASCII_WORD_BYTES = bytes(
 ).lower()
 
 
-def _ascii_words(text: str) -> list[bytes] | None:
-    """The runs of ASCII \\w characters of ``text.lower()``, as bytes (see
+def _ascii_word_bytes(text: str) -> bytes | None:
+    """``text.lower()``'s UTF-8 with every byte but ASCII ``\\w`` ones made a space (see
     :func:`_term_keys`); None when ``text`` holds one of :data:`LOWER_TO_ASCII`."""
     raw = text.encode("utf-8", "surrogatepass")
     if not text.isascii() and any(c in raw for c in _LOWER_TO_ASCII_BYTES):
         return None
-    return raw.translate(_ASCII_WORD_BYTES).split()
+    return raw.translate(_ASCII_WORD_BYTES)
+
+
+def _ascii_words(text: str) -> list[bytes] | None:
+    """The runs of ASCII \\w characters of ``text.lower()``, as bytes (see
+    :func:`_term_keys`); None when ``text`` holds one of :data:`LOWER_TO_ASCII`."""
+    words = _ascii_word_bytes(text)
+    return None if words is None else words.split()
 
 
 def _term_keys(terms: Sequence[str]) -> frozenset[bytes] | None:
@@ -611,12 +618,9 @@ class SpamDetector:
         :func:`_term_keys`): one pass over the text instead of one per needle."""
         if self._key_pattern is None:
             return True
-        raw = text.encode("utf-8", "surrogatepass")
-        if not text.isascii() and any(c in raw for c in _LOWER_TO_ASCII_BYTES):
-            return True
         # _ascii_words(text), still joined: a regex scan is cheaper than a set of words
-        words = raw.translate(_ASCII_WORD_BYTES)
-        return self._key_pattern.search(b" " + words + b" ") is not None
+        words = _ascii_word_bytes(text)
+        return words is None or self._key_pattern.search(b" " + words + b" ") is not None
 
     def candidates(self, paragraphs: Sequence[str]) -> list[int]:
         """Indexes of the paragraphs that may hold a spam term (a cheap substring scan)."""

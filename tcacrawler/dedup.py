@@ -319,12 +319,6 @@ def tokenise(paragraphs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return tok, para_of
 
 
-def _estimated_intersection(j: float, n_a: int, n_b: int) -> float:
-    """|A & B| from a Jaccard estimate and the two set sizes (the similarity test and the
-    candidate pre-test must compute it identically)."""
-    return j * (n_a + n_b) / (1.0 + j)
-
-
 def truncate_signature(signature: np.ndarray) -> np.ndarray:
     """b-bit MinHash with b = 16 (Li & Koenig): keep the low 16 bits of each minimum.
 
@@ -1001,16 +995,10 @@ class StoryDeduplicator:
         instead (it spares the paragraph lookups)."""
         if sketch.signature is None or not candidate.signature:
             return 0.0
-        other = self.sketcher.signature_from_bytes(candidate.signature)
-        j = float(np.count_nonzero(sketch.signature == other)) / self.num_perm
-        if j == 0.0:
-            return 0.0
         n_a, n_b = sketch.shingles, candidate.shingles
-        inter = _estimated_intersection(j, n_a, n_b)
-        # J' <= |A & B| / |A| whatever part of B has become shared since: when even that
-        # bound misses the threshold, spare the paragraph lookups (most LSH candidates)
-        if inter < at_least * n_a:
-            return min(inter / max(n_a, 1), 1.0)
+        inter, bound = self._first_estimate(sketch, candidate.signature, n_b, at_least)
+        if bound is not None:
+            return bound
         removed = 0
         if candidate.paragraphs:
             fps, counts = unpack_paragraphs(candidate.paragraphs)
@@ -1027,13 +1015,31 @@ class StoryDeduplicator:
         inter = min(inter, n_a, n_b_specific)
         return inter / (n_a + n_b_specific - inter)
 
+    def _first_estimate(
+        self, sketch: Sketch, signature: bytes, n_b: int, at_least: float
+    ) -> tuple[float, float | None]:
+        """(|A & B| estimated from the signatures and set sizes, the value similarity()
+        returns without reading paragraphs, or None when it must read them)."""
+        assert sketch.signature is not None
+        other = self.sketcher.signature_from_bytes(signature)
+        j = float(np.count_nonzero(sketch.signature == other)) / self.num_perm
+        if j == 0.0:
+            return 0.0, 0.0
+        n_a = sketch.shingles
+        inter = j * (n_a + n_b) / (1.0 + j)
+        # J' <= |A & B| / |A| whatever part of B has become shared since: when even that
+        # bound misses the threshold, spare the paragraph lookups (most LSH candidates)
+        if inter < at_least * n_a:
+            return inter, min(inter / max(n_a, 1), 1.0)
+        return inter, None
+
     def _near_duplicate(
         self, sketch: Sketch, *, exclude: str | None
     ) -> tuple[str | None, float | None]:
         if sketch.signature is None or sketch.shingles < self.min_shingles:
             return None, None
         best: tuple[float, str] | None = None
-        threshold, n_a = self.threshold, sketch.shingles
+        threshold = self.threshold
         for cand_id in self.index.query(sketch.signature):
             if cand_id == exclude:
                 continue
@@ -1047,15 +1053,8 @@ class StoryDeduplicator:
             # here, below the threshold, without their full row
             if not signature:
                 continue
-            other = self.sketcher.signature_from_bytes(signature)
-            j = float(np.count_nonzero(sketch.signature == other)) / self.num_perm
-            if j == 0.0:
-                continue
-            inter = _estimated_intersection(j, n_a, n_b)
-            # similarity() returns min(inter / |A|, 1.0) when inter < threshold * |A|;
-            # that value, not the first test alone, must miss the threshold (float
-            # rounding can put it exactly at the threshold), so both tests stay.
-            if inter < threshold * n_a and min(inter / max(n_a, 1), 1.0) < threshold:
+            _, bound = self._first_estimate(sketch, signature, n_b, threshold)
+            if bound is not None and bound < threshold:
                 continue
             row = self.store.get_story(cand_id)
             if row is None:

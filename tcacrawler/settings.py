@@ -53,7 +53,7 @@ REMOTE_CONTROL_ENABLED = False  # the same for Scrapy's code-executing HTTP endp
 DOWNLOAD_VERIFY_CERTIFICATES = True  # Scrapy's default is not to verify certificates
 REDIRECT_MAX_TIMES = 5  # legacy URLs redirect once; more hops mean a loop
 LOGSTATS_INTERVAL = 30.0  # a progress line every 30 s on long runs
-# Scrapy's, less a per-attribute-access shim that costs ~3 us per stat update.
+# Scrapy's, less a per-attribute-access shim that costs 5-10 us per stat update.
 STATS_CLASS = "tcacrawler.stats.MemoryStatsCollector"
 # Scrapy re-reads and re-parses a generator callback's source on every response to warn
 # about `return value` in generators (its cache is keyed by bound methods, which die at

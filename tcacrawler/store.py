@@ -946,8 +946,6 @@ class SQLiteStore:
         the memo, the rest in one statement (an unchanged story's URLs are all looked up
         when its aliases are recorded; for eight URLs the one statement costs two thirds
         of eight single lookups)."""
-        if len(urls) < 3:  # (the VALUES statement costs about two single lookups)
-            return {url: self.resolve_alias(url) for url in urls}
         memo = self._memo if self._batch_open else None
         owners: dict[str, str | None] = {}
         missing = []
@@ -956,7 +954,7 @@ class SQLiteStore:
                 owners[url] = memo["alias", url]
             else:
                 missing.append(url)
-        if len(missing) < 3:
+        if len(missing) < 3:  # (the VALUES statement costs about two single lookups)
             for url in missing:
                 owners[url] = self.resolve_alias(url)
             return owners
@@ -1101,7 +1099,8 @@ class SQLiteStore:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (row.story_id, row.revision, blob, row.date_modified, verdict, run_no),
             )
-            self._add_aliases(c, run_no, row.story_id, [row.url, *aliases])
+            new = self._new_aliases(row.story_id, [row.url, *aliases])
+            self._write_aliases(c, run_no, row.story_id, new)
             # last: it may only buffer the deltas, which a failure above must not leave
             self._apply_paragraph_delta(c, run_no, old, row, pending=True)
 
@@ -1125,26 +1124,27 @@ class SQLiteStore:
 
     def add_aliases(self, run_id: str, story_id: str, urls: Iterable[str]) -> None:
         """Pending write: remember more URLs of a known story (no-op for known ones)."""
-        urls = [u for u in dict.fromkeys(urls) if u]
-        owners = self._resolve_aliases(urls)
-        urls = [u for u in urls if owners[u] != story_id]
-        if not urls:
+        new = self._new_aliases(story_id, urls)
+        if not new:
             return
         with self._tx(pending=True) as c:
-            self._add_aliases(c, self._open_run_no(run_id), story_id, urls)
+            self._write_aliases(c, self._open_run_no(run_id), story_id, new)
 
-    def _add_aliases(
-        self, c: sqlite3.Connection, run_no: int, story_id: str, urls: Iterable[str]
+    def _new_aliases(self, story_id: str, urls: Iterable[str]) -> list[str]:
+        """``urls``, distinct and non-empty, less those that already lead to the story."""
+        distinct = [u for u in dict.fromkeys(urls) if u]
+        owners = self._resolve_aliases(distinct)
+        return [u for u in distinct if owners[u] != story_id]
+
+    def _write_aliases(
+        self, c: sqlite3.Connection, run_no: int, story_id: str, urls: Sequence[str]
     ) -> None:
-        new = [u for u in dict.fromkeys(urls) if u]
-        owners = self._resolve_aliases(new)
-        new = [u for u in new if owners[u] != story_id]
-        for url in new:
+        for url in urls:
             self._memo.pop(("alias", url), None)
-        if new:
+        if urls:
             c.executemany(
                 "INSERT OR REPLACE INTO p_aliases (url, story_id, run_no) VALUES (?, ?, ?)",
-                [(url, story_id, run_no) for url in new],
+                [(url, story_id, run_no) for url in urls],
             )
 
     def _apply_paragraph_delta(
