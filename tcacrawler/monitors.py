@@ -32,6 +32,25 @@ COVERAGE_PREFIX = "tca/coverage/article"
 DEFAULT_FIELD_COVERAGE = {"headline": 0.98, "article_body": 0.98, "date_published": 0.98}
 
 
+class FieldCoverage:
+    """Counts exported articles (``tca/coverage/article``) and, per field the coverage
+    rules name (and authors), those that carry it: what the field-coverage monitor reads."""
+
+    def __init__(self, rules: dict[str, Any] | None) -> None:
+        known = set(exported_field_names(ArticleItem))
+        # the monitor falls back to the default rules: count what it will check
+        names = (*(rules or DEFAULT_FIELD_COVERAGE), "authors")
+        self.stat_keys = {
+            name: f"{COVERAGE_PREFIX}/{name}" for name in dict.fromkeys(names) if name in known
+        }
+
+    def count(self, stats: Any, article: ArticleItem) -> None:
+        stats.inc_value(COVERAGE_PREFIX)
+        for name, stat_key in self.stat_keys.items():
+            if getattr(article, name) not in (None, "", [], {}):
+                stats.inc_value(stat_key)
+
+
 def _sum_prefixed(stats: dict[str, Any], prefix: str) -> int:
     return sum(
         int(value)
@@ -229,7 +248,8 @@ _OTHER_SPIDERMON_MONITORS = (
 
 class HealthMonitors:
     """Runs the ``SPIDERMON_SPIDER_CLOSE_MONITORS`` suites when the spider closes, with
-    Spidermon's runner, and counts the fields of exported articles.
+    Spidermon's runner (the field counts they read come from
+    ``tcacrawler.pipelines.ExportStatsPipeline``).
 
     Spidermon's own extension would run them too, but importing it imports its expression
     monitors and, with them, jsonschema and arrow: a quarter of a second of CPU on every
@@ -238,8 +258,6 @@ class HealthMonitors:
     those settings. It must run before the run manifest is written: give it a lower
     EXTENSIONS order than ``RunManifest``.
     """
-
-    covered_fields: list[str] | None = None
 
     def __init__(self, crawler: Any) -> None:
         settings = crawler.settings
@@ -261,22 +279,8 @@ class HealthMonitors:
     @classmethod
     def from_crawler(cls, crawler: Any) -> HealthMonitors:
         extension = cls(crawler)
-        crawler.signals.connect(extension.count_fields, signal=signals.item_scraped)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
-
-    def count_fields(self, item: Any) -> None:
-        if not isinstance(item, ArticleItem):
-            return
-        stats = self.crawler.stats
-        stats.inc_value(COVERAGE_PREFIX)
-        if self.covered_fields is None:
-            rules = self.crawler.settings.getdict("TCA_MONITOR_FIELD_COVERAGE")
-            known = set(exported_field_names(ArticleItem))
-            self.covered_fields = [f for f in (*rules, "authors") if f in known]
-        for field_name in dict.fromkeys(self.covered_fields):
-            if getattr(item, field_name, None) not in (None, "", [], {}):
-                stats.inc_value(f"{COVERAGE_PREFIX}/{field_name}")
 
     def spider_closed(self, spider: Any, reason: str | None = None) -> None:
         # CoreStats sets finish_reason in its own spider_closed handler; do not depend

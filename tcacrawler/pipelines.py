@@ -1,7 +1,7 @@
 """Item pipelines: thin Scrapy adapters over plain, separately tested objects.
 
 Nothing here is specific to one site. Order (see settings.ITEM_PIPELINES):
-boilerplate -> rates -> stamp -> schema validation -> story dedup.
+boilerplate -> rates -> stamp -> schema validation -> story dedup -> export stats.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from tcacrawler.dedup import Verdict
 from tcacrawler.exporters import dumps_line, exportable
 from tcacrawler.extract import clean_article, stamp_article
 from tcacrawler.items import ArticleItem, RateItem
+from tcacrawler.monitors import FieldCoverage
 from tcacrawler.rates import read_ticker
 from tcacrawler.urls import normalize_url
 from tcacrawler.validation import schema_errors
@@ -206,3 +207,22 @@ class ValidationPipeline(_CrawlerPipeline):
     def close_spider(self) -> None:
         if self.quarantine is not None:
             self.quarantine.close()
+
+
+class ExportStatsPipeline(_CrawlerPipeline):
+    """Counts the records that leave the pipelines, i.e. those exported: per type
+    (``item_scraped_count/article``, ``.../rate``) and, for articles, per field (the
+    field-coverage monitor's input). It must stay the last pipeline.
+
+    A pipeline, not an ``item_scraped`` receiver: Scrapy runs every receiver of that signal
+    as an asyncio task of its own for every item, which costs more than the counting."""
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self.coverage = FieldCoverage(crawler.settings.getdict("TCA_MONITOR_FIELD_COVERAGE"))
+
+    def process_item(self, item: Any) -> Any:
+        self.stats.inc_value(f"item_scraped_count/{getattr(item, 'type', 'other')}")
+        if isinstance(item, ArticleItem):
+            self.coverage.count(self.stats, item)
+        return item

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from typing import Any
@@ -13,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 class RootLevelProbe:
     """Logs, when the first response arrives, the level Scrapy's per-page DEBUG lines are
-    checked against, and whether aiohttp was imported."""
+    checked against, whether aiohttp was imported, and the garbage collector's state."""
 
     def __init__(self) -> None:
         self.seen = False
@@ -30,3 +31,8 @@ class RootLevelProbe:
             level = logging.getLogger("scrapy.core.scraper").getEffectiveLevel()
             logger.info("scrapy.core.scraper level at the first page: %d", level)
             logger.info("aiohttp imported at the first page: %s", "aiohttp" in sys.modules)
+            logger.info(
+                "gc at the first page: threshold %s, frozen %d",
+                gc.get_threshold(),
+                gc.get_freeze_count(),
+            )

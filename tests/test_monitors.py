@@ -22,7 +22,14 @@ from tcacrawler import settings as project_settings
 from tcacrawler.config import ConfigError, check_settings, check_spider_arguments
 from tcacrawler.extensions import run_status
 from tcacrawler.health import EXIT_CODE_STAT
-from tcacrawler.monitors import FAILED_MONITORS_STAT, HealthMonitorSuite
+from tcacrawler.items import ArticleItem, RateItem
+from tcacrawler.monitors import (
+    DEFAULT_FIELD_COVERAGE,
+    FAILED_MONITORS_STAT,
+    FieldCoverage,
+    HealthMonitorSuite,
+)
+from tcacrawler.pipelines import ExportStatsPipeline
 from tcacrawler.spiders.timesca import TimescaSpider
 from tests.crawling import REPO, run_crawl
 
@@ -66,6 +73,53 @@ def run_monitors(
         job=None,
     )
     return crawler
+
+
+def article(**fields: Any) -> ArticleItem:
+    return ArticleItem(
+        **{
+            "story_id": "timesca:1",
+            "url": "https://timesca.com/a/",
+            "headline": "Headline",
+            "article_body": "Body.",
+            "site": "timesca",
+            **fields,
+        }
+    )
+
+
+def test_export_stats_count_types_and_the_fields_the_coverage_rules_name() -> None:
+    crawler = FakeCrawler({}, {"TCA_MONITOR_FIELD_COVERAGE": {"headline": 0.9, "nonsense": 1}})
+    pipeline = ExportStatsPipeline(crawler)
+    rate = RateItem(
+        base="USD",
+        quote="KZT",
+        rate=500.0,
+        change_pct=0.1,
+        as_of=None,
+        source_url="https://timesca.com/a/",
+        site="timesca",
+    )
+    for item in (article(authors=["A. Writer"]), article(authors=[], headline=""), rate):
+        assert pipeline.process_item(item) is item
+    stats = crawler.stats.get_stats()
+    assert stats == {
+        "item_scraped_count/article": 2,
+        "item_scraped_count/rate": 1,
+        "tca/coverage/article": 2,
+        "tca/coverage/article/headline": 1,
+        "tca/coverage/article/authors": 1,
+    }
+
+
+def test_field_coverage_without_rules_counts_what_the_monitor_checks() -> None:
+    # the monitor falls back to the default rules; counting only authors would fail it
+    assert set(FieldCoverage({}).stat_keys) == {*DEFAULT_FIELD_COVERAGE, "authors"}
+
+
+def test_export_stats_is_the_last_pipeline() -> None:
+    pipelines = project_settings.ITEM_PIPELINES
+    assert max(pipelines, key=pipelines.__getitem__) == "tcacrawler.pipelines.ExportStatsPipeline"
 
 
 def failed(crawler: FakeCrawler) -> list[str]:
@@ -197,7 +251,12 @@ def test_healthy_crawl_exits_0_and_manifest_says_finished(
     assert result.manifest["status"] == "finished"
     assert "[Spidermon] OK" in result.log
     assert "tca/health/failed_monitors" not in result.manifest["stats"]
-    assert result.manifest["stats"]["tca/coverage/article"] == len(result.articles)
+    stats = result.manifest["stats"]
+    assert stats["tca/coverage/article"] == len(result.articles)
+    for name in ("headline", "article_body", "date_published", "authors"):
+        carrying = sum(1 for article in result.articles if article.get(name))
+        assert stats.get(f"tca/coverage/article/{name}", 0) == carrying, name
+    assert result.manifest["counts"] == {"article": len(result.articles), "rate": len(result.rates)}
 
 
 @pytest.mark.e2e

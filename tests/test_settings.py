@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,8 @@ def test_log_level_floor_makes_debug_calls_free() -> None:
 def test_debug_is_off_in_a_real_crawl(replica_server: Any, tmp_path: Path) -> None:
     """Scrapy resets the root logger after building the extensions: the floor must
     still be in place while pages are crawled. And the remote control extension, whose
-    import costs a quarter second, is not loaded at all."""
+    import costs a quarter second, is not loaded at all. And the garbage collector runs
+    rarely and leaves the start-up heap alone."""
     result = run_crawl(
         "timesca",
         replica_server.base_url,
@@ -73,3 +75,23 @@ def test_debug_is_off_in_a_real_crawl(replica_server: Any, tmp_path: Path) -> No
     assert result.returncode == 0, result.log[-2000:]
     assert "scrapy.core.scraper level at the first page: 20" in result.log
     assert "aiohttp imported at the first page: False" in result.log
+    threshold, frozen = re.search(
+        r"gc at the first page: threshold \((\d+),.* frozen (\d+)", result.log
+    ).groups()
+    assert int(threshold) == 10_000
+    assert int(frozen) > 10_000  # the start-up heap: imports, settings, engine
+
+
+def test_collector_tuning_off_leaves_python_defaults(replica_server: Any, tmp_path: Path) -> None:
+    result = run_crawl(
+        "timesca",
+        replica_server.base_url,
+        tmp_path,
+        args={"urls": replica_server.site.truth()[0]["url"]},
+        settings={
+            "EXTENSIONS": json.dumps({**EXTENSIONS, "tests.probes.RootLevelProbe": 0}),
+            "TCA_GC_GEN0_THRESHOLD": "0",
+        },
+    )
+    assert result.returncode == 0, result.log[-2000:]
+    assert "gc at the first page: threshold (700, 10, 10), frozen 0" in result.log
