@@ -124,6 +124,10 @@ _LIST_COMMA = re.compile(r"""\s*(?:"[^"]*"|'[^']*'|\[[^\]]*\]|\([^)]*\)|[^,"'\[(
 # What ``html.lstrip()[:1] in ("{", "[")`` tells, without copying the page (``\s`` is
 # what str.strip strips).
 _JSON_START = re.compile(r"\s*[{\[]")
+# For a page given as UTF-8: ASCII whitespace, then ``{``, ``[`` or the first byte of a
+# non-ASCII character (which may be whitespace str.strip strips); only such a page can
+# match _JSON_START once decoded.
+_MAY_START_JSON = re.compile(rb"[\t\n\x0b\x0c\r\x1c-\x1f ]*[{\[\x80-\xff]")
 _TEXT = "-text"
 _COMMENT = "-comment"
 
@@ -493,12 +497,14 @@ class WordPressArticlePage:
     def __init__(
         self,
         url: str,
-        html: str,
+        html: str | bytes,
         *,
         tz_offset_minutes: int | None = None,
     ) -> None:
+        """``html``: the page's text, or its UTF-8 encoding. lexbor parses UTF-8: given the
+        bytes, the page is not encoded again (a tenth of a page object's cost)."""
         self.url = url
-        self.html = html or "<html></html>"
+        self._markup: str | bytes = html or "<html></html>"
         offset = self.default_tz_offset_minutes if tz_offset_minutes is None else tz_offset_minutes
         self.tz: timezone = site_timezone(offset)
         self._found: dict[str, list[Any]] = {}
@@ -506,13 +512,27 @@ class WordPressArticlePage:
     # -- selection ----------------------------------------------------------
 
     @cached_property
+    def html(self) -> str:
+        """The page's text (what the generic extractor reads)."""
+        markup = self._markup
+        return markup if isinstance(markup, str) else markup.decode(errors="replace")
+
+    @cached_property
     def tree(self) -> LexborHTMLParser:
         """The parsed page (what the generic extractor walks)."""
-        if _JSON_START.match(self.html) is not None and _is_json_document(self.html):
+        markup = self._markup
+        if isinstance(markup, str):
+            may_be_json = _JSON_START.match(markup) is not None
+        else:
+            may_be_json = (
+                _MAY_START_JSON.match(markup) is not None
+                and _JSON_START.match(self.html) is not None
+            )
+        if may_be_json and _is_json_document(self.html):
             # lexbor reads any text as HTML; a JSON object or array at an article URL
             # is no page at all (parsel, before, refused it the same way).
             raise ValueError(f"{self.url}: the text is JSON, not HTML")
-        return LexborHTMLParser(self.html)
+        return LexborHTMLParser(markup)
 
     @cached_property
     def root(self) -> LexborNode:
