@@ -149,6 +149,67 @@ def test_a_page_given_as_utf8_gives_the_record_its_text_gives() -> None:
     assert outcomes == {"page", "fallback", "NotAnArticle"}
 
 
+def _text_before_by_iter(
+    parent: LexborNode, stop: int | None, unread: set[int], pieces: list[str]
+) -> None:
+    """The header walk by ``iter()`` and tag names (the code before the sibling walk),
+    without the cap."""
+    for child in parent.iter(include_text=True):
+        key = child.mem_id
+        if key == stop:
+            break
+        tag = child.tag
+        if tag == "-text":
+            text = (child.text_content or "").strip()
+        elif tag in ("script", "style", "-comment"):
+            continue
+        elif key not in unread:
+            text = child.text(separator=" ", strip=True, skip_empty=True).strip()
+        else:
+            _text_before_by_iter(child, None, unread, pieces)
+            continue
+        if text:
+            pieces.append(text)
+
+
+HEADER_FRAGMENTS = st.recursive(
+    st.sampled_from(["", " ", "\xa0", "t", "<br>", "<!-- c -->", "<script>s</script>"]),
+    lambda children: st.builds(
+        lambda tag, inner: f"<{tag}>{inner}</{tag}>",
+        st.sampled_from(["div", "span", "style", "svg", "script", "template", "noscript"]),
+        st.lists(children, max_size=3).map("".join),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300)
+@given(DOCTYPES, HEADER_FRAGMENTS, HEADER_FRAGMENTS)
+@example("", "<div>a<!-- c -->b<style>s</style></div>", "<svg><script>s</script>t</svg>")
+def test_header_text_is_that_of_the_walk_by_iter(doctype: str, before: str, around: str) -> None:
+    page = _page(doctype, f'{before}<div>{around}<h1 class="entry-title">H</h1>{before}</div>')
+    body = page.tree.body
+    headline = page._headline_element
+    assert body is not None and headline is not None
+    unread: set[int] = set()
+    for element in (*page.tree.tags("script"), *page.tree.tags("style")):
+        parent = element.parent
+        while parent is not None:
+            unread.add(parent.mem_id)
+            parent = parent.parent
+    path = []
+    node: LexborNode | None = headline
+    while node is not None and node.mem_id != body.mem_id:
+        path.append(node)
+        node = node.parent
+    pieces: list[str] = []
+    parent = body
+    for target in reversed(path):
+        _text_before_by_iter(parent, target.mem_id, unread, pieces)
+        parent = target
+    assert page.furniture_text == " ".join(pieces)
+
+
 @settings(max_examples=200)
 @given(st.lists(st.text(st.sampled_from(["a", " ", "b"]), max_size=8), max_size=6))
 def test_word_count_from_the_body_is_that_of_the_paragraphs(paragraphs: list[str]) -> None:

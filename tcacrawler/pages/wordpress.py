@@ -279,7 +279,7 @@ def _own_text(node: LexborNode) -> list[str]:
 
 
 _FURNITURE_TEXT_CAP = 20_000
-_NOT_READ = frozenset({"script", "style", _COMMENT})
+_NOT_READ_IDS = frozenset(_TAG_IDS[name] for name in ("script", "style", _COMMENT))
 
 
 def _text_before(
@@ -288,15 +288,19 @@ def _text_before(
     """Add the stripped text of ``parent``'s children before the one whose ``mem_id`` is
     ``stop`` to ``pieces``, less scripts and styles (inside the elements of ``unread``);
     the length of ``pieces`` after, ``length`` before. Stops once past the cap."""
-    for child in parent.iter(include_text=True):
+    # Along the sibling links, not parent.iter(): a generator left before its end is
+    # closed by raising into it, which costs more than the children it gave.
+    child = parent.first_child
+    while child is not None:
         key = child.mem_id
         if key == stop:
             break
-        tag = child.tag
-        if tag == _TEXT:
+        tag = child.tag_id
+        text = ""
+        if tag == _TEXT_ID:
             text = (child.text_content or "").strip()
-        elif tag in _NOT_READ:
-            continue
+        elif tag in _NOT_READ_IDS:
+            pass
         elif key not in unread:
             # Most of the header has no script inside: its text is read in C.
             text = child.text(separator=" ", strip=True, skip_empty=True).strip()
@@ -304,12 +308,12 @@ def _text_before(
             length = _text_before(child, None, unread, pieces, length)
             if length > _FURNITURE_TEXT_CAP:
                 return length
-            continue
         if text:
             pieces.append(text)
             length += len(text)
             if length > _FURNITURE_TEXT_CAP:
                 return length
+        child = child.next
     return length
 
 
