@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+from typing import Any
+
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborNode
 
 from tcacrawler.pages.wordpress import (
     _JSON_START,
+    _MAY_START_JSON,
     _TEXT_ID,
     WordPressArticlePage,
     clean_text,
@@ -74,6 +79,135 @@ def test_figures_and_images_are_those_lexbor_finds(doctype: str, body: str, tag:
 )
 def test_json_start_is_what_lstrip_sees(text: str) -> None:
     assert (_JSON_START.match(text) is not None) == (text.lstrip()[:1] in ("{", "["))
+
+
+@given(
+    st.text(
+        st.sampled_from(
+            [" ", "\t", "\n", "\x0b", "\x1c", "\x1f", "\x85", "\xa0", "\u3000", "{", "[", "<", "é"]
+        )
+    )
+)
+@example("\u3000{}")
+@example("\x85[1]")
+def test_a_page_given_as_utf8_is_json_when_its_text_is(text: str) -> None:
+    # The bytes test only lets through (to the text's test): it must let through every
+    # page whose text starts as JSON.
+    if _JSON_START.match(text) is not None:
+        assert _MAY_START_JSON.match(text.encode()) is not None
+    for markup in (text, text.encode()):
+        page = WordPressArticlePage("https://example.com/a/", markup)
+        try:
+            outcome = page.tree.html
+        except ValueError as error:
+            outcome = str(error)
+        assert outcome == _outcome_of_text(text)
+
+
+def _outcome_of_text(text: str) -> str | None:
+    try:
+        return WordPressArticlePage("https://example.com/a/", text).tree.html
+    except ValueError as error:
+        return str(error)
+
+
+def _record(page_class: type[WordPressArticlePage], url: str, html: str | bytes) -> Any:
+    try:
+        return dataclasses.asdict(page_class(url, html).to_item())
+    except ValueError as error:  # NotAnArticle too
+        return type(error).__name__, str(error)
+
+
+def test_a_page_given_as_utf8_gives_the_record_its_text_gives() -> None:
+    from replica import SiteApp, generate_site
+    from replica.presets import PRESETS
+    from tcacrawler.pages.steppeherald import SteppeHeraldArticlePage
+    from tcacrawler.pages.timesca import TimescaArticlePage
+
+    classes = (TimescaArticlePage, SteppeHeraldArticlePage, WordPressArticlePage)
+    fixtures = Path(__file__).parent / "fixtures" / "pages"
+    pages = [
+        ("https://timesca.com/a/", file.read_text("utf-8")) for file in fixtures.glob("*/*.html")
+    ]
+    base = "https://timesca.com"
+    for variant in (
+        PRESETS["steppeherald"],
+        {"theme_mix": {"elementor": 1.0}},
+        {"bad_input": True, "layout_drift": 0.5},
+    ):
+        app = SiteApp(generate_site(n_stories=5, seed=4, base_url=base, **variant))
+        for truth in app.site.truth():
+            body = app.handle(truth["url"].removeprefix(base)).body
+            pages.append((truth["url"], body.decode("utf-8")))
+    pages.append(("https://timesca.com/empty/", ""))
+    outcomes = set()
+    for url, html in pages:
+        for page_class in classes:
+            record = _record(page_class, url, html)
+            assert _record(page_class, url, html.encode()) == record
+            outcomes.add(record["extraction"] if isinstance(record, dict) else record[0])
+    assert outcomes == {"page", "fallback", "NotAnArticle"}
+
+
+def _text_before_by_iter(
+    parent: LexborNode, stop: int | None, unread: set[int], pieces: list[str]
+) -> None:
+    """The header walk by ``iter()`` and tag names (the code before the sibling walk),
+    without the cap."""
+    for child in parent.iter(include_text=True):
+        key = child.mem_id
+        if key == stop:
+            break
+        tag = child.tag
+        if tag == "-text":
+            text = (child.text_content or "").strip()
+        elif tag in ("script", "style", "-comment"):
+            continue
+        elif key not in unread:
+            text = child.text(separator=" ", strip=True, skip_empty=True).strip()
+        else:
+            _text_before_by_iter(child, None, unread, pieces)
+            continue
+        if text:
+            pieces.append(text)
+
+
+HEADER_FRAGMENTS = st.recursive(
+    st.sampled_from(["", " ", "\xa0", "t", "<br>", "<!-- c -->", "<script>s</script>"]),
+    lambda children: st.builds(
+        lambda tag, inner: f"<{tag}>{inner}</{tag}>",
+        st.sampled_from(["div", "span", "style", "svg", "script", "template", "noscript"]),
+        st.lists(children, max_size=3).map("".join),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300)
+@given(DOCTYPES, HEADER_FRAGMENTS, HEADER_FRAGMENTS)
+@example("", "<div>a<!-- c -->b<style>s</style></div>", "<svg><script>s</script>t</svg>")
+def test_header_text_is_that_of_the_walk_by_iter(doctype: str, before: str, around: str) -> None:
+    page = _page(doctype, f'{before}<div>{around}<h1 class="entry-title">H</h1>{before}</div>')
+    body = page.tree.body
+    headline = page._headline_element
+    assert body is not None and headline is not None
+    unread: set[int] = set()
+    for element in (*page.tree.tags("script"), *page.tree.tags("style")):
+        parent = element.parent
+        while parent is not None:
+            unread.add(parent.mem_id)
+            parent = parent.parent
+    path = []
+    node: LexborNode | None = headline
+    while node is not None and node.mem_id != body.mem_id:
+        path.append(node)
+        node = node.parent
+    pieces: list[str] = []
+    parent = body
+    for target in reversed(path):
+        _text_before_by_iter(parent, target.mem_id, unread, pieces)
+        parent = target
+    assert page.furniture_text == " ".join(pieces)
 
 
 @settings(max_examples=200)
