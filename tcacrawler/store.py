@@ -236,6 +236,14 @@ def unpack_paragraphs(blob: bytes) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return values[:n], values[n:]
 
 
+def _paragraph_fingerprints(blob: bytes) -> tuple[int, ...]:
+    """``unpack_paragraphs(blob)[0]`` without unpacking the shingle counts."""
+    n = len(blob) // 10
+    if n * 10 != len(blob):
+        raise StoreError("malformed paragraph blob")
+    return struct.unpack_from(f"<{n}q", blob)
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -405,9 +413,13 @@ def _probe_sql(n_urls: int) -> str:
     )
 
 
-def _hash_blob(content_hash: str) -> bytes:
+def _hash_blob(content_hash: str) -> bytearray:
+    """The 32-byte blob of a hex digest, as a bytearray: the sqlite3 module binds a
+    bytearray directly, while it first offers a bytes parameter to the adapter registry
+    and its protocol lookups (measured: 3,300 instructions a parameter, a third of a
+    small statement's cost)."""
     try:
-        blob = bytes.fromhex(content_hash)
+        blob = bytearray.fromhex(content_hash)
     except ValueError as exc:
         raise ValueError(f"content_hash is not hex: {content_hash!r}") from exc
     if len(blob) != 32:
@@ -568,18 +580,10 @@ class SQLiteStore:
     # --- transactions ----------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _tx(self, *, durable: bool = False, pending: bool = False) -> Iterator[sqlite3.Connection]:
-        """A write transaction.
-
-        ``pending=True`` is for a run's pending writes: they are batched into one open
-        transaction (each write in a savepoint of its own), committed every
-        ``batch_size`` writes and by any other write -- in particular by the durable
-        ``prepare_run``. The connection sees its own uncommitted writes, so lookups are
-        unaffected; a crash loses at most the open batch, which belongs to a run that was
-        not published and is therefore discarded anyway. Inner uses join an outer
-        transaction (rebuild runs the whole thing in one). The batch's paragraph deltas
-        wait in memory until it commits (``_paragraph_deltas``), as its other writes wait
-        in the open transaction."""
+    def _tx(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
+        """A write transaction that commits when the block ends (pending writes go
+        through :meth:`_pending_write` instead). It commits the open batch first. Inner
+        uses join an outer transaction (rebuild runs the whole thing in one)."""
         conn = self._conn
         if self._tx_depth:
             self._tx_depth += 1
@@ -587,26 +591,6 @@ class SQLiteStore:
                 yield conn
             finally:
                 self._tx_depth -= 1
-            return
-        if pending:
-            if not self._batch_open:
-                self._begin()
-                self._batch_open, self._batch_writes = True, 0
-            conn.execute("SAVEPOINT pending_write")
-            self._tx_depth = 1
-            try:
-                yield conn
-            except BaseException:
-                self._tx_depth = 0
-                self._memo.clear()
-                conn.execute("ROLLBACK TO pending_write")
-                conn.execute("RELEASE pending_write")
-                raise
-            self._tx_depth = 0
-            conn.execute("RELEASE pending_write")
-            self._batch_writes += 1
-            if self._batch_writes >= self.batch_size:
-                self._flush()
             return
         self._flush()
         if durable:
@@ -627,6 +611,47 @@ class SQLiteStore:
             if durable:
                 conn.execute("PRAGMA synchronous=NORMAL")
 
+    def _pending_write(self, write: Callable[..., None], *args: Any) -> None:
+        """``write(conn, *args)``, one of a run's pending writes.
+
+        Pending writes are batched into one open transaction (each write in a savepoint
+        of its own), committed every ``batch_size`` writes and by any other write -- in
+        particular by the durable ``prepare_run``. The connection sees its own
+        uncommitted writes, so lookups are unaffected; a crash loses at most the open
+        batch, which belongs to a run that was not published and is therefore discarded
+        anyway. Inside an outer transaction (rebuild) the write joins it. The batch's
+        paragraph deltas wait in memory until it commits (``_paragraph_deltas``), as its
+        other writes wait in the open transaction.
+
+        A function call rather than a ``contextmanager``: the generator's enter and exit
+        cost about as much as one of the write's statements (put_story runs once a story)."""
+        conn = self._conn
+        if self._tx_depth:
+            self._tx_depth += 1
+            try:
+                write(conn, *args)
+            finally:
+                self._tx_depth -= 1
+            return
+        if not self._batch_open:
+            self._begin()
+            self._batch_open, self._batch_writes = True, 0
+        conn.execute("SAVEPOINT pending_write")
+        self._tx_depth = 1
+        try:
+            write(conn, *args)
+        except BaseException:
+            self._tx_depth = 0
+            self._memo.clear()
+            conn.execute("ROLLBACK TO pending_write")
+            conn.execute("RELEASE pending_write")
+            raise
+        self._tx_depth = 0
+        conn.execute("RELEASE pending_write")
+        self._batch_writes += 1
+        if self._batch_writes >= self.batch_size:
+            self._flush()
+
     def _flush(self) -> None:
         self._memo.clear()
         if self._batch_open:
@@ -634,7 +659,9 @@ class SQLiteStore:
             deltas, self._paragraph_deltas = self._paragraph_deltas, {}
             try:
                 if deltas:
-                    rows = [(fp, d, run_no) for fp, (d, run_no) in sorted(deltas.items())]
+                    # (sorting the int keys alone: a third of the cost of sorting the
+                    # (fp, [delta, run_no]) items, which compares tuples)
+                    rows = [(fp, deltas[fp][0], deltas[fp][1]) for fp in sorted(deltas)]
                     self._write_paragraph_deltas(self._conn, rows)
                 self._conn.execute("COMMIT")
             except sqlite3.Error as error:
@@ -652,10 +679,19 @@ class SQLiteStore:
         c: sqlite3.Connection, rows: Sequence[tuple[int, int, int]]
     ) -> None:
         """Add (fp, delta, run_no) rows, fps distinct, to the pending paragraph deltas
-        (multi-row INSERTs: cheaper than an executemany, which steps a statement a row)."""
-        for start in range(0, len(rows), 300):
-            chunk = rows[start : start + 300]
-            c.execute(_pending_paragraphs_sql(len(chunk)), [v for row in chunk for v in row])
+        (multi-row INSERTs: cheaper than an executemany, which steps a statement a row).
+
+        The INSERTs have 256, 64 or 16 rows, and the last one what is left (under 16):
+        SQLite takes more instructions to prepare a statement of a hundred rows than to
+        run it, and a batch's remainder of any size would be prepared anew at each batch
+        commit; these few sizes stay in the connection's statement cache."""
+        start = 0
+        while start < len(rows):
+            left = len(rows) - start
+            size = 256 if left >= 256 else 64 if left >= 64 else 16 if left >= 16 else left
+            chunk = rows[start : start + size]
+            c.execute(_pending_paragraphs_sql(size), [v for row in chunk for v in row])
+            start += size
 
     def flush(self) -> None:
         """Commit the open batch of pending writes (still pending, not durable): makes
@@ -1069,46 +1105,57 @@ class SQLiteStore:
         only while it is not a duplicate of another story.
         """
         blob = _hash_blob(row.content_hash)
-        with self._tx(pending=True) as c:
-            run_no = self._open_run_no(run_id)
-            found = self._story_and_first_run(row.story_id)
-            self._memo.pop(("story", row.story_id), None)
-            old = None if found is None else found[0]
-            first_run = run_no if found is None or found[1] is None else found[1]
-            c.execute(
-                f"INSERT OR REPLACE INTO p_stories ({_STORY_FIELDS}, run_no) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    row.story_id,
-                    row.url,
-                    blob,
-                    row.signature,
-                    row.shingles,
-                    row.paragraphs,
-                    row.revision,
-                    row.date_modified,
-                    row.duplicate_of,
-                    first_run,
-                    run_no,
-                    run_no,
-                ),
-            )
-            c.execute(
-                "INSERT OR REPLACE INTO p_revisions "
-                "(story_id, revision, content_hash, date_modified, verdict, run_no) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (row.story_id, row.revision, blob, row.date_modified, verdict, run_no),
-            )
-            new = self._new_aliases(row.story_id, [row.url, *aliases])
-            self._write_aliases(c, run_no, row.story_id, new)
-            # last: it may only buffer the deltas, which a failure above must not leave
-            self._apply_paragraph_delta(c, run_no, old, row, pending=True)
+        self._pending_write(self._write_story, run_id, row, aliases, verdict, blob)
+
+    def _write_story(
+        self,
+        c: sqlite3.Connection,
+        run_id: str,
+        row: StoryRow,
+        aliases: Iterable[str],
+        verdict: str,
+        blob: bytearray,
+    ) -> None:
+        run_no = self._open_run_no(run_id)
+        found = self._story_and_first_run(row.story_id)
+        self._memo.pop(("story", row.story_id), None)
+        old = None if found is None else found[0]
+        first_run = run_no if found is None or found[1] is None else found[1]
+        c.execute(
+            f"INSERT OR REPLACE INTO p_stories ({_STORY_FIELDS}, run_no) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                row.story_id,
+                row.url,
+                blob,
+                bytearray(row.signature),  # (bound directly: see _hash_blob)
+                row.shingles,
+                bytearray(row.paragraphs),
+                row.revision,
+                row.date_modified,
+                row.duplicate_of,
+                first_run,
+                run_no,
+                run_no,
+            ),
+        )
+        c.execute(
+            "INSERT OR REPLACE INTO p_revisions "
+            "(story_id, revision, content_hash, date_modified, verdict, run_no) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (row.story_id, row.revision, blob, row.date_modified, verdict, run_no),
+        )
+        new = self._new_aliases(row.story_id, [row.url, *aliases])
+        self._write_aliases(c, run_no, row.story_id, new)
+        # last: it may only buffer the deltas, which a failure above must not leave
+        self._apply_paragraph_delta(c, run_no, old, row, pending=True)
 
     def touch_story(self, run_id: str, story_id: str, *, date_modified: str | None) -> None:
         """Pending write: an unchanged story's newer ``date_modified`` (no new revision).
         Keeps :meth:`known_lastmod` current, so a sitemap ``lastmod`` that moved without
         a text change is fetched once, not every hour."""
-        with self._tx(pending=True) as c:
+
+        def write(c: sqlite3.Connection) -> None:
             run_no = self._open_run_no(run_id)
             self._memo.pop(("story", story_id), None)
             if not self._q1("SELECT 1 FROM p_stories WHERE story_id = ?", (story_id,)):
@@ -1122,13 +1169,21 @@ class SQLiteStore:
                 (date_modified, story_id),
             )
 
+        self._pending_write(write)
+
     def add_aliases(self, run_id: str, story_id: str, urls: Iterable[str]) -> None:
         """Pending write: remember more URLs of a known story (no-op for known ones)."""
         new = self._new_aliases(story_id, urls)
         if not new:
             return
-        with self._tx(pending=True) as c:
-            self._write_aliases(c, self._open_run_no(run_id), story_id, new)
+        self._pending_write(self._write_aliases_of_run, run_id, story_id, new)
+
+    def _write_aliases_of_run(
+        self, c: sqlite3.Connection, run_id: str, story_id: str, urls: Sequence[str]
+    ) -> None:
+        # (a method, not a closure: add_aliases runs for every unchanged story, and a
+        # closure's cells would be made on each call, also when nothing is new)
+        self._write_aliases(c, self._open_run_no(run_id), story_id, urls)
 
     def _new_aliases(self, story_id: str, urls: Iterable[str]) -> list[str]:
         """``urls``, distinct and non-empty, less those that already lead to the story."""
@@ -1159,23 +1214,27 @@ class SQLiteStore:
         def contributed(r: StoryRow | None) -> set[int]:
             if r is None or r.duplicate_of is not None or not r.paragraphs:
                 return set()
-            return set(unpack_paragraphs(r.paragraphs)[0])
+            return set(_paragraph_fingerprints(r.paragraphs))
 
         before, after = contributed(old), contributed(new)
-        deltas = [(fp, 1) for fp in after - before] + [(fp, -1) for fp in before - after]
-        if not deltas:
-            return
+        added, removed = after - before, before - after
         if pending and self._batch_open:
             # Inserting a story's ~20 random fingerprints one by one into the B-tree costs
             # more than the rest of put_story: the deltas wait here and go in at the
             # batch's commit, sorted and summed (paragraph_counts adds them meanwhile).
             buffered = self._paragraph_deltas
-            for fp, d in deltas:
-                if fp in buffered:
-                    buffered[fp][0] += d
-                else:
-                    buffered[fp] = [d, run_no]
-        elif pending:
+            for fps, d in ((added, 1), (removed, -1)):
+                for fp in fps:
+                    entry = buffered.get(fp)
+                    if entry is None:
+                        buffered[fp] = [d, run_no]
+                    else:
+                        entry[0] += d
+            return
+        deltas = [(fp, 1) for fp in added] + [(fp, -1) for fp in removed]
+        if not deltas:
+            return
+        if pending:
             self._write_paragraph_deltas(c, [(fp, d, run_no) for fp, d in deltas])
         else:
             c.executemany(
@@ -1201,13 +1260,16 @@ class SQLiteStore:
     def record_rate(
         self, run_id: str, site: str, base: str, quote: str, as_of: str | None, rate: float
     ) -> None:
-        with self._tx(pending=True) as c:
+
+        def write(c: sqlite3.Connection) -> None:
             run_no = self._open_run_no(run_id)
             c.execute(
                 "INSERT OR IGNORE INTO p_rates (site, base, quote, as_of, rate, run_no) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (site, base, quote, as_of or "", float(rate), run_no),
             )
+
+        self._pending_write(write)
 
     # --- HTTP validators -------------------------------------------------------------
 
@@ -1224,13 +1286,16 @@ class SQLiteStore:
     def set_validators(
         self, run_id: str, url: str, etag: str | None, last_modified: str | None
     ) -> None:
-        with self._tx(pending=True) as c:
+
+        def write(c: sqlite3.Connection) -> None:
             run_no = self._open_run_no(run_id)
             c.execute(
                 "INSERT OR REPLACE INTO p_validators (url, etag, last_modified, run_no) "
                 "VALUES (?, ?, ?, ?)",
                 (url, etag, last_modified, run_no),
             )
+
+        self._pending_write(write)
 
     # --- maintenance -----------------------------------------------------------------
 
