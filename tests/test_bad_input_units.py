@@ -11,7 +11,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import TimeoutError
 from twisted.python.failure import Failure
 
-from tcacrawler.encoding import decode_html
+from tcacrawler.encoding import decode_html, response_markup
 from tcacrawler.failures import classify
 from tcacrawler.retry import retry_after_seconds
 from tcacrawler.spiders.wordpress import SITEMAP_DTD
@@ -47,6 +47,56 @@ def test_a_correct_header_wins_over_a_wrong_meta() -> None:
     body = TEXT.replace("<html>", '<html><meta charset="utf-8">').encode("cp1252")
     text, how = decode_html(body, "text/html; charset=windows-1252", lambda: "scrapy's")
     assert (text, how) == ("scrapy's", "scrapy")
+
+
+def _body_variants() -> list[bytes]:
+    metas = ("", '<meta charset="utf-8">', '<meta charset="windows-1251">')
+    bodies = []
+    for meta in metas:
+        text = TEXT.replace("<html>", f"<html>{meta}")
+        ascii_text = text.replace(CURLY, "Cafe a la creme")
+        bodies += [
+            ascii_text.encode(),
+            text.encode(),
+            text.encode("cp1252"),
+            text.encode() + b"\xff\xfe broken",  # UTF-8 with a stray byte
+            b"\xef\xbb\xbf" + text.encode(),  # UTF-8 byte order mark
+            text.encode("utf-16"),  # UTF-16 with its byte order mark
+        ]
+    return bodies
+
+
+def test_the_body_is_given_as_is_only_where_it_is_the_decoded_text() -> None:
+    """response_markup returns the body itself exactly where decode_html's text (with
+    Scrapy's own decoding behind it) is the body decoded as UTF-8, and says the same how."""
+    content_types = (
+        None,
+        "text/html",
+        "text/html; charset=UTF-8",
+        "text/html; charset=utf8",
+        "text/html; charset=ISO-8859-1",
+        "text/html; charset=windows-1252",
+        "text/html; charset=koi8-r",
+    )
+    given_as_bytes = 0
+    for body in _body_variants():
+        for content_type in content_types:
+            headers = {} if content_type is None else {"Content-Type": content_type}
+            response = HtmlResponse("http://x/", body=body, headers=headers)
+            text, how = decode_html(body, content_type, lambda r=response: r.text)
+            markup, markup_how = response_markup(response)
+            assert markup_how == how, (body[:60], content_type)
+            if isinstance(markup, bytes):
+                given_as_bytes += 1
+                assert markup is body and body.decode("utf-8") == text, (body[:60], content_type)
+            else:
+                assert markup == text
+    assert given_as_bytes >= 20
+    # the usual page: UTF-8 declared in the header, or undeclared, or behind a Latin-1 header
+    utf8_page = TEXT.encode()
+    for content_type in ("text/html; charset=UTF-8", "text/html", "text/html; charset=ISO-8859-1"):
+        response = HtmlResponse("http://x/", body=utf8_page, headers={"Content-Type": content_type})
+        assert response_markup(response)[0] is utf8_page, content_type
 
 
 def _failure(error: Exception) -> Failure:

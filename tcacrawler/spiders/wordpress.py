@@ -33,7 +33,7 @@ from scrapy.utils.sitemap import Sitemap
 
 from tcacrawler.config import ConfigError
 from tcacrawler.dates import iso_in_zone, parse_datetime, parse_offset, site_timezone
-from tcacrawler.encoding import response_html
+from tcacrawler.encoding import response_markup
 from tcacrawler.failures import classify
 from tcacrawler.pages.wordpress import NotAnArticle, WordPressArticlePage
 from tcacrawler.robots import ROBOTS_META_KEY, sitemap_urls
@@ -493,12 +493,12 @@ class WordPressSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("tca/pages/not_html")
             return
-        html, decoded = response_html(response)
+        markup, decoded = response_markup(response)
         if decoded != "scrapy":
             self.crawler.stats.inc_value(f"tca/pages/decoded/{decoded}")
         try:
             page = self.article_page_class(
-                response.url, html, tz_offset_minutes=self.tz_offset_minutes
+                response.url, markup, tz_offset_minutes=self.tz_offset_minutes
             )
             item = page.to_item()
         except NotAnArticle as reason:
