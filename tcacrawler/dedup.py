@@ -48,8 +48,9 @@ Signatures are stored as b-bit MinHash (the low 16 bits of each of the 128 minim
 bytes per story; see :func:`truncate_signature`).
 
 Memory: the deduplicator holds the LSH index (sorted numpy arrays, 8 bytes per band per
-story, plus the story ids) and nothing else that grows with the store: bodies and signatures are
-never kept, candidate rows are read from the store on demand.
+story, plus the story ids) and nothing else that grows with the store: bodies are never
+kept, and signatures only for the last few thousand stories it recorded (~4 MB at most);
+other candidate rows are read from the store on demand.
 """
 
 from __future__ import annotations
@@ -205,14 +206,17 @@ def minhash_permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarr
 
 # --- hashing helpers (numpy, wrapping unsigned arithmetic) ------------------------------
 
-_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35))
-_MIX64 = (
-    np.uint64(30),
-    np.uint64(0xBF58476D1CE4E5B9),
-    np.uint64(27),
-    np.uint64(0x94D049BB133111EB),
-    np.uint64(31),
-)
+
+def _operands(dtype: type[np.unsignedinteger], *values: int) -> tuple[np.ndarray, ...]:
+    """Constant operands as 0-d arrays: a ufunc converts a numpy *scalar* operand into an
+    array on every call, which costs more than the operation itself on a few hundred
+    elements (callgrind: 6.0K instructions for ``uint64[32] >> np.uint64(30)``, 4.3K with
+    a 0-d array). Same dtype as the arrays they meet, so results are unchanged."""
+    return tuple(np.array(v, dtype=dtype) for v in values)
+
+
+_FMIX32 = _operands(np.uint32, 16, 0x85EBCA6B, 13, 0xC2B2AE35)
+_MIX64 = _operands(np.uint64, 30, 0xBF58476D1CE4E5B9, 27, 0x94D049BB133111EB, 31)
 # odd multipliers combining the token hashes of a shingle, one per position
 _POS_MULT = np.array(
     [
@@ -228,8 +232,9 @@ _POS_MULT = np.array(
     dtype=np.uint64,
 )
 
-# the same as numpy scalars, taken out once (indexing the array makes a new one each time)
-_POS_MULT_SCALARS = tuple(_POS_MULT)
+# the same as operands, taken out once (indexing the array makes a new scalar each time)
+_POS_MULT_OPERANDS = _operands(np.uint64, *_POS_MULT.tolist())
+_HIGH_HALF, _LOW16 = *_operands(np.uint64, 32), *_operands(np.uint32, 0xFFFF)
 
 _LITTLE_ENDIAN = sys.byteorder == "little"
 
@@ -261,10 +266,8 @@ _SEPARATOR = np.ones(256, dtype=bool)
 for _c in b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
     _SEPARATOR[_c] = False
 _SEPARATOR[128:] = False  # UTF-8 bytes of non-ASCII characters
-# bytes.translate tables: word byte -> 1, separator -> 0; byte -> byte + 1 (UTF-8 never
-# has the byte 0xFF, the one that has no successor in a byte)
+# bytes.translate table: word byte -> 1, separator -> 0
 _WORD_BYTE = bytes((~_SEPARATOR).astype(np.uint8).tolist())
-_PLUS_ONE = bytes((i + 1) & 0xFF for i in range(256))
 _UNICODE_PUNCT = (
     "\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a"
     "\u2010\u2011\u2012\u2013\u2014\u2015\u2026\u2022\u00b7\u00a7\u00b6\u2032\u2033"
@@ -290,7 +293,8 @@ def _power_tables(n: int) -> tuple[np.ndarray, np.ndarray]:
 def tokenise(paragraphs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """64-bit hashes of the word tokens of normalised paragraphs, and the paragraph
     number of each token (vectorised: no Python loop over tokens)."""
-    # (bodies are short: the cost is in the number of numpy calls, not in their size)
+    # (bodies are short: the cost is in the number of numpy calls, not in their size;
+    # array methods rather than np.* functions spare the array-function dispatch)
     text = "\n".join(paragraphs)
     if not text.isascii():
         for ch in _UNICODE_PUNCT:  # (faster than one regex or str.translate)
@@ -302,20 +306,24 @@ def tokenise(paragraphs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     # and end where it turns off, alternately (bytes.translate maps the bytes in C: a
     # numpy table lookup, raw[table], costs several times more on bodies this short)
     word = np.frombuffer(b"\0" + data.translate(_WORD_BYTE) + b"\0", dtype=np.uint8)
-    bounds = np.flatnonzero(word[1:] != word[:-1])
+    bounds = (word[1:] != word[:-1]).nonzero()[0]
     if bounds.size == 0:
         return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
     starts, ends = bounds[0::2], bounds[1::2]
     powers, inv_powers = _power_tables(n)
     prefix = np.empty(n + 1, dtype=np.uint64)
     prefix[0] = 0
+    raw = np.frombuffer(data, dtype=np.uint8)
     # widened first: uint8 * uint64 would go through numpy's casting buffers
-    terms = np.frombuffer(data.translate(_PLUS_ONE), dtype=np.uint8).astype(np.uint64)
+    terms = raw.astype(np.uint64)
+    # (byte + 1) * P^i as byte * P^i + P^i: an addition over the widened array costs a
+    # tenth of a bytes.translate(byte -> byte + 1) of the body (callgrind)
     np.multiply(terms, powers[:n], out=terms)
-    np.cumsum(terms, out=prefix[1:])
+    terms += powers[:n]
+    terms.cumsum(out=prefix[1:])
     tok = (prefix[ends] - prefix[starts]) * inv_powers[starts]
-    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
-    para_of = np.searchsorted(newlines, starts)
+    newlines = (raw == 10).nonzero()[0]
+    para_of = newlines.searchsorted(starts)
     return tok, para_of
 
 
@@ -326,7 +334,7 @@ def truncate_signature(signature: np.ndarray) -> np.ndarray:
     the Jaccard estimate is off by at most (1 - J) / 65536 and LSH bands of 4 rows still
     carry 64 bits: at half the bytes of the full signature, nothing measurable is lost.
     (The minima's *high* bits would not do: minima are small numbers.)"""
-    return (signature & np.uint32(0xFFFF)).astype(np.uint16)
+    return (signature & _LOW16).astype(np.uint16)
 
 
 def count_distinct(values: np.ndarray) -> int:
@@ -476,9 +484,9 @@ class StorySketcher:
         n = tok.size
         parts = []
         if n >= k:
-            h = tok[: n - k + 1] * _POS_MULT_SCALARS[0]
+            h = tok[: n - k + 1] * _POS_MULT_OPERANDS[0]
             for j in range(1, k):
-                h += tok[j : n - k + 1 + j] * _POS_MULT_SCALARS[j]
+                h += tok[j : n - k + 1 + j] * _POS_MULT_OPERANDS[j]
             first = para_of[: n - k + 1]
             valid = first == para_of[k - 1 :]
             if include is not None and not all(include):
@@ -504,7 +512,7 @@ class StorySketcher:
             halves = mixed.view(np.uint32)
             folded = halves[0::2] ^ halves[1::2]
         else:
-            folded = ((mixed >> np.uint64(32)) ^ mixed).astype(np.uint32)
+            folded = ((mixed >> _HIGH_HALF) ^ mixed).astype(np.uint32)
         return folded, per_para
 
     def minhash(self, hashes: np.ndarray) -> np.ndarray | None:
@@ -613,9 +621,10 @@ class BandIndex:
         self._words = -(-rows // 4)
         self._band_bits = max(1, int(bands - 1).bit_length())
         self._band_tag = np.arange(bands, dtype=np.uint64) << np.uint64(64 - self._band_bits)
+        (self._band_shift,) = _operands(np.uint64, self._band_bits)
         self._keys = np.empty(0, dtype=np.uint64)  # (key with entry in the low bits), sorted
         self._recent = np.empty(0, dtype=np.uint64)  # the same, for entries added later
-        self._entry_mask = np.uint64(1)
+        self._set_entry_mask(np.uint64(1))
         self._ids: list[str] = []
         self._alive = bytearray()
         self._live: dict[str, int] = {}
@@ -625,7 +634,7 @@ class BandIndex:
         # the same entries' keys, in insertion order, as folding wants them
         self._extra_keys: list[np.ndarray] = []
         self._extra_entries: list[int] = []
-        self._last_keys: tuple[bytes, np.ndarray] = (b"", np.empty(0, np.uint64))
+        self._last_keys: tuple[bytes, np.ndarray, list[int]] = (b"", np.empty(0, np.uint64), [])
 
     def __len__(self) -> int:
         return len(self._live)
@@ -646,15 +655,17 @@ class BandIndex:
         key = _mix64(words[:, :, 0])
         for w in range(1, self._words):
             key = _mix64(key ^ words[:, :, w])
-        return (key >> np.uint64(self._band_bits)) | self._band_tag
+        return (key >> self._band_shift) | self._band_tag
 
-    def _keys_of(self, sig: np.ndarray) -> np.ndarray:
-        """``band_keys`` of one signature. A new story's signature is queried (check),
-        then inserted (record): the last signature's keys are kept for that."""
+    def _keys_of(self, sig: np.ndarray) -> tuple[np.ndarray, list[int]]:
+        """``band_keys`` of one signature, as an array and as a list. A new story's
+        signature is queried (check), then inserted (record): the last signature's keys
+        are kept for that."""
         raw = np.asarray(sig, dtype=np.uint16).tobytes()
         if raw != self._last_keys[0]:
-            self._last_keys = (raw, self.band_keys(sig[None, :])[0])
-        return self._last_keys[1]
+            keys = self.band_keys(sig[None, :])[0]
+            self._last_keys = (raw, keys, keys.tolist())
+        return self._last_keys[1], self._last_keys[2]
 
     def bulk_load(self, ids: list[str], sigs: np.ndarray) -> None:
         """Replace the index's content (ids[i] has signature sigs[i])."""
@@ -667,12 +678,17 @@ class BandIndex:
     def _mask_for(self, entries: int) -> np.uint64:
         return np.uint64((1 << max(2 * entries, self._MIN_ROOM).bit_length()) - 1)
 
+    def _set_entry_mask(self, mask: np.uint64) -> None:
+        self._entry_mask = mask
+        # the same for queries, as operands (see _operands): the mask, and the key part
+        self._entry_bits, self._key_bits = _operands(np.uint64, int(mask), int(~mask))
+
     def load_keys(self, ids: list[str], keys: np.ndarray) -> None:
         """Replace the index's content from precomputed ``band_keys`` (n, bands)."""
         n = len(ids)
         if keys.shape != (n, self.bands):
             raise ValueError("keys do not match ids")
-        self._entry_mask = self._mask_for(n)
+        self._set_entry_mask(self._mask_for(n))
         combined = keys & ~self._entry_mask
         combined |= np.arange(n, dtype=np.uint64)[:, None]
         flat = combined.ravel()
@@ -695,7 +711,7 @@ class BandIndex:
             keys = (keys & ~mask) | (keys & old)
             keys.sort()
             setattr(self, name, keys)
-        self._entry_mask = mask
+        self._set_entry_mask(mask)
 
     @staticmethod
     def _fold(into: np.ndarray, new: np.ndarray) -> np.ndarray:
@@ -724,9 +740,9 @@ class BandIndex:
         self._ids.append(story_id)
         self._alive.append(1)
         self._live[story_id] = entry
-        keys = self._keys_of(sig)
+        keys, key_list = self._keys_of(sig)
         extra = self._extra
-        for key in keys.tolist():
+        for key in key_list:
             got = extra.get(key)
             if got is None:
                 extra[key] = entry
@@ -748,22 +764,22 @@ class BandIndex:
 
     def query(self, sig: np.ndarray) -> list[str]:
         """Story ids sharing at least one band with ``sig``."""
-        qk = self._keys_of(sig)
+        qk, qk_list = self._keys_of(sig)
         entries: set[int] = set()
-        mask = self._entry_mask
-        # a band's stored keys lie in [base, base | mask): entries stay below the mask
-        base = qk & ~mask
-        edges = np.concatenate((base, base | mask))
-        b = self.bands
-        for keys in (self._keys, self._recent):
-            if keys.size:
-                pos = keys.searchsorted(edges)
-                lo, hi = pos[:b], pos[b:]
-                for band in (hi > lo).nonzero()[0].tolist():  # usually none
-                    entries.update((keys[lo[band] : hi[band]] & mask).tolist())
+        if self._keys.size or self._recent.size:
+            mask = self._entry_mask
+            # a band's stored keys lie in [base, base | mask): entries stay below the mask
+            # (two searches cost less than one over both edges joined)
+            base = qk & self._key_bits
+            top = base | self._entry_bits
+            for keys in (self._keys, self._recent):
+                if keys.size:
+                    lo, hi = keys.searchsorted(base), keys.searchsorted(top)
+                    for band in (hi > lo).nonzero()[0].tolist():  # usually none
+                        entries.update((keys[lo[band] : hi[band]] & mask).tolist())
         if self._extra:
             get = self._extra.get
-            for key in qk.tolist():
+            for key in qk_list:
                 got = get(key)
                 if got is None:
                     continue
@@ -866,7 +882,15 @@ class StoryDeduplicator:
             bands = lsh_banding(lsh_threshold, self.num_perm)
         self.index = BandIndex(self.num_perm, *bands)
         self._touched: dict[str, set[str]] = {}
+        # (signature, shingles, duplicate_of) as record() wrote them, for the stories
+        # recorded most recently: in a full crawl nearly every LSH candidate is a story of
+        # the same run, and this spares its story_signature() lookup (a SQL statement).
+        # Bounded (RECORDED_SIGNATURES), oldest dropped first; misses read the store.
+        self._recorded: dict[str, tuple[np.ndarray, int, str | None]] = {}
         self.reload()
+
+    # ~490 bytes a story (tracemalloc: the array, its tuple, the dict slot): ~4 MB at most
+    RECORDED_SIGNATURES = 8192
 
     # --- index maintenance -----------------------------------------------------------
 
@@ -900,6 +924,8 @@ class StoryDeduplicator:
     def discard_run(self, run_id: str) -> None:
         """Discard the run in the store and undo its effect on the index."""
         self.store.discard_run(run_id)
+        for story_id in self._touched.get(run_id, ()):
+            self._recorded.pop(story_id, None)
         # sorted: re-inserted in a fixed order, the index numbers its entries (and so
         # orders its answers) the same in every process, whatever the hash seed
         for story_id in sorted(self._touched.pop(run_id, set())):
@@ -996,7 +1022,8 @@ class StoryDeduplicator:
         if sketch.signature is None or not candidate.signature:
             return 0.0
         n_a, n_b = sketch.shingles, candidate.shingles
-        inter, bound = self._first_estimate(sketch, candidate.signature, n_b, at_least)
+        other = self.sketcher.signature_from_bytes(candidate.signature)
+        inter, bound = self._first_estimate(sketch, other, n_b, at_least)
         if bound is not None:
             return bound
         removed = 0
@@ -1016,12 +1043,11 @@ class StoryDeduplicator:
         return inter / (n_a + n_b_specific - inter)
 
     def _first_estimate(
-        self, sketch: Sketch, signature: bytes, n_b: int, at_least: float
+        self, sketch: Sketch, other: np.ndarray, n_b: int, at_least: float
     ) -> tuple[float, float | None]:
         """(|A & B| estimated from the signatures and set sizes, the value similarity()
         returns without reading paragraphs, or None when it must read them)."""
         assert sketch.signature is not None
-        other = self.sketcher.signature_from_bytes(signature)
         j = float(np.count_nonzero(sketch.signature == other)) / self.num_perm
         if j == 0.0:
             return 0.0, 0.0
@@ -1043,17 +1069,22 @@ class StoryDeduplicator:
         for cand_id in self.index.query(sketch.signature):
             if cand_id == exclude:
                 continue
-            found = self.store.story_signature(cand_id)
-            if found is None:
-                continue
-            signature, n_b, duplicate_of = found
+            recorded = self._recorded.get(cand_id)
+            if recorded is None:
+                found = self.store.story_signature(cand_id)
+                if found is None:
+                    continue
+                blob, n_b, duplicate_of = found
+                if not blob:
+                    continue
+                other = self.sketcher.signature_from_bytes(blob)
+            else:
+                other, n_b, duplicate_of = recorded
             if (duplicate_of or cand_id) == exclude:
                 continue
             # similarity()'s first test, on the signature alone: most candidates stop
             # here, below the threshold, without their full row
-            if not signature:
-                continue
-            _, bound = self._first_estimate(sketch, signature, n_b, threshold)
+            _, bound = self._first_estimate(sketch, other, n_b, threshold)
             if bound is not None and bound < threshold:
                 continue
             row = self.store.get_story(cand_id)
@@ -1104,8 +1135,13 @@ class StoryDeduplicator:
         )
         self.store.put_story(run_id, row, aliases=aliases, verdict=decision.verdict.value)
         self._touched.setdefault(run_id, set()).add(decision.story_id)
+        recorded = self._recorded
+        recorded.pop(decision.story_id, None)  # (re-inserted last: the newest)
         if sketch.signature is not None:
             self.index.insert(decision.story_id, sketch.signature)
+            recorded[decision.story_id] = (sketch.signature, row.shingles, row.duplicate_of)
+            if len(recorded) > self.RECORDED_SIGNATURES:
+                del recorded[next(iter(recorded))]
         else:
             self.index.remove(decision.story_id)
 

@@ -4,7 +4,8 @@
   reference versions of the same hashes;
 * ``probe_new_story`` (one statement for a new story's lookups) against the ordinary
   lookups, and whole runs with the probe against runs without it;
-* ``paragraph_counts`` against a plain sum over both tables.
+* ``paragraph_counts`` against a plain sum over both tables;
+* the signatures the deduplicator keeps of the stories it recorded against the store's.
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tcacrawler import dedup as dd
-from tcacrawler.dedup import StoryDeduplicator, StorySketcher, content_hash, paragraphs_hash
+from tcacrawler.dedup import (
+    StoryDeduplicator,
+    StorySketcher,
+    Verdict,
+    content_hash,
+    paragraphs_hash,
+)
 from tcacrawler.store import SQLiteStore, StoryRow
 from tests.test_dedup import digest, light_edit, story
 
@@ -480,3 +487,78 @@ def test_band_index_recent_entries_single_and_colliding() -> None:
     idx.merge()  # folded into the arrays: the same answers
     assert not idx._extra
     assert sorted(idx.query(a)) == ["a", "a3", "h"] and sorted(idx.query(b)) == ["b", "h"]
+
+
+def _decisions_with_recorded_cap(
+    path: Path, cap: int, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[tuple[object, ...]], int]:
+    """Decisions of a workload whose near-duplicate candidates are stories of the same
+    run, rewritten ones and discarded ones; and how many candidates the store was asked
+    for."""
+    monkeypatch.setattr(StoryDeduplicator, "RECORDED_SIGNATURES", cap)
+    store = SQLiteStore(path)
+    asked = 0
+    story_signature = store.story_signature
+
+    def counted(story_id: str) -> tuple[bytes, int, str | None] | None:
+        nonlocal asked
+        asked += 1
+        return story_signature(story_id)
+
+    monkeypatch.setattr(store, "story_signature", counted)
+    dedup = StoryDeduplicator(store)
+    out: list[tuple[object, ...]] = []
+
+    def observe(run: str, sid: str, body: str) -> None:
+        d = dedup.observe(sid, f"https://x/{sid}", [], body, None, run_id=run)
+        out.append((sid, d.verdict, d.story_id, d.revision, d.duplicate_of, d.similarity))
+        recorded_as_stored()
+
+    def recorded_as_stored() -> None:
+        for sid, (signature, shingles, duplicate_of) in dedup._recorded.items():
+            blob = signature.astype("<u2").tobytes()
+            assert story_signature(sid) == (blob, shingles, duplicate_of), sid
+
+    originals = [story(i) for i in range(12)]
+    store.begin_run("r1")
+    for i, body in enumerate(originals):
+        observe("r1", f"s:{i}", body)
+    for i in range(5):  # reposts of stories of the same run
+        observe("r1", f"repost:{i}", light_edit(originals[i], i))
+    # s:5 rewritten into a repost of s:6: its recorded duplicate_of changes
+    rewritten = light_edit(originals[6], 50)
+    observe("r1", "s:5", rewritten)
+    observe("r1", "repost:6", light_edit(originals[6], 60))
+    observe("r1", "repost:5", light_edit(rewritten, 500, changes=1))  # closest to s:5 now
+    store.prepare_run("r1")
+    dedup.commit_run("r1")
+    # s:11 rewritten, then the run discarded: its committed text counts again
+    store.begin_run("r2")
+    observe("r2", "s:11", story(111))
+    dedup.discard_run("r2")
+    recorded_as_stored()
+    store.begin_run("r3")
+    observe("r3", "repost:11", light_edit(originals[11], 110))
+    observe("r3", "other:11", light_edit(story(111), 111))
+    store.close()
+    return out, asked
+
+
+def test_recorded_signatures_decide_as_the_store_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # LSH candidates recorded in this process are compared from memory, not read from
+    # the store: the same decisions whether every one, a few or none are kept
+    runs = {
+        cap: _decisions_with_recorded_cap(tmp_path / f"cap{cap}.sqlite3", cap, monkeypatch)
+        for cap in (0, 3, StoryDeduplicator.RECORDED_SIGNATURES)
+    }
+    decisions, asked_none = runs[0]
+    assert runs[3][0] == decisions and runs[StoryDeduplicator.RECORDED_SIGNATURES][0] == decisions
+    assert asked_none > runs[3][1] > runs[StoryDeduplicator.RECORDED_SIGNATURES][1]
+    verdicts = {sid: (verdict, dup) for sid, verdict, _, _, dup, _ in decisions}
+    assert verdicts["repost:0"] == (Verdict.NEAR_DUPLICATE, "s:0")
+    assert verdicts["repost:6"] == verdicts["repost:5"] == (Verdict.NEAR_DUPLICATE, "s:6")
+    # the discarded rewrite of s:11 is forgotten: a repost of its committed text matches
+    assert verdicts["repost:11"] == (Verdict.NEAR_DUPLICATE, "s:11")
+    assert verdicts["other:11"] == (Verdict.NEW, None)
