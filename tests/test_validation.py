@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,15 @@ from tcacrawler.exporters import exportable
 from tcacrawler.items import ArticleItem, RateItem
 from tcacrawler.pipelines import ValidationPipeline
 from tcacrawler.spiders.timesca import TimescaSpider
-from tcacrawler.validation import SCHEMA_FILES, fast_validator, schema_errors, schema_for
+from tcacrawler.validation import (
+    _CHAR,
+    _PCT,
+    _URI,
+    SCHEMA_FILES,
+    fast_validator,
+    schema_errors,
+    schema_for,
+)
 
 
 def valid_article() -> ArticleItem:
@@ -123,6 +132,27 @@ def test_fast_path_and_jsonschema_agree_on_urls(url: str) -> None:
         assert expected == [] and not fast_verdict(record)  # stricter: never wrong
     else:
         assert fast_verdict(record) == (expected == [])
+
+
+# _URI without its possessive repeats
+PLAIN_URI = re.compile(
+    rf"https?://(?:(?:[{_CHAR}:]|{_PCT})*@)?(?:[{_CHAR}]|{_PCT})*(?::[0-9]*)?"
+    rf"(?:/(?:[{_CHAR}:@]|{_PCT})*)*"
+    rf"(?:\?(?:[{_CHAR}:@/?]|{_PCT})*)?(?:#(?:[{_CHAR}:@/?]|{_PCT})*)?",
+    re.ASCII,
+)
+uri_like = st.lists(
+    st.sampled_from(["http://", "https://", "%", "%4", "%4f", "%zz", ":", "@", "/", "?", "#"])
+    | st.text(alphabet="aZ09-._~!$&'()*+,;=[] \xfc|", max_size=4),
+    max_size=14,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(uri_like)
+def test_possessive_uri_regex_is_the_plain_one(text: str) -> None:
+    for candidate in (text, "https://" + text, "http://a@b" + text):
+        assert (_URI.fullmatch(candidate) is None) == (PLAIN_URI.fullmatch(candidate) is None)
 
 
 @pytest.mark.parametrize("as_of", [*DATES, None])
