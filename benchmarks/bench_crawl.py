@@ -47,6 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -121,11 +122,13 @@ def run_ours(
     profile: Path | None = None,
     tree: Path = ROOT,
     side: str = "ours",
+    prefix: Sequence[str] = (),
 ) -> Run:
+    """Our crawl in a child process (``prefix``: a command to run it under)."""
     if work.exists():
         subprocess.run(["rm", "-rf", str(work)], check=True)
     work.mkdir(parents=True)
-    command = [sys.executable]
+    command = [*prefix, sys.executable]
     if profile is not None:
         command += ["-m", "cProfile", "-o", str(profile)]
     command += ["-m", "scrapy", "crawl", "timesca", "-a", "mode=full"]
@@ -158,11 +161,14 @@ def run_ours(
     )
 
 
-def run_bare(urls_file: Path, stories: int, work: Path, floor: bool = False) -> Run:
+def run_bare(
+    urls_file: Path, stories: int, work: Path, floor: bool = False, prefix: Sequence[str] = ()
+) -> Run:
+    """The bare (or floor) spider in a child process (``prefix``: a command to run it under)."""
     work.mkdir(parents=True, exist_ok=True)
     stats_file = work / "bare-stats.json"
     stats_file.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "scrapy", "runspider", str(BARE_SPIDER)]
+    command = [*prefix, sys.executable, "-m", "scrapy", "runspider", str(BARE_SPIDER)]
     command += ["-a", f"urls_file={urls_file}", "-a", f"stats_file={stats_file}"]
     if floor:
         command += ["-a", "floor=1"]

@@ -1,11 +1,13 @@
 """The page object against plain lxml parsing and trafilatura: time per page and accuracy.
 
     .venv/bin/python benchmarks/bench_page_object.py [--stories 300] [--rounds 5]
-        [--site timesca|steppeherald]
+        [--site timesca|steppeherald] [--text] [--before DIR]
 
 On the replica's article pages (the site's own theme mix), in the same process and
 interleaved page by page (the order of the methods rotates), measures CPU time
-(``time.process_time``) per page of:
+(``time.process_time``) per page of the following, each given the page as the crawl has
+it, the response body (UTF-8 bytes; the spider hands the page object the body itself,
+see ``tcacrawler.encoding.page_markup``), or with ``--text`` the decoded page (str):
 
 - ``lxml.html``: ``lxml.html.fromstring(html)``, plain lxml parsing (the floor);
 - ``lxml etree``: ``etree.fromstring(html, etree.HTMLParser())``;
@@ -60,13 +62,15 @@ PAGE_CLASSES: dict[str, type[WordPressArticlePage]] = {
 }
 
 
-def pages_of(site_name: str, stories: int) -> list[tuple[dict[str, Any], str]]:
+def pages_of(
+    site_name: str, stories: int, *, text: bool
+) -> list[tuple[dict[str, Any], str | bytes]]:
     site = generate_site(n_stories=stories, seed=1, base_url=BASE_URL, **PRESETS[site_name])
     app = SiteApp(site)
-    return [
-        (truth, app.handle(truth["url"].removeprefix(BASE_URL)).body.decode("utf-8"))
-        for truth in site.truth()
+    bodies = [
+        (truth, app.handle(truth["url"].removeprefix(BASE_URL)).body) for truth in site.truth()
     ]
+    return [(truth, body.decode("utf-8") if text else body) for truth, body in bodies]
 
 
 def before_page_class(tree: Path, page_class: type[WordPressArticlePage]) -> type[Any]:
@@ -91,19 +95,20 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--site", choices=sorted(PAGE_CLASSES), default="timesca")
     parser.add_argument("--before", type=Path, default=None, help="another source tree")
+    parser.add_argument("--text", action="store_true", help="give every method a str")
     options = parser.parse_args()
     page_class = PAGE_CLASSES[options.site]
-    pages = pages_of(options.site, options.stories)
+    pages = pages_of(options.site, options.stories, text=options.text)
 
-    def page_object(url: str, html: str) -> Any:
+    def page_object(url: str, html: str | bytes) -> Any:
         return page_class(url, html).to_item()
 
-    def page_and_cleaning(url: str, html: str) -> Any:
+    def page_and_cleaning(url: str, html: str | bytes) -> Any:
         item = page_class(url, html).to_item()
         clean_article(item)
         return item
 
-    methods: dict[str, Callable[[str, str], Any]] = {
+    methods: dict[str, Callable[[str, str | bytes], Any]] = {
         "lxml.html": lambda url, html: lxml_html.fromstring(html),
         "lxml etree": lambda url, html: etree.fromstring(html, etree.HTMLParser()),
         "page object": page_object,
@@ -112,11 +117,17 @@ def main() -> None:
     }
     if options.before is not None:
         before = before_page_class(options.before, page_class)
-        methods["page object (before)"] = lambda url, html: before(url, html).to_item()
+
+        def before_page_object(url: str, html: str | bytes) -> Any:
+            # a tree from before the bytes input took the page as text only (its crawl
+            # decoded every page first: that decoding is part of its cost)
+            return before(url, html.decode("utf-8") if isinstance(html, bytes) else html).to_item()
+
+        methods["page object (before)"] = before_page_object
         for truth, html in pages:
             # The exported records (the transient header text, read only for rates on
             # sites with a ticker, is not part of them).
-            ours, theirs = page_object(truth["url"], html), before(truth["url"], html).to_item()
+            ours, theirs = page_object(truth["url"], html), before_page_object(truth["url"], html)
             if exportable(theirs) != exportable(ours):
                 raise SystemExit(f"the two page objects disagree on {truth['url']}")
         print(f"before and after page objects: same records on all {len(pages)} pages")
@@ -164,7 +175,9 @@ def main() -> None:
         theirs_f1.append(token_f1(text, truth["article_body"]))
         theirs_exact += " ".join(text.split()) == " ".join(truth["article_body"].split())
 
-    print(f"{len(pages)} {options.site} article pages, {options.rounds} interleaved rounds")
+    given = "text (str)" if options.text else "body (UTF-8 bytes)"
+    print(f"{len(pages)} {options.site} article pages given as {given}")
+    print(f"{options.rounds} interleaved rounds:")
     print(f"{'method (CPU ms/page)':21} {'median':>10} {'min':>7} {'max':>7}")
     for name in names:
         values = per_round[name]
