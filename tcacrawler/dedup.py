@@ -898,7 +898,9 @@ class StoryDeduplicator:
         """(Re)build the LSH index from the store's signatures (committed + pending),
         a chunk at a time: only the band keys are kept, never the signatures. Each blob
         is copied into a preallocated array at once (buffering the blobs would leave the
-        heap fragmented between the story ids that stay)."""
+        heap fragmented between the story ids that stay). The recorded signatures go too:
+        a reload follows changes to the store made behind the deduplicator's back."""
+        self._recorded.clear()
         ids: list[str] = []
         parts: list[np.ndarray] = []
         sigs = np.empty((chunk, self.num_perm), dtype=np.uint16)

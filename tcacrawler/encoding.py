@@ -17,6 +17,7 @@ left to Scrapy: the header wins, as in browsers.
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable
 
 from scrapy.http import TextResponse
@@ -52,16 +53,25 @@ def decode_html(
 
 
 def page_markup(
-    body: bytes, content_type: str | None, scrapy_text: Callable[[], str]
+    body: bytes,
+    content_type: str | None,
+    scrapy_text: Callable[[], str],
+    scrapy_encoding: Callable[[], str] = lambda: "utf-8",
 ) -> tuple[str | bytes, str]:
     """:func:`decode_html`, except that where its text is exactly the body decoded as
     UTF-8, the body itself is returned: the page object's parser (lexbor) reads UTF-8, and
-    a str costs it an encoding back to UTF-8 (7-8% of a page object's work)."""
+    a str costs it an encoding back to UTF-8 (7-8% of a page object's work).
+    ``scrapy_encoding``: the encoding behind ``scrapy_text`` (a response may have been
+    given one that overrides its header)."""
     if read_bom(body)[0] is None:
         declared = http_content_type_encoding(content_type or "")
         if declared in SINGLE_BYTE_WESTERN:  # the text is UTF-8's if the body is UTF-8
             how = "scrapy" if body.isascii() else "utf-8-despite-header"
-        elif declared == "utf-8":
+        elif declared == "utf-8" and _codec_name(scrapy_encoding()) == "utf-8":
+            # Scrapy decodes with errors="replace" (the meta-refresh check has had the
+            # text decoded already): without a U+FFFD in it, the body was valid UTF-8
+            if "\ufffd" not in scrapy_text():
+                return body, "scrapy"
             how = "scrapy"
         elif declared is None and (meta := html_body_declared_encoding(body)) in (None, "utf-8"):
             # (no <meta>: decode_html's own UTF-8 test; a <meta> UTF-8: Scrapy's decoding)
@@ -73,6 +83,13 @@ def page_markup(
     return decode_html(body, content_type, scrapy_text)
 
 
+def _codec_name(encoding: str) -> str | None:
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        return None
+
+
 def _content_type(response: TextResponse) -> str | None:
     raw_type = response.headers.get(b"Content-Type")
     return raw_type.decode("latin-1") if isinstance(raw_type, bytes) else None
@@ -81,4 +98,9 @@ def _content_type(response: TextResponse) -> str | None:
 def response_markup(response: TextResponse) -> tuple[str | bytes, str]:
     """What the page object is given for a Scrapy TextResponse (its text, or its body when
     that is the text's UTF-8), and how it was decoded; see :func:`page_markup`."""
-    return page_markup(response.body, _content_type(response), lambda: response.text)
+    return page_markup(
+        response.body,
+        _content_type(response),
+        lambda: response.text,
+        lambda: response.encoding,
+    )

@@ -111,10 +111,14 @@ class CollectorTuning:
     0.9-1.1 s of CPU in a 2,000-page crawl, 6-7% of it (0.03 s after this). Reference
     counting frees those objects anyway; reference cycles (a few objects per page) are
     still collected, whenever the tracked objects have grown by the threshold.
+
+    Both are process-wide: when the engine stops, the heap is unfrozen and the threshold
+    Python had is back, for whatever the process does next (another crawl, a test).
     """
 
     def __init__(self, gen0_threshold: int) -> None:
         self.gen0_threshold = gen0_threshold
+        self.previous_threshold: tuple[int, ...] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CollectorTuning:
@@ -123,12 +127,20 @@ class CollectorTuning:
             raise NotConfigured
         extension = cls(gen0_threshold)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
 
     def spider_opened(self) -> None:
         gc.freeze()
-        _, *older = gc.get_threshold()
+        self.previous_threshold = gc.get_threshold()
+        _, *older = self.previous_threshold
         gc.set_threshold(self.gen0_threshold, *older)
+
+    def engine_stopped(self) -> None:
+        if self.previous_threshold is not None:
+            gc.unfreeze()
+            gc.set_threshold(*self.previous_threshold)
+            self.previous_threshold = None
 
 
 class LogLevelFloor:

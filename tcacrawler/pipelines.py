@@ -215,7 +215,8 @@ class ExportStatsPipeline(_CrawlerPipeline):
     field-coverage monitor's input). It must stay the last pipeline.
 
     A pipeline, not an ``item_scraped`` receiver: Scrapy runs every receiver of that signal
-    as an asyncio task of its own for every item, which costs more than the counting."""
+    as an asyncio task of its own for every item, which costs more than the counting. It
+    counts whether or not the monitors run (``SPIDERMON_ENABLED``), for the manifest."""
 
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)

@@ -92,6 +92,15 @@ def test_the_body_is_given_as_is_only_where_it_is_the_decoded_text() -> None:
             else:
                 assert markup == text
     assert given_as_bytes >= 20
+    # a response given an encoding of its own: Scrapy's text follows it, not the header
+    overridden = HtmlResponse(
+        "http://x/",
+        body=TEXT.encode(),
+        headers={"Content-Type": "text/html; charset=UTF-8"},
+        encoding="cp1252",
+    )
+    assert response_markup(overridden) == (overridden.text, "scrapy")
+    assert "Caf\u00e9" not in overridden.text  # (the cp1252 reading of UTF-8 bytes)
     # the usual page: UTF-8 declared in the header, or undeclared, or behind a Latin-1 header
     utf8_page = TEXT.encode()
     for content_type in ("text/html; charset=UTF-8", "text/html", "text/html; charset=ISO-8859-1"):

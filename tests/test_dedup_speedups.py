@@ -562,3 +562,46 @@ def test_recorded_signatures_decide_as_the_store_does(
     # the discarded rewrite of s:11 is forgotten: a repost of its committed text matches
     assert verdicts["repost:11"] == (Verdict.NEAR_DUPLICATE, "s:11")
     assert verdicts["other:11"] == (Verdict.NEW, None)
+
+
+def test_a_reload_forgets_the_recorded_signatures(tmp_path: Path) -> None:
+    """After the store changes behind a running deduplicator (a rebuild from the published
+    records), reload() must leave it deciding as a fresh one: the signatures it recorded
+    before are not the store's any more."""
+
+    def repost_verdict(fresh: bool, directory: Path) -> tuple[str, str | None]:
+        store = SQLiteStore(directory / "stories.sqlite3")
+        dedup = StoryDeduplicator(store)
+        store.begin_run("r1")
+        for i in range(3):
+            dedup.observe(f"s:{i}", f"https://x/s{i}", [], story(i), None, run_id="r1")
+        store.prepare_run("r1")
+        dedup.commit_run("r1")
+        # the published records say that s:0's text is story(100)
+        store.rebuild_from_records(
+            [
+                {
+                    "type": "article",
+                    "story_id": f"s:{i}",
+                    "url": f"https://x/s{i}",
+                    "article_body": story(100 if i == 0 else i),
+                }
+                for i in range(3)
+            ]
+        )
+        if fresh:
+            dedup = StoryDeduplicator(store)
+        else:
+            dedup.reload()
+        store.begin_run("r2")
+        decision = dedup.observe(
+            "t", "https://x/t", [], light_edit(story(100), 7), None, run_id="r2"
+        )
+        store.close()
+        return decision.verdict.value, decision.duplicate_of
+
+    (tmp_path / "fresh").mkdir()
+    (tmp_path / "reloaded").mkdir()
+    expected = repost_verdict(True, tmp_path / "fresh")
+    assert expected == ("near_duplicate", "s:0")
+    assert repost_verdict(False, tmp_path / "reloaded") == expected

@@ -36,6 +36,27 @@ def test_the_tests_override_only_speed_settings() -> None:
     }
 
 
+def test_collector_tuning_is_undone_when_the_engine_stops() -> None:
+    import gc
+
+    from scrapy.utils.test import get_crawler
+
+    from tcacrawler.extensions import CollectorTuning
+
+    before = gc.get_threshold()
+    tuning = CollectorTuning.from_crawler(
+        get_crawler(settings_dict={"TCA_GC_GEN0_THRESHOLD": 5000})
+    )
+    try:
+        tuning.spider_opened()
+        assert gc.get_threshold() == (5000, *before[1:])
+        assert gc.get_freeze_count() > 0
+    finally:
+        tuning.engine_stopped()
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+
+
 def test_log_level_floor_makes_debug_calls_free() -> None:
     from scrapy.utils.test import get_crawler
 
