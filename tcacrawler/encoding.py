@@ -34,53 +34,35 @@ def _is_utf8(body: bytes) -> bool:
     return True
 
 
-def decode_html(
-    body: bytes, content_type: str | None, scrapy_text: Callable[[], str]
-) -> tuple[str, str]:
-    """(text, how): Scrapy's decoding (``scrapy_text()``) unless a case above applies."""
-    if read_bom(body)[0] is not None:
-        return scrapy_text(), "scrapy"
-    declared = http_content_type_encoding(content_type or "")
-    if declared:
-        if declared in SINGLE_BYTE_WESTERN and not body.isascii() and _is_utf8(body):
-            return body.decode("utf-8"), "utf-8-despite-header"
-        return scrapy_text(), "scrapy"
-    if html_body_declared_encoding(body):
-        return scrapy_text(), "scrapy"
-    if _is_utf8(body):
-        return body.decode("utf-8"), "scrapy" if body.isascii() else "utf-8-undeclared"
-    return body.decode("cp1252", errors="replace"), "cp1252-undeclared"
-
-
 def page_markup(
     body: bytes,
     content_type: str | None,
     scrapy_text: Callable[[], str],
-    scrapy_encoding: Callable[[], str] = lambda: "utf-8",
+    scrapy_encoding: Callable[[], str],
 ) -> tuple[str | bytes, str]:
-    """:func:`decode_html`, except that where its text is exactly the body decoded as
-    UTF-8, the body itself is returned: the page object's parser (lexbor) reads UTF-8, and
-    a str costs it an encoding back to UTF-8 (7-8% of a page object's work).
-    ``scrapy_encoding``: the encoding behind ``scrapy_text`` (a response may have been
-    given one that overrides its header)."""
-    if read_bom(body)[0] is None:
-        declared = http_content_type_encoding(content_type or "")
-        if declared in SINGLE_BYTE_WESTERN:  # the text is UTF-8's if the body is UTF-8
-            how = "scrapy" if body.isascii() else "utf-8-despite-header"
-        elif declared == "utf-8" and _codec_name(scrapy_encoding()) == "utf-8":
+    """(markup, how): Scrapy's decoding (``scrapy_text()``, made with ``scrapy_encoding()``,
+    which a response may have been given over its header) unless a case above applies.
+    Where the text is exactly the body decoded as UTF-8, the markup is the body itself:
+    the page object's parser (lexbor) reads UTF-8, and a str costs it an encoding back to
+    UTF-8 (7-8% of a page object's work)."""
+    if read_bom(body)[0] is not None:
+        return scrapy_text(), "scrapy"
+    declared = http_content_type_encoding(content_type or "")
+    if declared:
+        if declared in SINGLE_BYTE_WESTERN and _is_utf8(body):  # (ASCII is UTF-8 too)
+            return body, "scrapy" if body.isascii() else "utf-8-despite-header"
+        if declared == "utf-8" and _codec_name(scrapy_encoding()) == "utf-8":
             # Scrapy decodes with errors="replace" (the meta-refresh check has had the
             # text decoded already): without a U+FFFD in it, the body was valid UTF-8
-            if "\ufffd" not in scrapy_text():
-                return body, "scrapy"
-            how = "scrapy"
-        elif declared is None and (meta := html_body_declared_encoding(body)) in (None, "utf-8"):
-            # (no <meta>: decode_html's own UTF-8 test; a <meta> UTF-8: Scrapy's decoding)
-            how = "utf-8-undeclared" if meta is None and not body.isascii() else "scrapy"
-        else:
-            return decode_html(body, content_type, scrapy_text)
-        if _is_utf8(body):
-            return body, how
-    return decode_html(body, content_type, scrapy_text)
+            text = scrapy_text()
+            return (body if "\ufffd" not in text or _is_utf8(body) else text), "scrapy"
+        return scrapy_text(), "scrapy"
+    meta = html_body_declared_encoding(body)
+    if meta:
+        return (body if meta == "utf-8" and _is_utf8(body) else scrapy_text()), "scrapy"
+    if _is_utf8(body):
+        return body, "scrapy" if body.isascii() else "utf-8-undeclared"
+    return body.decode("cp1252", errors="replace"), "cp1252-undeclared"
 
 
 def _codec_name(encoding: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -10,8 +11,9 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import TimeoutError
 from twisted.python.failure import Failure
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
-from tcacrawler.encoding import decode_html, response_markup
+from tcacrawler.encoding import SINGLE_BYTE_WESTERN, page_markup, response_markup
 from tcacrawler.failures import classify
 from tcacrawler.retry import retry_after_seconds
 from tcacrawler.spiders.wordpress import SITEMAP_DTD
@@ -29,23 +31,58 @@ def test_retry_after_seconds_and_dates() -> None:
     assert retry_after_seconds("soon") is None
 
 
+def decode_html(
+    body: bytes, content_type: str | None, scrapy_text: Callable[[], str]
+) -> tuple[str, str]:
+    """The page's text and how it was decoded, as tcacrawler.encoding first decided it
+    (text only): the reference page_markup must agree with."""
+    if read_bom(body)[0] is not None:
+        return scrapy_text(), "scrapy"
+    declared = http_content_type_encoding(content_type or "")
+    if declared:
+        if declared in SINGLE_BYTE_WESTERN and not body.isascii() and _is_utf8(body):
+            return body.decode("utf-8"), "utf-8-despite-header"
+        return scrapy_text(), "scrapy"
+    if html_body_declared_encoding(body):
+        return scrapy_text(), "scrapy"
+    if _is_utf8(body):
+        return body.decode("utf-8"), "scrapy" if body.isascii() else "utf-8-undeclared"
+    return body.decode("cp1252", errors="replace"), "cp1252-undeclared"
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def page_text(
+    body: bytes, content_type: str | None, scrapy_text: Callable[[], str]
+) -> tuple[str, str]:
+    """page_markup's text (its markup decoded where it is the body) and how."""
+    markup, how = page_markup(body, content_type, scrapy_text, lambda: "utf-8")
+    return (markup.decode("utf-8") if isinstance(markup, bytes) else markup), how
+
+
 def test_undeclared_windows_1252_is_not_guessed_as_another_code_page() -> None:
     body = TEXT.encode("cp1252")
     scrapy_text = HtmlResponse("http://x/", body=body, headers={"Content-Type": "text/html"}).text
-    text, how = decode_html(body, "text/html", lambda: scrapy_text)
+    text, how = page_text(body, "text/html", lambda: scrapy_text)
     assert CURLY in text
     assert how == "cp1252-undeclared"
 
 
 def test_utf8_body_behind_a_latin1_header_is_utf8() -> None:
     body = TEXT.replace("<html>", '<html><meta charset="utf-8">').encode()
-    text, how = decode_html(body, "text/html; charset=ISO-8859-1", lambda: "mojibake")
+    text, how = page_text(body, "text/html; charset=ISO-8859-1", lambda: "mojibake")
     assert "Caf\u00e9" in text and how == "utf-8-despite-header"
 
 
 def test_a_correct_header_wins_over_a_wrong_meta() -> None:
     body = TEXT.replace("<html>", '<html><meta charset="utf-8">').encode("cp1252")
-    text, how = decode_html(body, "text/html; charset=windows-1252", lambda: "scrapy's")
+    text, how = page_text(body, "text/html; charset=windows-1252", lambda: "scrapy's")
     assert (text, how) == ("scrapy's", "scrapy")
 
 
@@ -67,8 +104,9 @@ def _body_variants() -> list[bytes]:
 
 
 def test_the_body_is_given_as_is_only_where_it_is_the_decoded_text() -> None:
-    """response_markup returns the body itself exactly where decode_html's text (with
-    Scrapy's own decoding behind it) is the body decoded as UTF-8, and says the same how."""
+    """response_markup returns the body itself exactly where the reference decoding's text
+    (with Scrapy's own decoding behind it) is the body decoded as UTF-8, else that text,
+    and says the same how."""
     content_types = (
         None,
         "text/html",
