@@ -371,6 +371,11 @@ def _in_figure(node: LexborNode) -> bool:
     return False
 
 
+def _one_of(mem_ids: set[int]) -> Callable[[LexborNode], bool] | None:
+    """Whether a node is one of the elements ``mem_ids`` names (None: there are none)."""
+    return (lambda node: node.mem_id in mem_ids) if mem_ids else None
+
+
 def _paragraph_texts(element: LexborNode, texts: list[str], wanted: int = 3) -> bool:
     """Add the first text nodes in ``element``'s ``<p>`` elements (below ``element``) to
     ``texts``, in document order, until there are ``wanted``; whether there are."""
@@ -1117,12 +1122,7 @@ class WordPressArticlePage:
         """The body text of ``element``: its blocks, less furniture and non-text parts.
         ``scoped``: look for furniture inside ``element`` only (for one element, that
         costs less than finding it in the whole page)."""
-        if scoped:
-            is_furniture = self._furniture_in(element)
-        elif furniture := self._furniture:
-            is_furniture = lambda node: node.mem_id in furniture  # noqa: E731
-        else:
-            is_furniture = None
+        is_furniture = self._furniture_in(element) if scoped else _one_of(self._furniture)
         paragraphs: list[str] = []
         run: list[str] = []
         self._collect_paragraphs(element, is_furniture, paragraphs, run)
@@ -1135,8 +1135,7 @@ class WordPressArticlePage:
             return None
         names = _plain_names(self.furniture_css)
         if names is None:
-            furniture = {e.mem_id for e in select(element, self._furniture_query)}
-            return (lambda node: node.mem_id in furniture) if furniture else None
+            return _one_of({e.mem_id for e in select(element, self._furniture_query)})
         # Plain class and id selectors: most elements the walk meets are told apart here
         # (lexbor's query would cost a sixth of a page's parse); only a name that differs
         # in case alone, which matches in a quirks-mode document only, is left to lexbor.
