@@ -228,20 +228,22 @@ def pack_paragraphs(fingerprints: Sequence[int], shingle_counts: Sequence[int]) 
     return struct.pack(f"<{n}q{n}H", *fingerprints, *counts)
 
 
-def unpack_paragraphs(blob: bytes) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    n = len(blob) // 10
+def _paragraph_count(blob: bytes) -> int:
+    n = len(blob) // 10  # an 8-byte fingerprint and a 2-byte shingle count each
     if n * 10 != len(blob):
         raise StoreError("malformed paragraph blob")
+    return n
+
+
+def unpack_paragraphs(blob: bytes) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    n = _paragraph_count(blob)
     values = struct.unpack(f"<{n}q{n}H", blob)
     return values[:n], values[n:]
 
 
 def _paragraph_fingerprints(blob: bytes) -> tuple[int, ...]:
     """``unpack_paragraphs(blob)[0]`` without unpacking the shingle counts."""
-    n = len(blob) // 10
-    if n * 10 != len(blob):
-        raise StoreError("malformed paragraph blob")
-    return struct.unpack_from(f"<{n}q", blob)
+    return struct.unpack_from(f"<{_paragraph_count(blob)}q", blob)
 
 
 def _now() -> str:
