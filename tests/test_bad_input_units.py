@@ -13,7 +13,7 @@ from twisted.internet.error import TimeoutError
 from twisted.python.failure import Failure
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
-from tcacrawler.encoding import SINGLE_BYTE_WESTERN, page_markup, response_markup
+from tcacrawler.encoding import SINGLE_BYTE_WESTERN, _is_utf8, page_markup, response_markup
 from tcacrawler.failures import classify
 from tcacrawler.retry import retry_after_seconds
 from tcacrawler.spiders.wordpress import SITEMAP_DTD
@@ -48,14 +48,6 @@ def decode_html(
     if _is_utf8(body):
         return body.decode("utf-8"), "scrapy" if body.isascii() else "utf-8-undeclared"
     return body.decode("cp1252", errors="replace"), "cp1252-undeclared"
-
-
-def _is_utf8(body: bytes) -> bool:
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def page_text(
