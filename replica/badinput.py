@@ -54,6 +54,7 @@ class BadPage:
     stat: str | None = None
     expect: dict[str, Any] = field(default_factory=dict)
     contains: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()  # text on the page that is not the post's
 
 
 _CURLY = "\u201cCaf\u00e9 \u00e0 la cr\u00e8me\u201d \u2014 it\u2019s na\u00efve"
@@ -124,6 +125,13 @@ BAD_PAGES: tuple[BadPage, ...] = (
         "U+2028, U+2029, U+0085 and other line separators inside the text",
         "exported",
         contains=("separated words one two three",),
+    ),
+    BadPage(
+        "bad-stray-close",
+        "an embed's stray </div> in the post, closing the body element after two paragraphs",
+        "exported",
+        contains=("Paragraph 1 of", "Paragraph 3 of", "Paragraph 4 of"),
+        excludes=("Filed under", "Another story"),
     ),
 )
 BAD_SITEMAPS = (
@@ -261,6 +269,23 @@ def route(app: SiteApp, path: str, query: dict[str, list[str]]) -> Response | No
             "unclosed paragraph.<p>Second paragraph</span> with stray close tags.</em>"
             "<p>Third paragraph<div><p>Fourth paragraph is cut off in the midd"
         )
+        return Response(200, text.encode(), HTML)
+    if slug == "bad-stray-close":
+        first, second, third, fourth = _paragraphs(page, 4)
+        post = (
+            f"<p>{first}</p><p>{second}</p>"
+            '<div class="video-embed"><iframe src="https://video.example/embed/1"></iframe>'
+            "</div></div>"  # the embed's own close, then one too many
+            f'<p>{third}</p><figure class="wp-block-image"><img src="/wp-content/uploads/2025/'
+            '11/stray.jpg" alt=""><figcaption>A caption of the post</figcaption></figure>'
+            f"<p>{fourth}</p>"
+        )
+        theme = (
+            '<footer class="entry-footer"><p>Filed under: Test Desk</p></footer>'
+            '<div class="related-posts"><h3>Related</h3><p>Another story</p></div>'
+        )
+        text = _article_html(site, page, ["PLACEHOLDER"])
+        text = text.replace("<p>PLACEHOLDER</p></div>", post + "</div>" + theme)
         return Response(200, text.encode(), HTML)
     if slug == "bad-no-article":
         text = (

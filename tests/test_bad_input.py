@@ -124,6 +124,8 @@ def test_bad_page(
         assert record["headline"] and record["article_body"]
         for text in page.contains:
             assert text in record["article_body"], (text, record["article_body"][:300])
+        for text in page.excludes:
+            assert text not in record["article_body"], (text, record["article_body"][:300])
         for name, value in page.expect.items():
             assert record[name] == value, name
         return
@@ -134,6 +136,11 @@ def test_bad_page(
     if page.outcome == "failed":
         lines = loud_lines(bad_crawl, url)
         assert len(lines) == 1, f"{page.what}: logged {len(lines)} times at WARNING+: {lines}"
+
+
+def test_a_body_read_past_a_stray_closing_tag_is_counted(bad_crawl: CrawlResult) -> None:
+    assert stat(bad_crawl, "tca/extraction/body_continued") == 1
+    assert "bad-stray-close/ read on past a stray closing tag: 3 more blocks" in bad_crawl.log
 
 
 def test_truth_covers_every_case(bad_server: ReplicaServer) -> None:

@@ -103,6 +103,16 @@ NON_TEXT_TAGS = frozenset(
         "embed",
     }
 )
+# What a post's body is made of: the blocks WordPress's editors write. Found right after
+# the body container in document order, they are the post itself, cut short by a stray
+# closing tag in its HTML (an embed's extra ``</div>``): the parser closes the container
+# there, as a browser does, and the rest of the post follows it on the page.
+CONTINUATION_TAGS = frozenset(
+    {"p", "ul", "ol", "blockquote", "h2", "h3", "h4", "h5", "h6", "figure", "table", "pre", "dl"}
+)
+# The classes the block editor gives the blocks it writes; a block with any other class is
+# the theme's. (A ``<div>`` continues the body only as such a block: a group or columns.)
+_EDITOR_CLASS = re.compile(r"(?:wp-block-|has-|is-|align|wp-image-|size-)[A-Za-z0-9_-]*")
 POST_ID_PATTERNS = (
     re.compile(r"\bpostid-(\d+)\b"),
     re.compile(r"\bpost-(\d+)\b"),
@@ -157,6 +167,8 @@ _BR_ID = _TAG_IDS["br"]
 _P_ID = _TAG_IDS["p"]
 _BLOCK_IDS = frozenset(_TAG_IDS[name] for name in BLOCK_TAGS)
 _NON_TEXT_IDS = frozenset(_TAG_IDS[name] for name in (*NON_TEXT_TAGS, _COMMENT))
+_CONTINUATION_IDS = frozenset(_TAG_IDS[name] for name in CONTINUATION_TAGS)
+_DIV_ID = _TAG_IDS["div"]
 
 
 # An absolute http(s) URL that urljoin gives back unchanged whatever the base: lower-case
@@ -1002,8 +1014,8 @@ class WordPressArticlePage:
             if src and found.get(urljoin(self.url, src.strip()), "") is None:
                 add(src, caption)
         body = self._body_element
-        if body is not None:
-            figures, images = self._figures_and_images_in(body)
+        for element in () if body is None else (body, *self.body_continuation):
+            figures, images = self._figures_and_images_in(element)
             for figure in figures:
                 add(*self._figure(figure))
             for image in images:
@@ -1082,7 +1094,9 @@ class WordPressArticlePage:
     @cached_property
     def main_content(self) -> MainContent:
         """The generic extractor's body, for pages the selectors found none on."""
-        return find_main_content(self.html, self.url, self.body_containers, self.paragraphs_of)
+        return find_main_content(
+            self.html, self.url, self.body_containers, self._paragraphs_continued
+        )
 
     def body_containers(self) -> list[LexborNode]:
         """The elements inside ``<body>`` with a ``<p>`` child, in document order."""
@@ -1102,9 +1116,68 @@ class WordPressArticlePage:
 
     @cached_property
     def paragraphs(self) -> list[str]:
-        if self._body_from_selectors is not None:
-            return self.paragraphs_of(self._body_from_selectors, scoped=True)
-        return self.main_content.paragraphs
+        body = self._body_from_selectors
+        if body is None:
+            return self.main_content.paragraphs
+        paragraphs = self.paragraphs_of(body, scoped=True)
+        for block in self.body_continuation:
+            paragraphs += self.paragraphs_of(block, scoped=True)
+        return paragraphs
+
+    def _paragraphs_continued(self, element: LexborNode) -> list[str]:
+        """The body text of a candidate body ``element`` and of its continuation."""
+        paragraphs = self.paragraphs_of(element)
+        for block in self.continuation_of(element):
+            paragraphs += self.paragraphs_of(block)
+        return paragraphs
+
+    @cached_property
+    def body_continuation(self) -> list[LexborNode]:
+        """The blocks of the post found after its body element (``continuation_of``)."""
+        body = self._body_element
+        return [] if body is None else self.continuation_of(body)
+
+    def continuation_of(self, element: LexborNode) -> list[LexborNode]:
+        """The post's blocks that a stray closing tag put after the body ``element`` (see
+        CONTINUATION_TAGS): from the element on, in document order, the elements up to
+        the first that is not such a block (the theme's footer, related posts, comments,
+        sidebar), furniture and scripts aside. Usually none: the theme's own markup
+        follows the body at once."""
+        page_body = self.tree.body
+        if page_body is None:
+            return []
+        is_furniture = self._furniture_in(page_body)
+        blocks: list[LexborNode] = []
+        # Up the element's ancestors: a stray tag can close some of them too.
+        node: LexborNode | None = element
+        stop = page_body.mem_id
+        while node is not None and node.mem_id != stop:
+            sibling = node.next
+            while sibling is not None:
+                tag = sibling.tag_id
+                if tag == _TEXT_ID:
+                    if not (sibling.text_content or "").isspace():
+                        return blocks
+                elif (tag in _NON_TEXT_IDS and tag not in _CONTINUATION_IDS) or (
+                    is_furniture is not None and is_furniture(sibling)
+                ):
+                    pass  # scripts, ads, a newsletter box: between blocks as within the body
+                elif self._is_post_block(sibling, tag):
+                    blocks.append(sibling)
+                else:
+                    return blocks
+                sibling = sibling.next
+            node = node.parent
+        return blocks
+
+    @staticmethod
+    def _is_post_block(element: LexborNode, tag: int) -> bool:
+        if tag not in _CONTINUATION_IDS and tag != _DIV_ID:
+            return False
+        classes = (element.attributes.get("class") or "").split()
+        if tag == _DIV_ID and not classes:
+            return False
+        return all(_EDITOR_CLASS.fullmatch(name) for name in classes)
 
     @cached_property
     def _furniture_query(self) -> str:

@@ -512,6 +512,13 @@ class WordPressSpider(scrapy.Spider):
         seen_as = {*response.meta.get("redirect_urls", ()), response.url}
         item.aliases = sorted((set(item.aliases) | seen_as) - {item.url})
         self.crawler.stats.inc_value(f"tca/extraction/{item.extraction}")
+        if continued := len(page.body_continuation):
+            self.crawler.stats.inc_value("tca/extraction/body_continued")
+            self.logger.info(
+                "Body of %s read on past a stray closing tag: %d more blocks",
+                response.url,
+                continued,
+            )
         if item.extraction == "fallback":
             self.logger.warning(
                 "Selectors found no headline or body on %s: filled by the generic extractor",
