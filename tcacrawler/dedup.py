@@ -478,8 +478,10 @@ class StorySketcher:
             else np.zeros(n_paras, dtype=np.int64)
         )
         n_tokens, kept = lengths.tolist(), keep.tolist()
+        # (conditional expressions rather than max(): see pack_paragraphs)
         per_para = [
-            (max(m - k + 1, 1) if m and kp else 0) for m, kp in zip(n_tokens, kept, strict=True)
+            (m - k + 1 if m >= k else 1) if m and kp else 0
+            for m, kp in zip(n_tokens, kept, strict=True)
         ]
         n = tok.size
         parts = []
@@ -528,7 +530,7 @@ class StorySketcher:
         # each row: a fifth more instructions (callgrind) for a 350-word body.
         # (_a_rows/_b_rows: at most 2 MB at 128 permutations, whatever the store's size.)
         block = 2048  # bounded temporary (2048 x num_perm)
-        rows = min(hv.size, block)
+        rows = hv.size if hv.size < block else block
         if self._a_rows.shape[0] < rows:
             grown = max(rows, min(2 * self._a_rows.shape[0], block))
             self._a_rows = np.tile(self._a, (grown, 1))
@@ -1058,7 +1060,8 @@ class StoryDeduplicator:
         # J' <= |A & B| / |A| whatever part of B has become shared since: when even that
         # bound misses the threshold, spare the paragraph lookups (most LSH candidates)
         if inter < at_least * n_a:
-            return inter, min(inter / max(n_a, 1), 1.0)
+            bound = inter / (n_a or 1)
+            return inter, bound if bound < 1.0 else 1.0
         return inter, None
 
     def _near_duplicate(
