@@ -665,7 +665,13 @@ class BandIndex:
         are kept for that."""
         raw = np.asarray(sig, dtype=np.uint16).tobytes()
         if raw != self._last_keys[0]:
-            keys = self.band_keys(sig[None, :])[0]
+            if self.rows == 4:
+                # a band is one word of the signature's bytes: band_keys without the
+                # reshaping and indexing it needs for a batch (five numpy calls fewer)
+                words = np.frombuffer(raw, dtype=np.uint64, count=self.bands)
+                keys = (_mix64(words) >> self._band_shift) | self._band_tag
+            else:
+                keys = self.band_keys(sig[None, :])[0]
             self._last_keys = (raw, keys, keys.tolist())
         return self._last_keys[1], self._last_keys[2]
 

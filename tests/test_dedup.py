@@ -405,6 +405,11 @@ def test_band_keys_depend_on_values_not_on_layout() -> None:
     stored = np.frombuffer(b"x" + sigs.astype("<u2").tobytes(), dtype="<u2", offset=1)
     for variant in (sigs.astype(">u2"), stored.reshape(3, 128), np.asfortranarray(sigs)):
         assert (idx.band_keys(variant) == keys).all()
+    for sig, want, row in zip(sigs, keys, stored.reshape(3, 128), strict=True):
+        # one signature's keys (a query's)
+        for variant in (sig, sig.astype(">u2"), row, sig[::-1][::-1]):
+            got, got_list = BandIndex(128, 32, 4)._keys_of(variant)
+            assert got.tolist() == got_list == want.tolist()
 
 
 def test_band_index_has_no_false_candidates() -> None:
