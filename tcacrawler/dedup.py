@@ -360,7 +360,7 @@ class Sketch:
     def signature_bytes(self) -> bytes:
         if self.signature is None:
             return b""
-        return self.signature.astype("<u2").tobytes()
+        return self.signature.astype("<u2", copy=False).tobytes()
 
     def to_row(
         self,
@@ -470,14 +470,14 @@ class StorySketcher:
         Returns (hashes, possibly repeated; per-paragraph shingle count, 0 if excluded)."""
         k = self.shingle_size
         n_paras = len(paragraphs)
-        keep = np.ones(n_paras, dtype=bool) if include is None else np.array(include, bool)
+        kept = [True] * n_paras if include is None else include
         tok, para_of = tokenise(paragraphs)
         lengths = (
             np.bincount(para_of, minlength=n_paras)
             if tok.size
             else np.zeros(n_paras, dtype=np.int64)
         )
-        n_tokens, kept = lengths.tolist(), keep.tolist()
+        n_tokens = lengths.tolist()
         # (conditional expressions rather than max(): see pack_paragraphs)
         per_para = [
             (m - k + 1 if m >= k else 1) if m and kp else 0
@@ -491,8 +491,8 @@ class StorySketcher:
                 h += tok[j : n - k + 1 + j] * _POS_MULT_OPERANDS[j]
             first = para_of[: n - k + 1]
             valid = first == para_of[k - 1 :]
-            if include is not None and not all(include):
-                valid &= keep[first]
+            if not all(kept):  # (an array of it only then: most bodies keep everything)
+                valid &= np.array(kept, dtype=bool)[first]
             parts.append(h[valid])
         short = [i for i, m in enumerate(n_tokens) if 0 < m < k and kept[i]]
         if short:  # short paragraphs: one shingle each (rare: Python is fine)
