@@ -210,9 +210,11 @@ class ValidationPipeline(_CrawlerPipeline):
 
 
 class ExportStatsPipeline(_CrawlerPipeline):
-    """Counts the records that leave the pipelines, i.e. those exported: per type
-    (``item_scraped_count/article``, ``.../rate``) and, for articles, per field (the
-    field-coverage monitor's input). It must stay the last pipeline.
+    """Counts the records that leave the pipelines, i.e. those exported: in all
+    (``item_scraped_count``, which Scrapy's CoreStats would count; see
+    tcacrawler.stats.CoreStats), per type (``item_scraped_count/article``, ``.../rate``)
+    and, for articles, per field (the field-coverage monitor's input). It must stay the
+    last pipeline.
 
     A pipeline, not an ``item_scraped`` receiver: Scrapy runs every receiver of that signal
     as an asyncio task of its own for every item, which costs more than the counting. It
@@ -223,6 +225,7 @@ class ExportStatsPipeline(_CrawlerPipeline):
         self.coverage = FieldCoverage(crawler.settings.getdict("TCA_MONITOR_FIELD_COVERAGE"))
 
     def process_item(self, item: Any) -> Any:
+        self.stats.inc_value("item_scraped_count")
         self.stats.inc_value(f"item_scraped_count/{getattr(item, 'type', 'other')}")
         if isinstance(item, ArticleItem):
             self.coverage.count(self.stats, item)

@@ -104,6 +104,7 @@ def test_export_stats_count_types_and_the_fields_the_coverage_rules_name() -> No
         assert pipeline.process_item(item) is item
     stats = crawler.stats.get_stats()
     assert stats == {
+        "item_scraped_count": 3,
         "item_scraped_count/article": 2,
         "item_scraped_count/rate": 1,
         "tca/coverage/article": 2,
@@ -294,3 +295,23 @@ def test_zero_articles_unhealthy_only_in_full_mode(
     assert result.returncode == code, result.log[-3000:]
     assert result.articles == []
     assert result.manifest["status"] == ("unhealthy" if code else "finished")
+
+
+def test_core_stats_leave_only_item_scraped_count_to_the_last_pipeline() -> None:
+    from types import SimpleNamespace
+
+    from scrapy import signals
+    from scrapy.extensions.corestats import CoreStats as ScrapyCoreStats
+
+    from tcacrawler.stats import CoreStats
+
+    def connected(extension_class: Any) -> set[object]:
+        signals_seen: set[object] = set()
+        recorder = SimpleNamespace(connect=lambda receiver, signal: signals_seen.add(signal))
+        extension_class.from_crawler(SimpleNamespace(stats=None, signals=recorder))
+        return signals_seen
+
+    assert connected(ScrapyCoreStats) - connected(CoreStats) == {signals.item_scraped}
+    assert connected(CoreStats) <= connected(ScrapyCoreStats)
+    assert "tcacrawler.stats.CoreStats" in project_settings.EXTENSIONS_BASE
+    assert "scrapy.extensions.corestats.CoreStats" not in project_settings.EXTENSIONS_BASE
