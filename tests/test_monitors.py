@@ -315,3 +315,50 @@ def test_core_stats_leave_only_item_scraped_count_to_the_last_pipeline() -> None
     assert connected(CoreStats) <= connected(ScrapyCoreStats)
     assert "tcacrawler.stats.CoreStats" in project_settings.EXTENSIONS_BASE
     assert "scrapy.extensions.corestats.CoreStats" not in project_settings.EXTENSIONS_BASE
+
+
+def test_export_stats_hand_items_to_the_feed_exporter_instead_of_the_signal(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from types import SimpleNamespace
+
+    from scrapy import signals
+    from scrapy.extensions.feedexport import FeedExporter
+    from scrapy.signalmanager import SignalManager
+
+    class RecordingExporter(FeedExporter):
+        def __init__(self) -> None:
+            self.seen: list[tuple[Any, Any]] = []
+
+        def item_scraped(self, item: Any, spider: Any) -> None:
+            if item is None:
+                raise OSError("disk full")
+            self.seen.append((item, spider))
+
+    crawler = FakeCrawler({}, {})
+    exporter = RecordingExporter()
+    crawler.signals = SignalManager()  # type: ignore[attr-defined]
+    crawler.signals.connect(exporter.item_scraped, signal=signals.item_scraped)  # type: ignore[attr-defined]
+    crawler.extensions = SimpleNamespace(middlewares=(object(), exporter))  # type: ignore[attr-defined]
+    crawler.spider = "the spider"  # type: ignore[attr-defined]
+    pipeline = ExportStatsPipeline(crawler)
+    pipeline.open_spider()
+    # off the signal: the pipeline, last, calls the receiver itself
+    assert crawler.signals.send_catch_log(signal=signals.item_scraped, item=1, spider=None) == []  # type: ignore[attr-defined]
+    record = article()
+    assert pipeline.process_item(record) is record
+    assert exporter.seen == [(record, "the spider")]
+    # an exporter's error is logged, as Scrapy's signal dispatch logs it; the item goes on
+    assert pipeline.process_item(None) is None
+    assert "Error caught on signal handler" in caplog.text
+    assert crawler.stats.get_value("item_scraped_count") == 2
+
+
+def test_export_stats_leave_the_feed_exporter_on_the_signal_without_one() -> None:
+    from types import SimpleNamespace
+
+    crawler = FakeCrawler({}, {})
+    crawler.extensions = SimpleNamespace(middlewares=())  # type: ignore[attr-defined]
+    pipeline = ExportStatsPipeline(crawler)
+    pipeline.open_spider()
+    assert pipeline.exporters == []
