@@ -30,6 +30,23 @@ LEGACY_ARTICLE_PATH = re.compile(r"^/index\.php/news/(?P<number>\d+)-(?P<slug>[^
 SHORTLINK_QUERY = re.compile(r"(?:^|&)p=(?P<post_id>\d+)(?:&|$)")
 
 
+# A URL that urlsplit splits into (scheme, host[:port], path) and nothing else, all of
+# them as written: lower-case http(s) scheme and host, a path (if any) of RFC 3986 path
+# characters only, no query, no fragment. A sitemap lists article URLs in this shape, and
+# a regex match costs a tenth of a (first) urlsplit: the helpers below read these URLs
+# from the match (tests check them against urlsplit).
+_PLAIN_URL = re.compile(
+    r"(?:https?)://(?P<host>[a-z0-9.-]+)(?::[0-9]+)?(?P<path>/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*)?"
+)
+
+
+def url_host(url: str) -> str:
+    """``urlsplit(url).hostname or ""``."""
+    if (plain := _PLAIN_URL.fullmatch(url)) is not None:
+        return plain["host"]
+    return urlsplit(url).hostname or ""
+
+
 def _is_junk(name: str) -> bool:
     name = name.lower()
     return name in JUNK_QUERY_PARAMS or name.startswith(JUNK_QUERY_PREFIXES)
@@ -119,6 +136,8 @@ def shortlink_post_id(url: str) -> int | None:
     """The post id of a WordPress shortlink (``/?p=123``), else None."""
     if (plain := _PLAIN_SHORTLINK.fullmatch(url)) is not None:
         return int(plain["post_id"])
+    if _PLAIN_URL.fullmatch(url) is not None:  # no query
+        return None
     parts = urlsplit(url)
     if parts.path not in ("", "/"):
         return None
@@ -127,7 +146,9 @@ def shortlink_post_id(url: str) -> int | None:
 
 
 def is_legacy_article_url(url: str) -> bool:
-    return LEGACY_ARTICLE_PATH.match(urlsplit(url).path) is not None
+    plain = _PLAIN_URL.fullmatch(url)
+    path = (plain["path"] or "") if plain is not None else urlsplit(url).path
+    return LEGACY_ARTICLE_PATH.match(path) is not None
 
 
 def url_story_id(site: str, url: str) -> str:
@@ -137,6 +158,8 @@ def url_story_id(site: str, url: str) -> str:
 
 def strip_junk_query(url: str) -> str:
     """Drop junk query parameters and the fragment, keeping host and path as given."""
+    if _PLAIN_URL.fullmatch(url) is not None:  # no query, no fragment: urlunsplit gives it back
+        return url
     parts = urlsplit(url)
     return urlunsplit(
         (parts.scheme, parts.netloc, parts.path, urlencode(_kept_query(parts.query)), "")

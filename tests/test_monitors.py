@@ -104,6 +104,7 @@ def test_export_stats_count_types_and_the_fields_the_coverage_rules_name() -> No
         assert pipeline.process_item(item) is item
     stats = crawler.stats.get_stats()
     assert stats == {
+        "item_scraped_count": 3,
         "item_scraped_count/article": 2,
         "item_scraped_count/rate": 1,
         "tca/coverage/article": 2,
@@ -294,3 +295,70 @@ def test_zero_articles_unhealthy_only_in_full_mode(
     assert result.returncode == code, result.log[-3000:]
     assert result.articles == []
     assert result.manifest["status"] == ("unhealthy" if code else "finished")
+
+
+def test_core_stats_leave_only_item_scraped_count_to_the_last_pipeline() -> None:
+    from types import SimpleNamespace
+
+    from scrapy import signals
+    from scrapy.extensions.corestats import CoreStats as ScrapyCoreStats
+
+    from tcacrawler.stats import CoreStats
+
+    def connected(extension_class: Any) -> set[object]:
+        signals_seen: set[object] = set()
+        recorder = SimpleNamespace(connect=lambda receiver, signal: signals_seen.add(signal))
+        extension_class.from_crawler(SimpleNamespace(stats=None, signals=recorder))
+        return signals_seen
+
+    assert connected(ScrapyCoreStats) - connected(CoreStats) == {signals.item_scraped}
+    assert connected(CoreStats) <= connected(ScrapyCoreStats)
+    assert "tcacrawler.stats.CoreStats" in project_settings.EXTENSIONS_BASE
+    assert "scrapy.extensions.corestats.CoreStats" not in project_settings.EXTENSIONS_BASE
+
+
+def test_export_stats_hand_items_to_the_feed_exporter_instead_of_the_signal(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from types import SimpleNamespace
+
+    from scrapy import signals
+    from scrapy.extensions.feedexport import FeedExporter
+    from scrapy.signalmanager import SignalManager
+
+    class RecordingExporter(FeedExporter):
+        def __init__(self) -> None:
+            self.seen: list[tuple[Any, Any]] = []
+
+        def item_scraped(self, item: Any, spider: Any) -> None:
+            if item is None:
+                raise OSError("disk full")
+            self.seen.append((item, spider))
+
+    crawler = FakeCrawler({}, {})
+    exporter = RecordingExporter()
+    crawler.signals = SignalManager()  # type: ignore[attr-defined]
+    crawler.signals.connect(exporter.item_scraped, signal=signals.item_scraped)  # type: ignore[attr-defined]
+    crawler.extensions = SimpleNamespace(middlewares=(object(), exporter))  # type: ignore[attr-defined]
+    crawler.spider = "the spider"  # type: ignore[attr-defined]
+    pipeline = ExportStatsPipeline(crawler)
+    pipeline.open_spider()
+    # off the signal: the pipeline, last, calls the receiver itself
+    assert crawler.signals.send_catch_log(signal=signals.item_scraped, item=1, spider=None) == []  # type: ignore[attr-defined]
+    record = article()
+    assert pipeline.process_item(record) is record
+    assert exporter.seen == [(record, "the spider")]
+    # an exporter's error is logged, as Scrapy's signal dispatch logs it; the item goes on
+    assert pipeline.process_item(None) is None
+    assert "Error caught on signal handler" in caplog.text
+    assert crawler.stats.get_value("item_scraped_count") == 2
+
+
+def test_export_stats_leave_the_feed_exporter_on_the_signal_without_one() -> None:
+    from types import SimpleNamespace
+
+    crawler = FakeCrawler({}, {})
+    crawler.extensions = SimpleNamespace(middlewares=())  # type: ignore[attr-defined]
+    pipeline = ExportStatsPipeline(crawler)
+    pipeline.open_spider()
+    assert pipeline.exporters == []

@@ -13,7 +13,11 @@ from scrapy.utils.test import get_crawler
 
 from replica import SiteApp, generate_site
 from replica.presets import PRESETS
-from tcacrawler.retry import LoopAwareMetaRefreshMiddleware, LoopAwareRedirectMiddleware
+from tcacrawler.retry import (
+    LoopAwareMetaRefreshMiddleware,
+    LoopAwareRedirectMiddleware,
+    may_hold_refresh,
+)
 
 BASE = "https://timesca.com"
 PADDING = "<p>" + "x" * 5000 + "</p>"
@@ -106,3 +110,31 @@ def test_redirect_carries_no_referer() -> None:
     result = ours.process_response(request, _response(request.url, PAGES["upper case"], request))
     assert isinstance(result, Request) and result.url == f"{BASE}/new/"
     assert "Referer" not in result.headers
+
+
+def test_no_character_outside_ascii_lowers_to_a_letter_of_refresh() -> None:
+    letters = set("refresh")
+    for code in range(0x80, 0x110000):
+        assert not letters & set(chr(code).lower()), hex(code)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "",
+        "refresh",
+        "REFRESH",
+        "ReFrEsH",
+        "Café <meta http-equiv=Refresh content=0>",
+        "Café refres\u0130h",
+        "\u212aREFRESH",
+        "Caf\u00e9 " + "x" * 4085 + "refresh",  # crosses character 4096
+        "Caf\u00e9 " + "x" * 4090 + "refresh",  # wholly after character 4096
+        "x" * 4089 + "refresh",
+        "x" * 4090 + "refresh",
+        "\U0001f600 ReFresh \ud800",
+        "re\u00adfresh",
+    ],
+)
+def test_may_hold_refresh_is_the_lowered_search(head: str) -> None:
+    assert may_hold_refresh(head) is ("refresh" in head[:4096].lower())

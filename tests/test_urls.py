@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tcacrawler.urls import (
+    LEGACY_ARTICLE_PATH,
+    SHORTLINK_QUERY,
+    _kept_query,
     _normalize_parsed,
     is_legacy_article_url,
     normalize_url,
     shortlink_post_id,
     strip_junk_query,
+    url_host,
     url_story_id,
 )
 
@@ -112,3 +118,68 @@ def test_fast_path_agrees_with_the_parser(url: str) -> None:
 )
 def test_normal_urls_come_back_unchanged(url: str) -> None:
     assert normalize_url(url) == url
+
+
+def _parsed_or_error(function: object, url: str) -> object:
+    try:
+        return function(url)  # type: ignore[operator]
+    except ValueError:
+        return ValueError
+
+
+def _slow_strip_junk_query(url: str) -> str:
+    parts = urlsplit(url)
+    query = urlencode(_kept_query(parts.query))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def _slow_shortlink_post_id(url: str) -> int | None:
+    parts = urlsplit(url)
+    if parts.path not in ("", "/"):
+        return None
+    match = SHORTLINK_QUERY.search(parts.query)
+    return int(match["post_id"]) if match else None
+
+
+_PLAIN_URLS = [
+    "http://127.0.0.1:8767/a-story/",
+    "https://timesca.com",
+    "https://timesca.com/",
+    "https://timesca.com/index.php/news/123-a-story",
+    "https://timesca.com//index.php/news/123-a-story",
+    "https://timesca.com:99999/a;b=c/@x:y/%41~!$&'()*+,/",
+    "https://www.timesca.com/a/",
+    "https://-.../a/",
+    "https://TimesCA.com/a/",
+    "https://timesca.com/a b/",
+    "https://timesca.com/a\tb/",
+    "https://timesca.com/?p=12",
+    "https://timesca.com/#x",
+    "https://[::1]/a/",
+    "https://[::1/a/",
+    "https://user@timesca.com/a/",
+    "HTTP://timesca.com/a/",
+    " https://timesca.com/a/",
+    "https://timesca.com/caf\u00e9/",
+]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(_urls(), st.sampled_from(_PLAIN_URLS)))
+def test_plain_url_paths_agree_with_the_parser(url: str) -> None:
+    def slow_host(u: str) -> str:
+        return urlsplit(u).hostname or ""
+
+    def slow_legacy(u: str) -> bool:
+        return LEGACY_ARTICLE_PATH.match(urlsplit(u).path) is not None
+
+    for fast, slow in (
+        (url_host, slow_host),
+        (strip_junk_query, _slow_strip_junk_query),
+        (is_legacy_article_url, slow_legacy),
+    ):
+        assert _parsed_or_error(fast, url) == _parsed_or_error(slow, url), (fast, url)
+    if "?p=" not in url:  # (those take the shortlink regex, as before)
+        assert _parsed_or_error(shortlink_post_id, url) == _parsed_or_error(
+            _slow_shortlink_post_id, url
+        )

@@ -43,6 +43,7 @@ from tcacrawler.urls import (
     normalize_url,
     shortlink_post_id,
     strip_junk_query,
+    url_host,
 )
 
 # Counted so that the run keeps no feed/sitemap validators that would hide them next run.
@@ -188,7 +189,7 @@ class WordPressSpider(scrapy.Spider):
         return urljoin(self.site_base + "/", path.lstrip("/"))
 
     def is_site_url(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        host = url_host(url).removeprefix("www.")
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     # -- start ------------------------------------------------------------
