@@ -25,6 +25,8 @@ logging.getLogger("trafilatura").setLevel(logging.WARNING)
 
 # An element is taken as the body when its text and trafilatura's agree this well.
 MIN_ELEMENT_F1 = 0.8
+# How many of the best-matching candidates are also scored with their continuation.
+CONTINUED_CANDIDATES = 3
 # Blocks of trafilatura's XML output that are paragraphs of the body.
 TEXT_BLOCKS = frozenset({"p", "head", "item", "row", "code"})
 
@@ -35,6 +37,8 @@ class MainContent:
 
     element: LexborNode | None = None
     paragraphs: list[str] = field(default_factory=list)
+    # blocks of the post after the element, read on past a stray closing tag
+    continuation: list[LexborNode] = field(default_factory=list)
 
 
 def trafilatura_paragraphs(html: str, url: str | None = None) -> list[str]:
@@ -79,26 +83,44 @@ def find_main_content(
     url: str | None,
     candidates: Callable[[], list[LexborNode]],
     paragraphs_of: Callable[[LexborNode], list[str]],
+    continuation_of: Callable[[LexborNode], list[LexborNode]] | None = None,
 ) -> MainContent:
     """trafilatura's main text, and the element among ``candidates()`` that holds it.
 
     ``paragraphs_of`` reads an element's body text the way the page object
     reads a body it found by its selectors. WordPress post content is a run of
     <p> (and list, heading) siblings: the page object offers the elements with a
-    <p> child.
+    <p> child. ``continuation_of`` gives the blocks of the post after an element (a
+    stray closing tag ended it early); those of the best few candidates are taken when
+    they bring its text strictly closer to trafilatura's. (Not every candidate's: that
+    would cost a walk of the following blocks per candidate, and an inner element read
+    on ties with its container.)
     """
     found = trafilatura_paragraphs(html, url)
     if not found:
         return MainContent()
     want = Counter(tokens("\n".join(found)))
-    best: LexborNode | None = None
-    best_paragraphs: list[str] = []
-    best_f1 = 0.0
-    for candidate in candidates():
-        candidate_paragraphs = paragraphs_of(candidate)
-        f1 = counter_f1(Counter(tokens("\n".join(candidate_paragraphs))), want)
+
+    def score(paragraphs: list[str]) -> float:
+        return counter_f1(Counter(tokens("\n".join(paragraphs))), want)
+
+    scored = [(score(ps), c, ps) for c in candidates() for ps in (paragraphs_of(c),)]
+    best_f1, best, best_paragraphs = 0.0, None, []
+    for f1, candidate, candidate_paragraphs in scored:
         if f1 >= best_f1:  # on a tie the later, i.e. inner, element wins
-            best, best_paragraphs, best_f1 = candidate, candidate_paragraphs, f1
+            best_f1, best, best_paragraphs = f1, candidate, candidate_paragraphs
+    continuation: list[LexborNode] = []
+    if continuation_of is not None:
+        # The best few, read on: an element that a stray tag ended early comes short of
+        # its container (which holds the page's other text too) until it is.
+        ranked = sorted(scored, key=lambda row: row[0], reverse=True)
+        for _, candidate, candidate_paragraphs in ranked[:CONTINUED_CANDIDATES]:
+            blocks = continuation_of(candidate)
+            if not blocks:
+                continue
+            continued = candidate_paragraphs + [p for b in blocks for p in paragraphs_of(b)]
+            if (f1 := score(continued)) > best_f1:  # (a tie keeps the element as it is)
+                best_f1, best, best_paragraphs, continuation = f1, candidate, continued, blocks
     if best is not None and best_f1 >= MIN_ELEMENT_F1:
-        return MainContent(best, best_paragraphs)
+        return MainContent(best, best_paragraphs, continuation)
     return MainContent(None, found)

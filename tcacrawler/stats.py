@@ -1,11 +1,7 @@
-"""Scrapy's stats collector and core stats, without their per-call overheads."""
+"""Scrapy's stats collector, without the cost of its deprecation shim."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from scrapy import signals
-from scrapy.extensions.corestats import CoreStats as _ScrapyCoreStats
 from scrapy.statscollectors import MemoryStatsCollector as _ScrapyMemoryStatsCollector
 
 
@@ -20,19 +16,3 @@ class MemoryStatsCollector(_ScrapyMemoryStatsCollector):
     """
 
     __getattribute__ = object.__getattribute__
-
-
-class CoreStats(_ScrapyCoreStats):
-    """Scrapy's core stats, less its ``item_scraped`` receiver: the last pipeline,
-    ``tcacrawler.pipelines.ExportStatsPipeline``, counts ``item_scraped_count`` instead
-    (every item it passes on is scraped). Scrapy runs each receiver of that signal as an
-    asyncio task of its own for every item: ~80,000 instructions an item for a counter."""
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> CoreStats:
-        extension = cls(crawler.stats)
-        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
-        crawler.signals.connect(extension.response_received, signal=signals.response_received)
-        return extension

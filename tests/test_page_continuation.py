@@ -22,10 +22,10 @@ def paragraphs(after_body: str, after_article: str = "") -> list[str]:
     ("after_body", "expected"),
     [
         pytest.param(
-            "<p>Two.</p><ul><li>Three.</li></ul><h2>Four</h2>"
-            '<div class="wp-block-group"><p>Five.</p></div><blockquote>Six.</blockquote>'
+            '<p>Two.</p><ul class="wp-block-list"><li>Three.</li></ul><h2>Four</h2>'
+            "<blockquote>Five.</blockquote>"
             '<footer class="entry-footer"><p>Filed under</p></footer><p>After.</p>',
-            ["One.", "Two.", "Three.", "Four", "Five.", "Six."],
+            ["One.", "Two.", "Three.", "Four", "Five."],
             id="the post's blocks, up to the theme's footer",
         ),
         pytest.param(
@@ -36,13 +36,38 @@ def paragraphs(after_body: str, after_article: str = "") -> list[str]:
         ),
         pytest.param('<p class="author-bio">Bio.</p>', ["One."], id="a block the theme's"),
         pytest.param("<div><p>Two.</p></div>", ["One."], id="a plain div"),
+        pytest.param('<div class="wp-block-group"><p>Two.</p></div>', ["One."], id="a group"),
         pytest.param("Loose text<p>Two.</p>", ["One."], id="text outside any block"),
-        pytest.param('<nav class="post-navigation"><p>Next</p></nav>', ["One."], id="nav"),
+        pytest.param('<nav class="post-navigation"><a>Next</a></nav><p>Theme.</p>', ["One."]),
+        pytest.param(
+            '<aside class="widget-area"><p>Widget</p></aside><h2>Most read</h2>', ["One."]
+        ),
+        pytest.param('<form class="search-form"><input></form><p>Powered by</p>', ["One."]),
+        pytest.param('<iframe src="https://ads.example/"></iframe><p>Theme.</p>', ["One."]),
         pytest.param("", ["One."], id="nothing after the body"),
     ],
 )
 def test_reads_on_through_the_posts_blocks_only(after_body: str, expected: list[str]) -> None:
     assert paragraphs(after_body) == expected
+
+
+def test_a_block_themes_template_after_the_post_is_not_read_on() -> None:
+    # The shape of a block theme's single post (Twenty Twenty-Four), no stray tag.
+    html = (
+        '<html><body class="single single-post postid-7"><div class="wp-site-blocks">'
+        '<main class="wp-block-group"><h1 class="wp-block-post-title">A post</h1>'
+        '<div class="entry-content wp-block-post-content is-layout-constrained">'
+        "<p>One.</p><p>Two.</p></div>"
+        '<div aria-hidden="true" class="wp-block-spacer"></div>'
+        '<div class="wp-block-group"><div class="taxonomy-post_tag wp-block-post-terms">'
+        '<a href="/tag/x/" rel="tag">Tag X</a></div></div>'
+        '<div class="wp-block-comments"><h2 class="wp-block-heading">Comments</h2></div>'
+        '</main><footer class="wp-block-template-part"><p>Designed with WordPress</p>'
+        "</footer></div></body></html>"
+    )
+    page = WordPressArticlePage("https://example.com/a-post/", html)
+    assert page.paragraphs == ["One.", "Two."]
+    assert page.body_continuation == []
 
 
 def test_reads_on_after_an_ancestor_the_stray_tag_closed_too() -> None:
@@ -62,3 +87,22 @@ def test_the_continuations_images_are_the_posts() -> None:
     page = WordPressArticlePage("https://example.com/a-headline/", html)
     assert page.images == [{"url": "https://example.com/a.jpg", "caption": "Cap"}]
     assert len(page.body_continuation) == 2
+
+
+def test_the_generic_extractor_still_prefers_the_whole_post_element() -> None:
+    # No stray tag: the post's first block is a group, whose continuation would read the
+    # same text as the post's element (a tie) and lose the post's lead image.
+    words = " ".join(f"word{j}" for j in range(40))
+    paragraphs = "".join(f"<p>Paragraph {i}: {words}.</p>" for i in range(2, 5))
+    html = (
+        '<html><head><title>Head</title><meta property="og:type" content="article"></head>'
+        '<body class="single single-post postid-5"><div class="site"><h1>Head</h1>'
+        '<div class="story-text"><figure class="wp-block-image"><img src="/lead.jpg"></figure>'
+        f'<div class="wp-block-group"><p>Paragraph 1: {words}.</p></div>{paragraphs}</div>'
+        '<footer class="site-footer"><p>Copyright 2025 Example</p></footer></div></body></html>'
+    )
+    page = WordPressArticlePage("https://example.com/x/", html)
+    assert page.extraction == "fallback"
+    assert page.body_continuation == []
+    assert len(page.paragraphs) == 4
+    assert [image["url"] for image in page.images] == ["https://example.com/lead.jpg"]

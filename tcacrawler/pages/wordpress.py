@@ -104,15 +104,23 @@ NON_TEXT_TAGS = frozenset(
     }
 )
 # What a post's body is made of: the blocks WordPress's editors write. Found right after
-# the body container in document order, they are the post itself, cut short by a stray
-# closing tag in its HTML (an embed's extra ``</div>``): the parser closes the container
+# the body element in document order, they are the post itself, cut short by a stray
+# closing tag in its HTML (an embed's extra ``</div>``): the parser closes the element
 # there, as a browser does, and the rest of the post follows it on the page.
 CONTINUATION_TAGS = frozenset(
     {"p", "ul", "ol", "blockquote", "h2", "h3", "h4", "h5", "h6", "figure", "table", "pre", "dl"}
 )
-# The classes the block editor gives the blocks it writes; a block with any other class is
-# the theme's. (A ``<div>`` continues the body only as such a block: a group or columns.)
-_EDITOR_CLASS = re.compile(r"(?:wp-block-|has-|is-|align|wp-image-|size-)[A-Za-z0-9_-]*")
+# The classes the block editor gives the blocks of a post. A block with any other class
+# is the theme's, and so are the blocks of a block theme's template (post terms, comments,
+# navigation, spacers; groups and columns, which lay out its pages, are divs, never taken).
+_EDITOR_CLASS = re.compile(
+    r"wp-block-(?:paragraph|heading|list|list-item|quote|pullquote|image|gallery|table"
+    r"|preformatted|code|verse|embed(?:-[a-z0-9-]+)?|video|audio|file|media-text|details"
+    r"|footnotes)|(?:has-|is-|size-|wp-embed-aspect-)[A-Za-z0-9_-]+|align[a-z]*"
+    r"|wp-image-[0-9]+|wp-has-aspect-ratio"
+)
+# What the walk past the body steps over: it shows no text, the theme's or the post's.
+_STEPPED_OVER_TAGS = ("script", "style", "noscript", "template", "ins")
 POST_ID_PATTERNS = (
     re.compile(r"\bpostid-(\d+)\b"),
     re.compile(r"\bpost-(\d+)\b"),
@@ -168,7 +176,7 @@ _P_ID = _TAG_IDS["p"]
 _BLOCK_IDS = frozenset(_TAG_IDS[name] for name in BLOCK_TAGS)
 _NON_TEXT_IDS = frozenset(_TAG_IDS[name] for name in (*NON_TEXT_TAGS, _COMMENT))
 _CONTINUATION_IDS = frozenset(_TAG_IDS[name] for name in CONTINUATION_TAGS)
-_DIV_ID = _TAG_IDS["div"]
+_STEPPED_OVER_IDS = frozenset(_TAG_IDS[name] for name in (*_STEPPED_OVER_TAGS, _COMMENT))
 
 
 # An absolute http(s) URL that urljoin gives back unchanged whatever the base: lower-case
@@ -1095,7 +1103,7 @@ class WordPressArticlePage:
     def main_content(self) -> MainContent:
         """The generic extractor's body, for pages the selectors found none on."""
         return find_main_content(
-            self.html, self.url, self.body_containers, self._paragraphs_continued
+            self.html, self.url, self.body_containers, self.paragraphs_of, self.continuation_of
         )
 
     def body_containers(self) -> list[LexborNode]:
@@ -1124,31 +1132,26 @@ class WordPressArticlePage:
             paragraphs += self.paragraphs_of(block, scoped=True)
         return paragraphs
 
-    def _paragraphs_continued(self, element: LexborNode) -> list[str]:
-        """The body text of a candidate body ``element`` and of its continuation."""
-        paragraphs = self.paragraphs_of(element)
-        for block in self.continuation_of(element):
-            paragraphs += self.paragraphs_of(block)
-        return paragraphs
-
     @cached_property
     def body_continuation(self) -> list[LexborNode]:
         """The blocks of the post found after its body element (``continuation_of``)."""
-        body = self._body_element
-        return [] if body is None else self.continuation_of(body)
+        body = self._body_from_selectors
+        if body is None:
+            return self.main_content.continuation
+        return self.continuation_of(body)
 
     def continuation_of(self, element: LexborNode) -> list[LexborNode]:
         """The post's blocks that a stray closing tag put after the body ``element`` (see
-        CONTINUATION_TAGS): from the element on, in document order, the elements up to
-        the first that is not such a block (the theme's footer, related posts, comments,
-        sidebar), furniture and scripts aside. Usually none: the theme's own markup
+        CONTINUATION_TAGS): from the element on, in document order and up through its
+        ancestors (the tag may have closed some of them too), the blocks up to the first
+        element that is not one (the theme's footer, navigation, related posts, comments,
+        sidebar), scripts and furniture aside. Usually none: the theme's own markup
         follows the body at once."""
         page_body = self.tree.body
         if page_body is None:
             return []
-        is_furniture = self._furniture_in(page_body)
+        is_furniture = self._page_furniture
         blocks: list[LexborNode] = []
-        # Up the element's ancestors: a stray tag can close some of them too.
         node: LexborNode | None = element
         stop = page_body.mem_id
         while node is not None and node.mem_id != stop:
@@ -1158,11 +1161,14 @@ class WordPressArticlePage:
                 if tag == _TEXT_ID:
                     if not (sibling.text_content or "").isspace():
                         return blocks
-                elif (tag in _NON_TEXT_IDS and tag not in _CONTINUATION_IDS) or (
+                elif tag in _STEPPED_OVER_IDS or (
                     is_furniture is not None and is_furniture(sibling)
                 ):
-                    pass  # scripts, ads, a newsletter box: between blocks as within the body
-                elif self._is_post_block(sibling, tag):
+                    pass  # (a newsletter box between blocks, as within the body)
+                elif tag in _CONTINUATION_IDS and all(
+                    _EDITOR_CLASS.fullmatch(name)
+                    for name in (sibling.attributes.get("class") or "").split()
+                ):
                     blocks.append(sibling)
                 else:
                     return blocks
@@ -1170,14 +1176,10 @@ class WordPressArticlePage:
             node = node.parent
         return blocks
 
-    @staticmethod
-    def _is_post_block(element: LexborNode, tag: int) -> bool:
-        if tag not in _CONTINUATION_IDS and tag != _DIV_ID:
-            return False
-        classes = (element.attributes.get("class") or "").split()
-        if tag == _DIV_ID and not classes:
-            return False
-        return all(_EDITOR_CLASS.fullmatch(name) for name in classes)
+    @cached_property
+    def _page_furniture(self) -> Callable[[LexborNode], bool] | None:
+        body = self.tree.body
+        return None if body is None else self._furniture_in(body)
 
     @cached_property
     def _furniture_query(self) -> str:
