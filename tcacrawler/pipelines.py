@@ -7,6 +7,7 @@ boilerplate -> rates -> stamp -> schema validation -> story dedup -> export stat
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from typing import IO, Any
 
 from scrapy import Spider, signals
 from scrapy.exceptions import DropItem
+from scrapy.extensions.corestats import CoreStats
 from scrapy.extensions.feedexport import FeedExporter
 
 from tcacrawler.dates import utc_now_iso
@@ -212,45 +214,58 @@ class ValidationPipeline(_CrawlerPipeline):
 
 
 class ExportStatsPipeline(_CrawlerPipeline):
-    """Counts the records that leave the pipelines, i.e. those exported: in all
-    (``item_scraped_count``, which Scrapy's CoreStats would count; see
-    tcacrawler.stats.CoreStats), per type (``item_scraped_count/article``, ``.../rate``)
-    and, for articles, per field (the field-coverage monitor's input); then hands each to
-    Scrapy's feed exporter. It must stay the last pipeline.
+    """Counts the records that leave the pipelines, i.e. those exported: per type
+    (``item_scraped_count/article``, ``.../rate``) and, for articles, per field (the
+    field-coverage monitor's input); and, as the last pipeline, hands each to Scrapy's
+    feed exporter and core stats itself (``TAKEN_OVER``).
 
-    A pipeline, not an ``item_scraped`` receiver: Scrapy runs every receiver of that signal
-    as an asyncio task of its own for every item (~130,000 instructions an item for the
-    feed exporter's alone), which costs more than the counting, and more than the export
-    itself. So it takes the feed exporter off that signal and calls its receiver itself,
-    as the signal would: same arguments, and an error logged, not raised. Without this
-    pipeline the exporter stays on the signal. It counts whether or not the monitors run
-    (``SPIDERMON_ENABLED``), for the manifest."""
+    A pipeline, not ``item_scraped`` receivers: Scrapy runs every receiver of that signal
+    as an asyncio task of its own for every item, which costs more than the counting (the
+    feed exporter's and the core stats' tasks cost ~200,000 instructions an item, more
+    than the export itself). So at spider open it takes those two off the signal and
+    calls them itself, as the signal would: the same arguments, an error logged, not
+    raised. Only when it is the last pipeline (what a later one drops must be neither
+    exported nor counted as scraped), and only receivers that are plain functions. It
+    counts whether or not the monitors run (``SPIDERMON_ENABLED``), for the manifest."""
+
+    TAKEN_OVER = (FeedExporter, CoreStats)
 
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
         self.coverage = FieldCoverage(crawler.settings.getdict("TCA_MONITOR_FIELD_COVERAGE"))
-        self.exporters: list[Callable[..., Any]] = []
+        self.receivers: list[Callable[..., Any]] = []
 
     def open_spider(self) -> None:
+        pipelines = getattr(self.crawler.engine.scraper.itemproc, "middlewares", ())
+        if not pipelines or pipelines[-1] is not self:
+            logger.warning(
+                "%s is not the last item pipeline: the feed exporter and the core stats "
+                "stay on the item_scraped signal, which costs more CPU",
+                type(self).__name__,
+            )
+            return
         for extension in self.crawler.extensions.middlewares:
-            if isinstance(extension, FeedExporter):
-                receiver = extension.item_scraped
-                self.crawler.signals.disconnect(receiver, signal=signals.item_scraped)
-                self.exporters.append(receiver)
+            if not isinstance(extension, self.TAKEN_OVER):
+                continue
+            receiver = extension.item_scraped
+            if inspect.iscoroutinefunction(receiver):
+                continue  # (a subclass's: only the signal awaits it)
+            self.crawler.signals.disconnect(receiver, signal=signals.item_scraped)
+            self.receivers.append(receiver)
 
     def process_item(self, item: Any) -> Any:
-        self.stats.inc_value("item_scraped_count")
-        self.stats.inc_value(f"item_scraped_count/{getattr(item, 'type', 'other')}")
         if isinstance(item, ArticleItem):
             self.coverage.count(self.stats, item)
-        for receiver in self.exporters:
+        self.stats.inc_value(f"item_scraped_count/{getattr(item, 'type', 'other')}")
+        for receiver in self.receivers:
+            spider = self.crawler.spider
             try:
-                receiver(item=item, spider=self.crawler.spider)
+                receiver(item=item, spider=spider)
             except Exception:
                 logger.error(
                     "Error caught on signal handler: %(receiver)s",
                     {"receiver": receiver},
                     exc_info=True,
-                    extra={"spider": self.crawler.spider},
+                    extra={"spider": spider},
                 )
         return item

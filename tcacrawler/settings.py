@@ -143,11 +143,8 @@ LOG_LEVEL = "INFO"
 # imports every extension path it lists to compare classes, even one set to None in
 # EXTENSIONS, and that one imports aiohttp, which builds SSL contexts at import: 0.2-0.3 s
 # of CPU on every run.
-# Its CoreStats is ours: the same stats, one asyncio task an item fewer (see the class).
 EXTENSIONS_BASE = {
-    (
-        "tcacrawler.stats.CoreStats" if path == "scrapy.extensions.corestats.CoreStats" else path
-    ): order
+    path: order
     for path, order in default_settings.EXTENSIONS_BASE.items()
     if path != "scrapy.extensions.remote_control.RemoteControl"
 }

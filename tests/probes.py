@@ -8,6 +8,8 @@ import sys
 from typing import Any
 
 from scrapy import signals
+from scrapy.exceptions import DropItem
+from scrapy.extensions.corestats import CoreStats
 
 logger = logging.getLogger(__name__)
 
@@ -36,3 +38,51 @@ class RootLevelProbe:
                 gc.get_threshold(),
                 gc.get_freeze_count(),
             )
+
+
+class ItemScrapedProbe:
+    """Logs, when the first response arrives, the receivers of ``item_scraped``."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.seen = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ItemScrapedProbe:
+        probe = cls(crawler)
+        crawler.signals.connect(probe.response_received, signal=signals.response_received)
+        return probe
+
+    def response_received(self) -> None:
+        if not self.seen:
+            self.seen = True
+            from pydispatch.dispatcher import getAllReceivers, liveReceivers
+
+            sender = self.crawler.signals.sender
+            names = sorted(
+                type(receiver.__self__).__name__
+                for receiver in liveReceivers(getAllReceivers(sender, signals.item_scraped))
+                if hasattr(receiver, "__self__")
+            )
+            logger.info("item_scraped receivers at the first page: %s", ", ".join(names))
+
+
+class DropEverySecondArticle:
+    """An item pipeline that drops every second article."""
+
+    def __init__(self) -> None:
+        self.articles = 0
+
+    def process_item(self, item: Any) -> Any:
+        if getattr(item, "type", None) == "article":
+            self.articles += 1
+            if self.articles % 2 == 0:
+                raise DropItem("every second article")
+        return item
+
+
+class FailingCoreStats(CoreStats):
+    """Scrapy's core stats, failing on every scraped item."""
+
+    def item_scraped(self, item: Any, spider: Any) -> None:
+        raise RuntimeError("the receiver failed")

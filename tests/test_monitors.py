@@ -104,7 +104,6 @@ def test_export_stats_count_types_and_the_fields_the_coverage_rules_name() -> No
         assert pipeline.process_item(item) is item
     stats = crawler.stats.get_stats()
     assert stats == {
-        "item_scraped_count": 3,
         "item_scraped_count/article": 2,
         "item_scraped_count/rate": 1,
         "tca/coverage/article": 2,
@@ -297,68 +296,72 @@ def test_zero_articles_unhealthy_only_in_full_mode(
     assert result.manifest["status"] == ("unhealthy" if code else "finished")
 
 
-def test_core_stats_leave_only_item_scraped_count_to_the_last_pipeline() -> None:
-    from types import SimpleNamespace
-
-    from scrapy import signals
-    from scrapy.extensions.corestats import CoreStats as ScrapyCoreStats
-
-    from tcacrawler.stats import CoreStats
-
-    def connected(extension_class: Any) -> set[object]:
-        signals_seen: set[object] = set()
-        recorder = SimpleNamespace(connect=lambda receiver, signal: signals_seen.add(signal))
-        extension_class.from_crawler(SimpleNamespace(stats=None, signals=recorder))
-        return signals_seen
-
-    assert connected(ScrapyCoreStats) - connected(CoreStats) == {signals.item_scraped}
-    assert connected(CoreStats) <= connected(ScrapyCoreStats)
-    assert "tcacrawler.stats.CoreStats" in project_settings.EXTENSIONS_BASE
-    assert "scrapy.extensions.corestats.CoreStats" not in project_settings.EXTENSIONS_BASE
+def receivers_in(log: str) -> str:
+    return log.split("item_scraped receivers at the first page: ")[1].splitlines()[0]
 
 
-def test_export_stats_hand_items_to_the_feed_exporter_instead_of_the_signal(
-    caplog: pytest.LogCaptureFixture,
+def probed_crawl(
+    replica_server: ReplicaServer,
+    tmp_path: Path,
+    pipelines: dict[str, int | None],
+    extensions: dict[str, int] | None = None,
+) -> Any:
+    return run_crawl(
+        "timesca",
+        replica_server.base_url,
+        tmp_path,
+        args={"urls": ",".join(t["url"] for t in replica_server.site.truth()[:8])},
+        settings={
+            "ITEM_PIPELINES": json.dumps({**project_settings.ITEM_PIPELINES, **pipelines}),
+            "EXTENSIONS": json.dumps(
+                {**project_settings.EXTENSIONS, "tests.probes.ItemScrapedProbe": 0}
+                | (extensions or {})
+            ),
+        },
+    )
+
+
+def test_the_last_pipeline_exports_and_counts_off_the_signal(
+    replica_server: ReplicaServer, tmp_path: Path
 ) -> None:
-    from types import SimpleNamespace
-
-    from scrapy import signals
-    from scrapy.extensions.feedexport import FeedExporter
-    from scrapy.signalmanager import SignalManager
-
-    class RecordingExporter(FeedExporter):
-        def __init__(self) -> None:
-            self.seen: list[tuple[Any, Any]] = []
-
-        def item_scraped(self, item: Any, spider: Any) -> None:
-            if item is None:
-                raise OSError("disk full")
-            self.seen.append((item, spider))
-
-    crawler = FakeCrawler({}, {})
-    exporter = RecordingExporter()
-    crawler.signals = SignalManager()  # type: ignore[attr-defined]
-    crawler.signals.connect(exporter.item_scraped, signal=signals.item_scraped)  # type: ignore[attr-defined]
-    crawler.extensions = SimpleNamespace(middlewares=(object(), exporter))  # type: ignore[attr-defined]
-    crawler.spider = "the spider"  # type: ignore[attr-defined]
-    pipeline = ExportStatsPipeline(crawler)
-    pipeline.open_spider()
-    # off the signal: the pipeline, last, calls the receiver itself
-    assert crawler.signals.send_catch_log(signal=signals.item_scraped, item=1, spider=None) == []  # type: ignore[attr-defined]
-    record = article()
-    assert pipeline.process_item(record) is record
-    assert exporter.seen == [(record, "the spider")]
-    # an exporter's error is logged, as Scrapy's signal dispatch logs it; the item goes on
-    assert pipeline.process_item(None) is None
-    assert "Error caught on signal handler" in caplog.text
-    assert crawler.stats.get_value("item_scraped_count") == 2
+    result = probed_crawl(replica_server, tmp_path, {})
+    assert result.returncode == 0, result.log[-3000:]
+    assert "FeedExporter" not in receivers_in(result.log)
+    assert "CoreStats" not in receivers_in(result.log)
+    assert len(result.articles) == 8
+    assert result.manifest["stats"]["item_scraped_count"] == len(result.records) + len(result.rates)
 
 
-def test_export_stats_leave_the_feed_exporter_on_the_signal_without_one() -> None:
-    from types import SimpleNamespace
+def test_a_pipeline_after_it_leaves_export_and_counts_on_the_signal(
+    replica_server: ReplicaServer, tmp_path: Path
+) -> None:
+    result = probed_crawl(replica_server, tmp_path, {"tests.probes.DropEverySecondArticle": 950})
+    assert result.returncode == 0, result.log[-3000:]
+    assert "FeedExporter" in receivers_in(result.log)
+    assert "is not the last item pipeline" in result.log
+    assert len(result.articles) == 4  # what the later pipeline dropped is not exported
+    assert result.manifest["stats"]["item_scraped_count"] == len(result.records) + len(result.rates)
 
-    crawler = FakeCrawler({}, {})
-    crawler.extensions = SimpleNamespace(middlewares=())  # type: ignore[attr-defined]
-    pipeline = ExportStatsPipeline(crawler)
-    pipeline.open_spider()
-    assert pipeline.exporters == []
+
+def test_without_it_export_and_counts_stay_on_the_signal(
+    replica_server: ReplicaServer, tmp_path: Path
+) -> None:
+    result = probed_crawl(
+        replica_server, tmp_path, {"tcacrawler.pipelines.ExportStatsPipeline": None}
+    )
+    assert "CoreStats" in receivers_in(result.log)
+    assert len(result.articles) == 8
+    assert result.manifest["stats"]["item_scraped_count"] == len(result.records) + len(result.rates)
+
+
+def test_a_failing_receiver_it_calls_is_logged_and_the_crawl_goes_on(
+    replica_server: ReplicaServer, tmp_path: Path
+) -> None:
+    result = probed_crawl(
+        replica_server, tmp_path, {}, extensions={"tests.probes.FailingCoreStats": 0}
+    )
+    assert "FailingCoreStats" not in receivers_in(result.log)
+    assert result.log.count("Error caught on signal handler") == len(result.records) + len(
+        result.rates
+    )
+    assert len(result.articles) == 8
