@@ -36,7 +36,7 @@ SHORTLINK_QUERY = re.compile(r"(?:^|&)p=(?P<post_id>\d+)(?:&|$)")
 # a regex match costs a tenth of a (first) urlsplit: the helpers below read these URLs
 # from the match (tests check them against urlsplit).
 _PLAIN_URL = re.compile(
-    r"(?:https?)://(?P<host>[a-z0-9.-]+)(?::[0-9]+)?(?P<path>/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*)?"
+    r"https?://(?P<host>[a-z0-9.-]+)(?::[0-9]+)?(?P<path>/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*)?"
 )
 
 
