@@ -94,8 +94,15 @@ SENTENCE_SPLIT_WORDS = 120
 
 def normalise(text: str) -> str:
     """NFKC, casefold, whitespace runs collapsed to one space, trimmed."""
-    # str.split() splits on exactly the characters that re's \s matches in str patterns
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    # Most lines are clean already (the page object collapses whitespace), and splitting
+    # and joining them, which makes an object a word, costs three times the rest. A
+    # printable string holds no whitespace but the space: every other whitespace
+    # character is a control or separator character, which is not printable.
+    if folded.isprintable() and "  " not in folded and folded[:1] != " " != folded[-1:]:
+        return folded
+    # (str.split() splits on exactly the characters that re's \s matches in str patterns)
+    return " ".join(folded.split())
 
 
 def content_hash(body: str) -> str:

@@ -5,13 +5,16 @@
 * ``probe_new_story`` (one statement for a new story's lookups) against the ordinary
   lookups, and whole runs with the probe against runs without it;
 * ``paragraph_counts`` against a plain sum over both tables;
-* the signatures the deduplicator keeps of the stories it recorded against the store's.
+* the signatures the deduplicator keeps of the stories it recorded against the store's;
+* ``normalise``'s shortcut for lines that need no whitespace collapsed.
 """
 
 from __future__ import annotations
 
 import random
 import sqlite3
+import sys
+import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -605,3 +608,19 @@ def test_a_reload_forgets_the_recorded_signatures(tmp_path: Path) -> None:
     expected = repost_verdict(True, tmp_path / "fresh")
     assert expected == ("near_duplicate", "s:0")
     assert repost_verdict(False, tmp_path / "reloaded") == expected
+
+
+def test_whitespace_other_than_the_space_is_never_printable() -> None:
+    # what normalise's shortcut rests on, over all of Unicode
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace() and c != 32]
+    assert spaces and not any(c.isprintable() for c in spaces)
+
+
+_TRICKY = " \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2003\u2028\u2029\u3000\xa8\ufb01\u0301\xdf\u03a3"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab\u00e9\u0416" + _TRICKY) | st.characters(), max_size=40))
+def test_normalise_equals_the_plain_split_and_join(text: str) -> None:
+    expected = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    assert dd.normalise(text) == expected
