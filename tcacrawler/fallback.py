@@ -104,21 +104,24 @@ def find_main_content(
     def score(paragraphs: list[str]) -> float:
         return counter_f1(Counter(tokens("\n".join(paragraphs))), want)
 
-    scored = [(score(ps), c, ps) for c in candidates() for ps in (paragraphs_of(c),)]
     best_f1, best, best_paragraphs = 0.0, None, []
-    for f1, candidate, candidate_paragraphs in scored:
+    scores: list[tuple[float, LexborNode]] = []
+    for candidate in candidates():
+        candidate_paragraphs = paragraphs_of(candidate)
+        f1 = score(candidate_paragraphs)
+        scores.append((f1, candidate))
         if f1 >= best_f1:  # on a tie the later, i.e. inner, element wins
             best_f1, best, best_paragraphs = f1, candidate, candidate_paragraphs
     continuation: list[LexborNode] = []
     if continuation_of is not None:
         # The best few, read on: an element that a stray tag ended early comes short of
         # its container (which holds the page's other text too) until it is.
-        ranked = sorted(scored, key=lambda row: row[0], reverse=True)
-        for _, candidate, candidate_paragraphs in ranked[:CONTINUED_CANDIDATES]:
+        ranked = sorted(scores, key=lambda row: row[0], reverse=True)
+        for _, candidate in ranked[:CONTINUED_CANDIDATES]:
             blocks = continuation_of(candidate)
             if not blocks:
                 continue
-            continued = candidate_paragraphs + [p for b in blocks for p in paragraphs_of(b)]
+            continued = paragraphs_of(candidate) + [p for b in blocks for p in paragraphs_of(b)]
             if (f1 := score(continued)) > best_f1:  # (a tie keeps the element as it is)
                 best_f1, best, best_paragraphs, continuation = f1, candidate, continued, blocks
     if best is not None and best_f1 >= MIN_ELEMENT_F1:

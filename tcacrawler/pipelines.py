@@ -239,8 +239,9 @@ class ExportStatsPipeline(_CrawlerPipeline):
         pipelines = getattr(self.crawler.engine.scraper.itemproc, "middlewares", ())
         if not pipelines or pipelines[-1] is not self:
             logger.warning(
-                "%s is not the last item pipeline: the feed exporter and the core stats "
-                "stay on the item_scraped signal, which costs more CPU",
+                "%s is not the last item pipeline: its per-type and per-field counts "
+                "include what later ones drop, and the feed exporter and the core stats "
+                "stay on the item_scraped signal (more CPU)",
                 type(self).__name__,
             )
             return

@@ -51,7 +51,12 @@ class ItemScrapedProbe:
     def from_crawler(cls, crawler: Any) -> ItemScrapedProbe:
         probe = cls(crawler)
         crawler.signals.connect(probe.response_received, signal=signals.response_received)
+        # a receiver of its own, which the last pipeline must leave on the signal
+        crawler.signals.connect(probe.item_scraped, signal=signals.item_scraped)
         return probe
+
+    def item_scraped(self) -> None:
+        pass
 
     def response_received(self) -> None:
         if not self.seen:

@@ -8,13 +8,19 @@ import pytest
 from tcacrawler.pages.wordpress import WordPressArticlePage
 
 
-def paragraphs(after_body: str, after_article: str = "") -> list[str]:
-    html = (
-        '<html><body class="single single-post postid-5"><main><article>'
-        '<h1 class="entry-title">A headline</h1>'
-        f'<div class="entry-content"><p>One.</p></div>{after_body}</article>{after_article}'
-        "</main></body></html>"
+def page(after_body: str, after_article: str = "", *, stray: bool = True) -> str:
+    """An article page; with ``stray``, the post ends in a ``</div>`` too many, which
+    closes the page's divs around the body element, so what follows comes after them."""
+    return (
+        '<html><body class="single single-post postid-5"><div class="site"><main><article>'
+        '<h1 class="entry-title">A headline</h1><div class="entry-content"><p>One.</p></div>'
+        f"{'</div>' if stray else ''}{after_body}</article>{after_article}</main></div>"
+        "</body></html>"
     )
+
+
+def paragraphs(after_body: str, after_article: str = "", *, stray: bool = True) -> list[str]:
+    html = page(after_body, after_article, stray=stray)
     return WordPressArticlePage("https://example.com/a-headline/", html).paragraphs
 
 
@@ -70,6 +76,33 @@ def test_a_block_themes_template_after_the_post_is_not_read_on() -> None:
     assert page.body_continuation == []
 
 
+@pytest.mark.parametrize(
+    "after_body",
+    [
+        "<p>Tags: economy</p><h2>You may also like</h2><ul><li>Another story</li></ul>",
+        '<figure class="wp-block-image"><img src="/theme.jpg"></figure>',
+        '<ins class="ad"></ins><p>Advertisement</p>',
+    ],
+)
+def test_an_intact_page_is_never_read_on(after_body: str) -> None:
+    # The same blocks after the body element, with no end tag too many: the theme's.
+    html = page(after_body, stray=False)
+    assert WordPressArticlePage("https://example.com/a/", html).body_continuation == []
+    assert paragraphs(after_body, stray=False) == ["One."]
+
+
+def test_a_figure_read_on_gives_its_image_not_its_text() -> None:
+    html = page(
+        '<p>Two.</p><figure class="wp-block-embed"><blockquote><p>Tweet text</p>'
+        "</blockquote></figure><p>Three.</p>"
+    )
+    assert WordPressArticlePage("https://example.com/a/", html).paragraphs == [
+        "One.",
+        "Two.",
+        "Three.",
+    ]
+
+
 def test_reads_on_after_an_ancestor_the_stray_tag_closed_too() -> None:
     assert paragraphs("", after_article="<p>Two.</p><aside><p>Widget</p></aside>") == [
         "One.",
@@ -79,10 +112,10 @@ def test_reads_on_after_an_ancestor_the_stray_tag_closed_too() -> None:
 
 def test_the_continuations_images_are_the_posts() -> None:
     html = (
-        '<html><body class="single single-post postid-5"><article><h1>A headline</h1>'
-        '<div class="entry-content"><p>One.</p></div>'
+        '<html><body class="single single-post postid-5"><div><article><h1>A headline</h1>'
+        '<div class="entry-content"><p>One.</p></div></div>'
         '<figure class="wp-block-image"><img src="/a.jpg"><figcaption>Cap</figcaption></figure>'
-        '<p>Two.</p><footer><img src="/theme.png"></footer></article></body></html>'
+        '<p>Two.</p><footer><img src="/theme.png"></footer></article></div></body></html>'
     )
     page = WordPressArticlePage("https://example.com/a-headline/", html)
     assert page.images == [{"url": "https://example.com/a.jpg", "caption": "Cap"}]
@@ -106,3 +139,23 @@ def test_the_generic_extractor_still_prefers_the_whole_post_element() -> None:
     assert page.body_continuation == []
     assert len(page.paragraphs) == 4
     assert [image["url"] for image in page.images] == ["https://example.com/lead.jpg"]
+
+
+def test_the_generic_extractor_reads_on_only_when_a_tag_is_too_many() -> None:
+    # An intact page whose first paragraph has a div of its own: read on from there, it
+    # would match trafilatura's text better than the post's element, and lose the image.
+    def words(i: int) -> str:
+        return " ".join(f"w{i}x{j}" for j in range(30))
+
+    html = (
+        '<html><head><title>Head</title><meta property="og:type" content="article"></head>'
+        '<body class="single single-post postid-5"><div class="site"><h1>Head</h1>'
+        '<div class="story-text"><figure><img src="/hero.jpg"></figure>'
+        '<div class="meta"><p>Share on Facebook Twitter Email Print</p></div>'
+        f'<div class="intro"><p>Paragraph 1 of the post. {words(1)}</p></div>'
+        + "".join(f"<p>Paragraph {i} of the post. {words(i)}.</p>" for i in range(2, 5))
+        + '</div><footer class="site-footer"><p>Copyright</p></footer></div></body></html>'
+    )
+    page = WordPressArticlePage("https://example.com/x/", html)
+    assert page.body_continuation == []
+    assert [image["url"] for image in page.images] == ["https://example.com/hero.jpg"]

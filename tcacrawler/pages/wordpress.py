@@ -110,15 +110,22 @@ NON_TEXT_TAGS = frozenset(
 CONTINUATION_TAGS = frozenset(
     {"p", "ul", "ol", "blockquote", "h2", "h3", "h4", "h5", "h6", "figure", "table", "pre", "dl"}
 )
-# The classes the block editor gives the blocks of a post. A block with any other class
-# is the theme's, and so are the blocks of a block theme's template (post terms, comments,
-# navigation, spacers; groups and columns, which lay out its pages, are divs, never taken).
+# The classes the editors give the blocks of a post. A block with any other class is the
+# theme's, and so are the blocks of a block theme's template (post terms, comments,
+# navigation, spacers; groups and columns, which lay out its pages, are divs, never taken:
+# a div continues the post only as a classic editor's captioned image).
 _EDITOR_CLASS = re.compile(
-    r"wp-block-(?:paragraph|heading|list|list-item|quote|pullquote|image|gallery|table"
-    r"|preformatted|code|verse|embed(?:-[a-z0-9-]+)?|video|audio|file|media-text|details"
-    r"|footnotes)|(?:has-|is-|size-|wp-embed-aspect-)[A-Za-z0-9_-]+|align[a-z]*"
-    r"|wp-image-[0-9]+|wp-has-aspect-ratio"
+    r"wp-block-(?:paragraph|heading|list|quote|pullquote|image|gallery|table|preformatted"
+    r"|code|verse|embed(?:-[a-z0-9-]+)?|video|audio|footnotes)(?:-is-layout-[a-z]+)?"
+    r"|(?:has-|is-|size-|wp-embed-aspect-|columns-|wp-elements-)[A-Za-z0-9_-]+"
+    r"|align[a-z]*|wp-image-[0-9]+|wp-has-aspect-ratio|wp-caption"
 )
+# Where the walk looks for an end tag the markup has more of than start tags: only then
+# can a body element have been closed early (comments, scripts and styles aside).
+_NOT_MARKUP = re.compile(
+    r"<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>", re.DOTALL | re.IGNORECASE
+)
+_CONTAINER_TAG = re.compile(r"<(/?)(div|article|section|main)(?=[\s/>])", re.IGNORECASE)
 # What the walk past the body steps over: it shows no text, the theme's or the post's.
 _STEPPED_OVER_TAGS = ("script", "style", "noscript", "template", "ins")
 POST_ID_PATTERNS = (
@@ -177,6 +184,7 @@ _BLOCK_IDS = frozenset(_TAG_IDS[name] for name in BLOCK_TAGS)
 _NON_TEXT_IDS = frozenset(_TAG_IDS[name] for name in (*NON_TEXT_TAGS, _COMMENT))
 _CONTINUATION_IDS = frozenset(_TAG_IDS[name] for name in CONTINUATION_TAGS)
 _STEPPED_OVER_IDS = frozenset(_TAG_IDS[name] for name in (*_STEPPED_OVER_TAGS, _COMMENT))
+_DIV_ID = _TAG_IDS["div"]
 
 
 # An absolute http(s) URL that urljoin gives back unchanged whatever the base: lower-case
@@ -1165,16 +1173,34 @@ class WordPressArticlePage:
                     is_furniture is not None and is_furniture(sibling)
                 ):
                     pass  # (a newsletter box between blocks, as within the body)
-                elif tag in _CONTINUATION_IDS and all(
-                    _EDITOR_CLASS.fullmatch(name)
-                    for name in (sibling.attributes.get("class") or "").split()
-                ):
+                elif self._is_post_block(sibling, tag):
+                    # (the markup is read only now: most pages end here, or never get here)
+                    if not blocks and not self._has_surplus_end_tags:
+                        return blocks
                     blocks.append(sibling)
                 else:
                     return blocks
                 sibling = sibling.next
             node = node.parent
         return blocks
+
+    @staticmethod
+    def _is_post_block(element: LexborNode, tag: int) -> bool:
+        classes = (element.attributes.get("class") or "").split()
+        if tag == _DIV_ID:
+            return "wp-caption" in classes and all(map(_EDITOR_CLASS.fullmatch, classes))
+        return tag in _CONTINUATION_IDS and all(map(_EDITOR_CLASS.fullmatch, classes))
+
+    @cached_property
+    def _has_surplus_end_tags(self) -> bool:
+        """Whether the markup closes more divs (articles, sections, mains) than it opens:
+        an intact page's blocks after its body element are the theme's, never the post's."""
+        markup = self.html
+        opened: dict[str, int] = {}
+        for match in _CONTAINER_TAG.finditer(_NOT_MARKUP.sub("", markup)):
+            name = match[2].lower()
+            opened[name] = opened.get(name, 0) + (-1 if match[1] else 1)
+        return any(count < 0 for count in opened.values())
 
     @cached_property
     def _page_furniture(self) -> Callable[[LexborNode], bool] | None:
@@ -1197,6 +1223,8 @@ class WordPressArticlePage:
         """The body text of ``element``: its blocks, less furniture and non-text parts.
         ``scoped``: look for furniture inside ``element`` only (for one element, that
         costs less than finding it in the whole page)."""
+        if element.tag_id in _NON_TEXT_IDS:
+            return []  # (a figure read on past the body: its images only, as in the body)
         is_furniture = self._furniture_in(element) if scoped else _one_of(self._furniture)
         paragraphs: list[str] = []
         run: list[str] = []
