@@ -29,9 +29,10 @@ def paragraphs(after_body: str, after_article: str = "", *, stray: bool = True) 
     [
         pytest.param(
             '<p>Two.</p><ul class="wp-block-list"><li>Three.</li></ul><h2>Four</h2>'
-            "<blockquote>Five.</blockquote>"
+            '<hr class="wp-block-separator"><div class="wp-caption alignnone"><img src="/c.jpg">'
+            '<p class="wp-caption-text">Caption</p></div><blockquote>Five.</blockquote>'
             '<footer class="entry-footer"><p>Filed under</p></footer><p>After.</p>',
-            ["One.", "Two.", "Three.", "Four", "Five."],
+            ["One.", "Two.", "Three.", "Four", "Caption", "Five."],
             id="the post's blocks, up to the theme's footer",
         ),
         pytest.param(

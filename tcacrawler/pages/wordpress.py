@@ -108,17 +108,32 @@ NON_TEXT_TAGS = frozenset(
 # closing tag in its HTML (an embed's extra ``</div>``): the parser closes the element
 # there, as a browser does, and the rest of the post follows it on the page.
 CONTINUATION_TAGS = frozenset(
-    {"p", "ul", "ol", "blockquote", "h2", "h3", "h4", "h5", "h6", "figure", "table", "pre", "dl"}
+    {
+        "p",
+        "ul",
+        "ol",
+        "blockquote",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "figure",
+        "table",
+        "pre",
+        "dl",
+        "hr",
+    }
 )
 # The classes the editors give the blocks of a post. A block with any other class is the
 # theme's, and so are the blocks of a block theme's template (post terms, comments,
 # navigation, spacers; groups and columns, which lay out its pages, are divs, never taken:
-# a div continues the post only as a classic editor's captioned image).
+# a div continues the post only as a classic editor's captioned image or video).
 _EDITOR_CLASS = re.compile(
     r"wp-block-(?:paragraph|heading|list|quote|pullquote|image|gallery|table|preformatted"
-    r"|code|verse|embed(?:-[a-z0-9-]+)?|video|audio|footnotes)(?:-is-layout-[a-z]+)?"
+    r"|code|verse|embed(?:-[a-z0-9-]+)?|video|audio|footnotes|separator)(?:-is-layout-[a-z]+)?"
     r"|(?:has-|is-|size-|wp-embed-aspect-|columns-|wp-elements-)[A-Za-z0-9_-]+"
-    r"|align[a-z]*|wp-image-[0-9]+|wp-has-aspect-ratio|wp-caption"
+    r"|align[a-z]*|wp-image-[0-9]+|wp-has-aspect-ratio|wp-caption|wp-video"
 )
 # Where the walk looks for an end tag the markup has more of than start tags: only then
 # can a body element have been closed early (comments, scripts and styles aside).
@@ -1188,7 +1203,8 @@ class WordPressArticlePage:
     def _is_post_block(element: LexborNode, tag: int) -> bool:
         classes = (element.attributes.get("class") or "").split()
         if tag == _DIV_ID:
-            return "wp-caption" in classes and all(map(_EDITOR_CLASS.fullmatch, classes))
+            captioned = "wp-caption" in classes or "wp-video" in classes
+            return captioned and all(map(_EDITOR_CLASS.fullmatch, classes))
         return tag in _CONTINUATION_IDS and all(map(_EDITOR_CLASS.fullmatch, classes))
 
     @cached_property
