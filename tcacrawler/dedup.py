@@ -244,6 +244,7 @@ _POS_MULT_OPERANDS = _operands(np.uint64, *_POS_MULT.tolist())
 _HIGH_HALF, _LOW16 = *_operands(np.uint64, 32), *_operands(np.uint32, 0xFFFF)
 
 _LITTLE_ENDIAN = sys.byteorder == "little"
+_UINT64_MAX = (1 << 64) - 1
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:
@@ -633,7 +634,7 @@ class BandIndex:
         (self._band_shift,) = _operands(np.uint64, self._band_bits)
         self._keys = np.empty(0, dtype=np.uint64)  # (key with entry in the low bits), sorted
         self._recent = np.empty(0, dtype=np.uint64)  # the same, for entries added later
-        self._set_entry_mask(np.uint64(1))
+        self._set_entry_mask(1)
         self._ids: list[str] = []
         self._alive = bytearray()
         self._live: dict[str, int] = {}
@@ -690,13 +691,12 @@ class BandIndex:
     # room for the entries a run adds, so that the arrays are rarely re-keyed
     _MIN_ROOM = 1 << 16
 
-    def _mask_for(self, entries: int) -> np.uint64:
-        return np.uint64((1 << max(2 * entries, self._MIN_ROOM).bit_length()) - 1)
+    def _mask_for(self, entries: int) -> int:
+        return (1 << max(2 * entries, self._MIN_ROOM).bit_length()) - 1
 
-    def _set_entry_mask(self, mask: np.uint64) -> None:
-        self._entry_mask = mask
-        # the same for queries, as operands (see _operands): the mask, and the key part
-        self._entry_bits, self._key_bits = _operands(np.uint64, int(mask), int(~mask))
+    def _set_entry_mask(self, mask: int) -> None:
+        # the entry field and the key part of a stored key, as operands (see _operands)
+        self._entry_bits, self._key_bits = _operands(np.uint64, mask, ~mask & _UINT64_MAX)
 
     def load_keys(self, ids: list[str], keys: np.ndarray) -> None:
         """Replace the index's content from precomputed ``band_keys`` (n, bands)."""
@@ -704,7 +704,7 @@ class BandIndex:
         if keys.shape != (n, self.bands):
             raise ValueError("keys do not match ids")
         self._set_entry_mask(self._mask_for(n))
-        combined = keys & ~self._entry_mask
+        combined = keys & self._key_bits
         combined |= np.arange(n, dtype=np.uint64)[:, None]
         flat = combined.ravel()
         flat.sort()
@@ -720,22 +720,22 @@ class BandIndex:
     def _rekey(self) -> None:
         """Widen the entry field once the entries outgrow it (the key part loses bits:
         keys that differed only there now share a band, which queries tolerate)."""
-        old, mask = self._entry_mask, self._mask_for(len(self._ids))
+        old = self._entry_bits
+        self._set_entry_mask(self._mask_for(len(self._ids)))
         for name in ("_keys", "_recent"):
             keys = getattr(self, name)
-            keys = (keys & ~mask) | (keys & old)
+            keys = (keys & self._key_bits) | (keys & old)
             keys.sort()
             setattr(self, name, keys)
-        self._set_entry_mask(mask)
 
     @staticmethod
     def _fold(into: np.ndarray, new: np.ndarray) -> np.ndarray:
         return np.insert(into, np.searchsorted(into, new), new)
 
     def _fold_extra(self) -> None:
-        if len(self._ids) - 1 >= int(self._entry_mask):
+        if len(self._ids) - 1 >= int(self._entry_bits):
             self._rekey()
-        new = np.concatenate(self._extra_keys) & ~self._entry_mask
+        new = np.concatenate(self._extra_keys) & self._key_bits
         new |= np.repeat(np.array(self._extra_entries, dtype=np.uint64), self.bands)
         new.sort()
         self._recent = self._fold(self._recent, new)
@@ -782,11 +782,11 @@ class BandIndex:
         qk, qk_list = self._keys_of(sig)
         entries: set[int] = set()
         if self._keys.size or self._recent.size:
-            mask = self._entry_mask
+            mask = self._entry_bits
             # a band's stored keys lie in [base, base | mask): entries stay below the mask
             # (two searches cost less than one over both edges joined)
             base = qk & self._key_bits
-            top = base | self._entry_bits
+            top = base | mask
             for keys in (self._keys, self._recent):
                 if keys.size:
                     lo, hi = keys.searchsorted(base), keys.searchsorted(top)
