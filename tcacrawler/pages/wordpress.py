@@ -1201,11 +1201,12 @@ class WordPressArticlePage:
 
     @staticmethod
     def _is_post_block(element: LexborNode, tag: int) -> bool:
+        if tag != _DIV_ID and tag not in _CONTINUATION_IDS:
+            return False
         classes = (element.attributes.get("class") or "").split()
-        if tag == _DIV_ID:
-            captioned = "wp-caption" in classes or "wp-video" in classes
-            return captioned and all(map(_EDITOR_CLASS.fullmatch, classes))
-        return tag in _CONTINUATION_IDS and all(map(_EDITOR_CLASS.fullmatch, classes))
+        if tag == _DIV_ID and "wp-caption" not in classes and "wp-video" not in classes:
+            return False
+        return all(map(_EDITOR_CLASS.fullmatch, classes))
 
     @cached_property
     def _has_surplus_end_tags(self) -> bool:
