@@ -3,6 +3,7 @@ does not move.
 
     .venv/bin/python benchmarks/bench_crawl_instructions.py [--stories 300] [--small 10]
         [--sides ours,bare,floor] [--before OTHER_SOURCE_TREE] [--json FILE]
+        [--fail-above RATIO]
 
 ``bench_crawl.py`` measures CPU time, the target's own unit, but on this shared 2-core
 machine the bare spider's CPU per page moves by a factor of 1.5 between runs minutes
@@ -68,6 +69,13 @@ def main() -> int:
     parser.add_argument("--sides", default="ours,bare")
     parser.add_argument("--before", type=Path, default=None, help="adds the side 'before'")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--fail-above",
+        type=float,
+        default=None,
+        metavar="RATIO",
+        help="exit 1 when ours costs more than RATIO times bare (a regression guard)",
+    )
     options = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
@@ -108,6 +116,12 @@ def main() -> int:
         options.json.write_text(
             json.dumps({"totals": totals, "marginal_per_page": marginal}, indent=2)
         )
+    if options.fail_above is not None and "ours" in marginal:
+        ratio = marginal["ours"] / marginal["bare"]
+        if ratio > options.fail_above:
+            print(f"FAIL: ours is {ratio:.2f}x bare, above --fail-above {options.fail_above}")
+            return 1
+        print(f"ok: ours is {ratio:.2f}x bare, within --fail-above {options.fail_above}")
     return 0
 
 
