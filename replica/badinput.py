@@ -12,7 +12,8 @@ of :func:`replica.generate_site` switch parts on:
     that share of article pages loses its date and author markup (JSON-LD, OpenGraph
     times, ``<time>``, bylines), as after a theme change.
 ``robots_status=503``
-    robots.txt answers with that status.
+    robots.txt answers with that status; a 3xx status redirects robots.txt to itself
+    (a loop no crawler reaches the end of).
 
 :func:`bad_input_truth` says what a correct crawler makes of each extra page.
 """
@@ -238,6 +239,8 @@ def route(app: SiteApp, path: str, query: dict[str, list[str]]) -> Response | No
     from .app import HTML, XML, Response
 
     site = app.site
+    if path == "/robots.txt" and 300 <= site.robots_status < 400:
+        return app._redirect(site.base_url + "/robots.txt", site.robots_status)
     if path == "/robots.txt" and site.robots_status != 200:
         return Response(site.robots_status, b"Service Unavailable", "text/plain", cacheable=False)
     if not site.bad_input:

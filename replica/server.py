@@ -52,6 +52,14 @@ def _not_modified(resp: Response, inm: str | None, ims: str | None) -> bool:
     return False
 
 
+def _host_name(header: str | None) -> str:
+    """The name of a Host header, without its port, lower-cased."""
+    name = (header or "").strip().lower()
+    if name.startswith("["):  # an IPv6 literal
+        return name.partition("]")[0] + "]"
+    return name.partition(":")[0]
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     # Small separate writes (headers, then body) would meet Nagle + delayed ACK (40 ms
@@ -77,7 +85,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, head: bool) -> None:
         owner = self.server.owner
         try:
-            resp = owner.app.handle(self.path)
+            if (alias := owner.www_alias) and _host_name(self.headers.get("Host")) == alias:
+                # WordPress's redirect_canonical: the site's other host name answers with
+                # a permanent redirect to the same path on the site's own.
+                resp = owner.app._redirect(owner.base_url + self.path)
+            else:
+                resp = owner.app.handle(self.path)
         except Exception:  # a bug in the replica: answer 500 rather than hang the client
             owner.errors += 1
             resp = Response(500, b"Internal Server Error", "text/plain", cacheable=False)
@@ -98,6 +111,7 @@ class _Handler(BaseHTTPRequestHandler):
             {
                 "method": self.command,
                 "path": self.path,
+                "host": self.headers.get("Host"),
                 "status": resp.status,
                 "user_agent": self.headers.get("User-Agent"),
                 "if_none_match": inm,
@@ -155,9 +169,15 @@ class ReplicaServer:
 
     The socket is bound in the constructor, so ``base_url`` (and ``site.base_url``,
     which the server sets) are known before ``start()``.
+
+    ``name`` serves the site under a host name instead of the address (the crawl must
+    then resolve it to ``host``, e.g. tests' ``LoopbackResolver`` for ``*.test``), and
+    ``www.<name>`` as the real site's second name, which redirects to ``name``.
     """
 
-    def __init__(self, site: Site, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, site: Site, host: str = "127.0.0.1", port: int = 0, *, name: str | None = None
+    ) -> None:
         self.site = site
         self.app = SiteApp(site)
         self.errors = 0
@@ -169,7 +189,8 @@ class ReplicaServer:
         self._httpd.owner = self
         self.host = host
         self.port = self._httpd.server_address[1]
-        self.base_url = f"http://{host}:{self.port}"
+        self.base_url = f"http://{name or host}:{self.port}"
+        self.www_alias = f"www.{name.lower()}" if name else None
         site.base_url = self.base_url
         self._thread: threading.Thread | None = None
 

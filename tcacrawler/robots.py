@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from typing import Any
+from urllib.parse import urljoin
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Request, Response
@@ -15,6 +16,11 @@ from twisted.internet.defer import Deferred
 logger = logging.getLogger(__name__)
 
 ROBOTS_META_KEY = "tca_robots"
+# netlocs whose robots.txt redirected to this request's (RFC 9309 2.3.1.2: the rules
+# found at the end of the redirects are the first authority's)
+ROBOTS_CHAIN_KEY = "tca_robots_chain"
+# RFC 9309 2.3.1.2: follow at least five consecutive redirects
+MAX_ROBOTS_REDIRECTS = 5
 SITEMAP_LINE = re.compile(rb"^\s*sitemap\s*:\s*(\S+)", re.I | re.M)
 DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 
@@ -26,12 +32,13 @@ def sitemap_urls(robots_body: bytes) -> list[str]:
 def robots_policy_body(status: int, body: bytes) -> bytes:
     """The rules to apply for a robots.txt answer, per RFC 9309 section 2.3.1.
 
-    A 4xx answer means no rules (crawl everything); a 5xx or any other
-    failure means the site cannot say, so nothing may be crawled.
+    A 4xx answer means no rules (crawl everything), and so does a redirect that was
+    not followed to its end (more than five, or no target: "unavailable", 2.3.1.2); a
+    5xx or any other failure means the site cannot say, so nothing may be crawled.
     """
     if 200 <= status < 300:
         return body
-    if 400 <= status < 500:
+    if 300 <= status < 500:
         return b""
     return DISALLOW_ALL
 
@@ -43,6 +50,11 @@ class SiteRobotsTxtMiddleware(RobotsTxtMiddleware):
     middleware takes its rules from that same response instead of fetching the
     file a second time, which keeps the hourly run's request budget. And a 5xx
     or unreachable robots.txt disallows the whole site instead of allowing it.
+
+    That fetch does not go through Scrapy's redirects (the spider sees every status),
+    so this middleware follows robots.txt's own redirects, up to five, and gives the
+    rules it finds to every host on the way: a crawl started on ``www.`` of a site that
+    redirects it to the bare name (or the reverse) reads the site's one robots.txt.
     """
 
     async def process_request(self, request: Request, spider: Any = None) -> None:
@@ -53,19 +65,44 @@ class SiteRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     def process_response(
         self, request: Request, response: Response, spider: Any = None
-    ) -> Response:
+    ) -> Request | Response:
         if request.meta.get(ROBOTS_META_KEY):
+            if (hop := self._redirect_hop(request, response)) is not None:
+                return hop
             self._install(request, response.status, response.body)
         return response
+
+    def _redirect_hop(self, request: Request, response: Response) -> Request | None:
+        """The request for the next robots.txt on a redirect, None at the chain's end."""
+        chain: list[str] = request.meta.get(ROBOTS_CHAIN_KEY, [])
+        location = response.headers.get(b"Location")
+        if not (300 <= response.status < 400 and location) or response.status == 304:
+            return None
+        if len(chain) >= MAX_ROBOTS_REDIRECTS:
+            logger.warning(
+                "robots.txt at %s redirects more than %d times: crawling as if it had none "
+                "(RFC 9309)",
+                request.url,
+                MAX_ROBOTS_REDIRECTS,
+            )
+            return None
+        self._stats.inc_value("tca/robots/redirected")
+        target = urljoin(response.url, location.decode("latin-1").strip())
+        meta = {**request.meta, ROBOTS_CHAIN_KEY: [*chain, urlparse_cached(request).netloc]}
+        return request.replace(url=target, meta=meta, dont_filter=True)
 
     def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> None:
         if request.meta.get(ROBOTS_META_KEY):
             self._install(request, 599, b"")
 
     def _install(self, request: Request, status: int, body: bytes) -> None:
-        netloc = urlparse_cached(request).netloc
-        pending = self._parsers.get(netloc)
-        if not isinstance(pending, Deferred):
+        netlocs = [*request.meta.get(ROBOTS_CHAIN_KEY, []), urlparse_cached(request).netloc]
+        waiting = [
+            (netloc, pending)
+            for netloc in dict.fromkeys(netlocs)
+            if isinstance(pending := self._parsers.get(netloc), Deferred)
+        ]
+        if not waiting:
             return
         if status >= 500:
             logger.error(
@@ -78,8 +115,9 @@ class SiteRobotsTxtMiddleware(RobotsTxtMiddleware):
         parser = build_from_crawler(
             self._parserimpl, self.crawler, robots_policy_body(status, body)
         )
-        self._parsers[netloc] = parser
-        pending.callback(parser)
+        for netloc, pending in waiting:
+            self._parsers[netloc] = parser
+            pending.callback(parser)
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status >= 300:

@@ -10,6 +10,8 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import DropItem
 from scrapy.extensions.corestats import CoreStats
+from scrapy.resolver import CachingThreadedResolver
+from twisted.internet import defer
 
 logger = logging.getLogger(__name__)
 
@@ -91,3 +93,14 @@ class FailingCoreStats(CoreStats):
 
     def item_scraped(self, item: Any, spider: Any) -> None:
         raise RuntimeError("the receiver failed")
+
+
+class LoopbackResolver(CachingThreadedResolver):
+    """``TWISTED_DNS_RESOLVER`` for crawls of a replica served under a host name: every
+    name under the reserved ``.test`` domain (RFC 6761) is the loopback address, so a
+    crawl can meet the site's ``www.`` name and its own as two hosts."""
+
+    def getHostByName(self, name: str, timeout: Any = ()) -> Any:
+        if name.lower().endswith(".test"):
+            return defer.succeed("127.0.0.1")
+        return super().getHostByName(name, timeout)

@@ -236,6 +236,21 @@ def test_robots_txt_503_fetches_nothing_else(tmp_path: Path) -> None:
     assert "Run/robots.txt readable" in result.manifest["stats"]["tca/health/failed_monitors"]
 
 
+def test_robots_txt_redirect_loop_is_followed_five_times_then_ignored(tmp_path: Path) -> None:
+    # RFC 9309 2.3.1.2: at least five redirects are followed; past them robots.txt is
+    # "unavailable", which allows the whole site (as a 4xx does)
+    site = generate_site(n_stories=10, seed=5, base_url="http://127.0.0.1", robots_status=302)
+    with ReplicaServer(site, host="127.0.0.1", port=0) as server:
+        result = run_crawl("timesca", server.base_url, tmp_path, args={"mode": "full"})
+        robots_fetches = [e for e in server.request_log if e["path"] == "/robots.txt"]
+    assert result.returncode == 0, result.log[-3000:]
+    assert len(robots_fetches) == 6  # the first answer and five redirects
+    assert len(result.articles) == 10
+    assert python_tracebacks(result.log) == []
+    warnings = [line for line in result.log.splitlines() if "redirects more than 5" in line]
+    assert len(warnings) == 1, warnings
+
+
 def test_layout_drift_makes_the_run_unhealthy(tmp_path: Path) -> None:
     site = generate_site(n_stories=40, seed=9, base_url="http://127.0.0.1", layout_drift=0.6)
     with ReplicaServer(site, host="127.0.0.1", port=0) as server:
