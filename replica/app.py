@@ -13,7 +13,7 @@ import hashlib
 import re
 import struct
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from urllib.parse import parse_qs, quote, unquote, urlsplit
@@ -140,6 +140,12 @@ class SiteApp:
                 resp = self._route(path, query)
                 if resp.cacheable:
                     self._cache[key] = resp
+            fault = site.path_faults.get(path)
+            if fault == "503":
+                return Response(503, b"Service Unavailable", "text/plain", cacheable=False)
+            if fault == "truncated":
+                cut = resp.body[: len(resp.body) * 4 // 10]
+                return replace(resp, body=cut, cacheable=False, _gz=None)
             return resp
 
     @staticmethod

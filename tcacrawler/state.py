@@ -28,7 +28,7 @@ from tcacrawler.dedup import StoryDeduplicator
 from tcacrawler.health import ExitCode, request_exit_code
 from tcacrawler.lock import AlreadyRunning, RunLock
 from tcacrawler.signals import output_ready
-from tcacrawler.spiders.wordpress import TRANSIENT_ARTICLE_FAILURES
+from tcacrawler.spiders.wordpress import INCOMPLETE_DISCOVERY, TRANSIENT_ARTICLE_FAILURES
 from tcacrawler.store import SQLiteStore, StoreError, output_published, recover_pending_runs
 
 logger = logging.getLogger(__name__)
@@ -60,6 +60,7 @@ class StoryState:
         self.validators: dict[str, tuple[str | None, str | None]] = {}
         self.prepared = False
         self.committed = False
+        self.close_reason: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StoryState:
@@ -137,13 +138,25 @@ class StoryState:
         return file_uri_to_path(uri) if uri.startswith("file:") else uri
 
     def _save_validators(self) -> None:
-        """Validators are kept only when every article of the run was fetched, so that a
-        failed fetch is retried next hour rather than hidden behind a 304."""
+        """Validators are kept only when the run read everything they stand for: it
+        finished (was not stopped), every child sitemap, feed and listing page was read in
+        full, and every article was fetched. Otherwise what was missed would hide behind
+        next hour's 304s until the weekly full run."""
         assert self.store is not None
         if not self.validators:
             return
-        if self.stats.get_value(TRANSIENT_ARTICLE_FAILURES, 0):
-            logger.info("Some articles failed: feed and sitemap validators not kept this run")
+        why_not = (
+            f"the run ended early ({self.close_reason})"
+            if self.close_reason != "finished"
+            else "some sources were not read in full"
+            if self.stats.get_value(INCOMPLETE_DISCOVERY, 0)
+            else "some articles failed"
+            if self.stats.get_value(TRANSIENT_ARTICLE_FAILURES, 0)
+            else None
+        )
+        if why_not:
+            logger.info("Feed and sitemap validators not kept this run: %s", why_not)
+            self.stats.set_value("tca/state/validators_dropped", len(self.validators))
         else:
             for url, (etag, last_modified) in self.validators.items():
                 self.store.set_validators(self.run_id, url, etag, last_modified)
@@ -154,6 +167,7 @@ class StoryState:
         self.close()
 
     def spider_closed(self, spider: Any, reason: str) -> None:
+        self.close_reason = reason
         # With feeds, the files are stored after this signal: feeds_closed finishes the run.
         if not self.settings.getdict("FEEDS"):
             if self.store is not None and not self.committed:

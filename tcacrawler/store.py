@@ -1313,7 +1313,10 @@ class SQLiteStore:
 
     def forget_story(self, story_id: str) -> bool:
         """Forget a story (its aliases, revisions, paragraph counts) so that it is exported
-        again as new. A running deduplicator must be reloaded afterwards."""
+        again as new. A running deduplicator must be reloaded afterwards.
+
+        The feed and sitemap validators go too: with them the next incremental run would
+        get 304s and never list the story again."""
         with self._tx(durable=True) as c:
             self._refuse_if_pending("forget a story")
             old = self._story(story_id, committed_only=True)
@@ -1323,6 +1326,7 @@ class SQLiteStore:
             c.execute("DELETE FROM stories WHERE story_id = ?", (story_id,))
             c.execute("DELETE FROM aliases WHERE story_id = ?", (story_id,))
             c.execute("DELETE FROM revisions WHERE story_id = ?", (story_id,))
+            c.execute("DELETE FROM validators")
         self._reclaim()
         return True
 

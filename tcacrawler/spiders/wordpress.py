@@ -48,6 +48,13 @@ from tcacrawler.urls import (
 
 # Counted so that the run keeps no feed/sitemap validators that would hide them next run.
 TRANSIENT_ARTICLE_FAILURES = "tca/retry_next_run/articles"
+# Sources (child sitemaps, the feed, listing pages) that could not be read in full: the
+# run's feed and sitemap validators are then not kept (see StoryState._save_validators).
+INCOMPLETE_DISCOVERY = "tca/discovery/incomplete"
+# A sitemap's closing tag: lxml's recovering parser reads a file cut short as far as it
+# goes, and without the tag a cut cannot be told from the end.
+SITEMAP_END = re.compile(rb"</(?:[\w.-]+:)?(?:urlset|sitemapindex)\s*>(?:\s|<!--.*?-->)*$", re.S)
+FEED_END = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|rdf:RDF)\s*>(?:\s|<!--.*?-->)*$", re.S)
 MODES = ("full", "latest")
 # A sitemap never needs a DTD; one that declares entities is an XML bomb or garbage.
 SITEMAP_DTD = re.compile(rb"<!DOCTYPE[^>]*\[|<!ENTITY", re.I)
@@ -286,6 +293,9 @@ class WordPressSpider(scrapy.Spider):
         kind = classify(failure)
         self.crawler.stats.inc_value("tca/discovery/sitemap_failed")
         probing = request.meta.get("tca_top_level") and kind.stat == "tca/failed/http_404"
+        if not request.meta.get("tca_top_level"):
+            # (a top-level one that fails is replaced by the next candidate or the listings)
+            self.crawler.stats.inc_value(INCOMPLETE_DISCOVERY)
         level = logging.INFO if probing or kind.logged_by_scrapy else logging.WARNING
         self.logger.log(level, "Sitemap not read: %s (%s)", request.url, kind.reason)
         yield from self.next_sitemap_or_listings(request)
@@ -319,10 +329,21 @@ class WordPressSpider(scrapy.Spider):
                 self.logger.warning("Not a sitemap: %s", response.url)
                 self.crawler.stats.inc_value("tca/discovery/bad_sitemap")
             assert response.request is not None
+            if not response.request.meta.get("tca_top_level"):
+                self.crawler.stats.inc_value(INCOMPLETE_DISCOVERY)
             yield from self.next_sitemap_or_listings(response.request)
             return
         self.sitemaps_found = True
         entries = list(sitemap)
+        if not SITEMAP_END.search(body[-4096:]):
+            self.logger.warning(
+                "Sitemap %s is cut short (no closing tag): read its %d entries, and it will "
+                "be read again next run",
+                response.url,
+                len(entries),
+            )
+            self.crawler.stats.inc_value("tca/discovery/truncated_sitemap")
+            self.crawler.stats.inc_value(INCOMPLETE_DISCOVERY)
         if sitemap.type == "sitemapindex":
             children = [
                 e
@@ -390,6 +411,9 @@ class WordPressSpider(scrapy.Spider):
             return
         if not isinstance(response, TextResponse):
             return
+        if not FEED_END.search(response.body[-4096:]):
+            self.logger.warning("Feed %s is cut short (no closing tag)", response.url)
+            self.crawler.stats.inc_value(INCOMPLETE_DISCOVERY)
         response.selector.remove_namespaces()
         for item in response.xpath("//item"):
             link = (item.xpath("link/text()").get() or "").strip()
@@ -407,6 +431,7 @@ class WordPressSpider(scrapy.Spider):
     def source_failed(self, failure: Any) -> None:
         kind = classify(failure)
         self.crawler.stats.inc_value("tca/discovery/source_failed")
+        self.crawler.stats.inc_value(INCOMPLETE_DISCOVERY)
         level = logging.INFO if kind.logged_by_scrapy else logging.WARNING
         self.logger.log(level, "Discovery source failed: %s (%s)", failure.request.url, kind.reason)
 

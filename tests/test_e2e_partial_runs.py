@@ -1,0 +1,88 @@
+"""Hourly runs that read only part of the site: what they missed comes in the next hourly
+run, never hidden behind the 304s of the feed and sitemap validators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from replica import ReplicaServer
+from tests.crawling import CrawlResult, run_crawl
+from tests.test_store_command import store_command
+
+pytestmark = pytest.mark.e2e
+
+CHILD_SITEMAP = "/post-sitemap.xml"  # the replica's one post sitemap at 60 stories
+
+
+def _latest(server: ReplicaServer, work: Path, *, healthy: bool = True) -> CrawlResult:
+    result = run_crawl(
+        "timesca",
+        server.base_url,
+        work,
+        args={"mode": "latest"},
+        settings={"TCA_RETRY_BACKOFF_BASE": "0.1"},
+    )
+    # (a sitemap answering 503 on every try makes the run unhealthy, rightly)
+    assert result.returncode in ((0,) if healthy else (0, 3)), result.log[-3000:]
+    return result
+
+
+def _all_ids(server: ReplicaServer) -> set[str]:
+    return {t["story_id"] for t in server.site.truth()}
+
+
+@pytest.mark.parametrize("fault", ["503", "truncated"])
+def test_a_sitemap_not_read_in_full_is_read_again_next_run(
+    fresh_replica: ReplicaServer, tmp_path: Path, fault: str
+) -> None:
+    fresh_replica.site.path_faults[CHILD_SITEMAP] = fault
+    try:
+        first = _latest(fresh_replica, tmp_path, healthy=False)
+    finally:
+        fresh_replica.site.path_faults.clear()
+    first_ids = {r["story_id"] for r in first.articles}
+    assert 0 < len(first_ids) < len(_all_ids(fresh_replica))
+    assert "validators not kept this run: some sources were not read in full" in first.log
+    if fault == "truncated":
+        assert "is cut short (no closing tag)" in first.log
+
+    second = _latest(fresh_replica, tmp_path)
+    assert first_ids | {r["story_id"] for r in second.articles} == _all_ids(fresh_replica)
+    assert not first_ids & {r["story_id"] for r in second.articles}
+    # a complete run keeps them: the next hour costs robots.txt and two 304s
+    fresh_replica.clear_log()
+    third = _latest(fresh_replica, tmp_path)
+    assert third.articles == []
+    assert [e["status"] for e in fresh_replica.request_log] == [200, 304, 304]
+
+
+def test_a_run_stopped_early_leaves_the_rest_to_the_next(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    # CLOSESPIDER_ITEMCOUNT stops the run as a SIGINT would: reason is not "finished"
+    first = run_crawl(
+        "timesca",
+        fresh_replica.base_url,
+        tmp_path,
+        args={"mode": "latest"},
+        settings={"CLOSESPIDER_ITEMCOUNT": "10", "CONCURRENT_REQUESTS_PER_DOMAIN": "2"},
+    )
+    first_ids = {r["story_id"] for r in first.articles}
+    assert 0 < len(first_ids) < len(_all_ids(fresh_replica))
+    assert "the run ended early (closespider_itemcount)" in first.log
+    second = _latest(fresh_replica, tmp_path)
+    assert first_ids | {r["story_id"] for r in second.articles} == _all_ids(fresh_replica)
+
+
+def test_a_forgotten_story_comes_again_in_the_next_hourly_run(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    first = _latest(fresh_replica, tmp_path)
+    assert {r["story_id"] for r in first.articles} == _all_ids(fresh_replica)
+    assert _latest(fresh_replica, tmp_path).articles == []  # validators kept: 304s
+    story_id = first.articles[0]["story_id"]
+    assert store_command(tmp_path, "forget", "timesca", story_id).returncode == 0
+    again = _latest(fresh_replica, tmp_path)
+    assert [r["story_id"] for r in again.articles] == [story_id]
