@@ -324,7 +324,7 @@ class WordPressSpider(scrapy.Spider):
                 sitemap = Sitemap(body)
             except Exception:  # lxml raises several types on garbage; all mean "not a sitemap"
                 sitemap = None
-        if sitemap is None or sitemap.type not in ("sitemapindex", "urlset"):
+        if body is None or sitemap is None or sitemap.type not in ("sitemapindex", "urlset"):
             if body:  # sitemap_body logged why it gave none
                 self.logger.warning("Not a sitemap: %s", response.url)
                 self.crawler.stats.inc_value("tca/discovery/bad_sitemap")
