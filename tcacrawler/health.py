@@ -6,6 +6,9 @@ import enum
 from typing import Any
 
 EXIT_CODE_STAT = "tca/exit_code"
+# 404s that mean "there is none" and nothing more: a missing robots.txt, and the sitemap
+# paths the spider probes in turn (the bad-status monitor leaves them out)
+EXPECTED_NOT_FOUND = "tca/discovery/expected_404"
 
 
 class ExitCode(enum.IntEnum):

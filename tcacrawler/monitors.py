@@ -19,7 +19,7 @@ from spidermon import Monitor, MonitorSuite, monitors
 from spidermon.contrib.scrapy.runners import SpiderMonitorRunner
 from spidermon.core.actions import Action
 
-from tcacrawler.health import ExitCode, request_exit_code
+from tcacrawler.health import EXPECTED_NOT_FOUND, ExitCode, request_exit_code
 from tcacrawler.items import ArticleItem, exported_field_names
 
 logger = logging.getLogger(__name__)
@@ -85,14 +85,16 @@ def error_count(stats: dict[str, Any]) -> int:
 
 
 def bad_status_count(stats: dict[str, Any]) -> int:
-    """Responses with a 4xx or 5xx status (every attempt, retries included)."""
+    """Responses with a 4xx or 5xx status (every attempt, retries included), less the 404s
+    the spider expected: a missing robots.txt and the sitemap paths it probes in turn (a
+    site with core sitemaps answers the first probe with a 404 every run)."""
     prefix = "downloader/response_status_count/"
     total = 0
     for key, value in stats.items():
         status = key.removeprefix(prefix)
         if key.startswith(prefix) and status.isdigit() and int(status) >= 400:
             total += int(value)
-    return total
+    return total - int(stats.get(EXPECTED_NOT_FOUND, 0))
 
 
 class _TcaMonitor(Monitor):

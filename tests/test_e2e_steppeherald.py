@@ -75,3 +75,21 @@ def test_found_the_core_sitemaps_by_probing(
     assert statuses.get("/wp-sitemap-posts-post-1.xml") == 200
     assert not any("taxonomies" in p or "users" in p for p in statuses)
     assert crawl.manifest["stats"].get("tca/discovery/sitemap", 0) >= len(crawl.articles)
+
+
+def test_an_hourly_run_on_the_unchanged_site_is_healthy(
+    crawl: CrawlResult, steppeherald_server: ReplicaServer
+) -> None:
+    # (last in this file: it adds to the request log the probing test reads)
+    # The first sitemap probe answers 404 every run; with 4 requests in all, counting it
+    # as a bad status made every hourly run "unhealthy" (25% > 10%).
+    latest = run_crawl(
+        "steppeherald",
+        steppeherald_server.base_url,
+        crawl.output_dir.parent,
+        args={"mode": "latest"},
+    )
+    assert latest.returncode == 0, latest.log[-3000:]
+    assert latest.manifest["status"] == "finished"
+    assert latest.articles == []
+    assert latest.manifest["stats"]["tca/discovery/expected_404"] == 1

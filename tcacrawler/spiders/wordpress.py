@@ -35,6 +35,7 @@ from tcacrawler.config import ConfigError
 from tcacrawler.dates import iso_in_zone, parse_datetime, parse_offset, site_timezone
 from tcacrawler.encoding import response_markup
 from tcacrawler.failures import classify
+from tcacrawler.health import EXPECTED_NOT_FOUND
 from tcacrawler.pages.wordpress import NotAnArticle, WordPressArticlePage
 from tcacrawler.robots import ROBOTS_META_KEY, sitemap_urls
 from tcacrawler.urls import (
@@ -242,6 +243,8 @@ class WordPressSpider(scrapy.Spider):
     def parse_robots(self, response: Response) -> Iterator[Request]:
         if response.status >= 500:
             return  # robots middleware now disallows the whole site
+        if response.status == 404:  # no robots.txt: nothing is disallowed, nothing is wrong
+            self.crawler.stats.inc_value(EXPECTED_NOT_FOUND)
         listed = (
             [u for u in sitemap_urls(response.body) if self.is_site_url(u)]
             if response.status < 300
@@ -293,6 +296,8 @@ class WordPressSpider(scrapy.Spider):
         kind = classify(failure)
         self.crawler.stats.inc_value("tca/discovery/sitemap_failed")
         probing = request.meta.get("tca_top_level") and kind.stat == "tca/failed/http_404"
+        if probing:  # the answer a probe expects where there is no such sitemap
+            self.crawler.stats.inc_value(EXPECTED_NOT_FOUND)
         if not request.meta.get("tca_top_level"):
             # (a top-level one that fails is replaced by the next candidate or the listings)
             self.crawler.stats.inc_value(INCOMPLETE_DISCOVERY)
