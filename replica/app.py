@@ -183,6 +183,9 @@ class SiteApp:
             return self._redirect(site.base_url + dest)
         if path == "/sitemap_index.xml":
             return self._sitemap_index()
+        if path == "/news-sitemap.xml" and site.news_sitemap:
+            text = feeds.news_sitemap(site)
+            return self._conditional(path, text.encode(), XML, site.last_modified())
         m = _SITEMAP_RE.match(path)
         if m:
             return self._sitemap_child(m.group(1), m.group(2))

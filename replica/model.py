@@ -271,6 +271,7 @@ class Site:
         og_dates_share: float = 0.85,
         sitemap_style: str = "yoast",
         robots_sitemap: bool = True,
+        news_sitemap: bool = False,
     ) -> None:
         if sitemap_style not in ("yoast", "core", "none"):
             raise ValueError(
@@ -293,6 +294,7 @@ class Site:
         self.og_dates_share = og_dates_share
         self.sitemap_style = sitemap_style
         self.robots_sitemap = robots_sitemap
+        self.news_sitemap = news_sitemap
         # Opt-in faults for robustness tests (replica/badinput.py); all off by default.
         self.bad_input = False
         self.layout_drift = 0.0
@@ -857,6 +859,7 @@ def generate_site(
     og_dates_share: float = 0.85,
     sitemap_style: str = "yoast",
     robots_sitemap: bool = True,
+    news_sitemap: bool = False,
     bad_input: bool = False,
     layout_drift: float = 0.0,
     robots_status: int = 200,
@@ -872,7 +875,9 @@ def generate_site(
     with ``article:published_time``/``modified_time`` (pages without JSON-LD always
     keep the OG dates). ``sitemap_style`` is ``"yoast"`` (``/sitemap_index.xml`` and
     ``post-sitemap.xml``...) or ``"core"`` (WordPress's own ``/wp-sitemap.xml`` and
-    ``wp-sitemap-posts-post-1.xml``...); ``robots_sitemap`` whether robots.txt names it.
+    ``wp-sitemap-posts-post-1.xml``...); ``robots_sitemap`` whether robots.txt names it;
+    ``news_sitemap`` adds Yoast News SEO's ``/news-sitemap.xml`` (the ten newest posts),
+    which robots.txt names first.
     ``bad_input``, ``layout_drift`` and ``robots_status`` switch on the faults of
     :mod:`replica.badinput` (broken pages, hostile sitemaps, markup loss, robots.txt 5xx).
     """
@@ -894,6 +899,7 @@ def generate_site(
         og_dates_share=og_dates_share,
         sitemap_style=sitemap_style,
         robots_sitemap=robots_sitemap,
+        news_sitemap=news_sitemap,
     )
     site.bad_input = bad_input
     site.layout_drift = layout_drift

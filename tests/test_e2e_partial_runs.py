@@ -1,5 +1,6 @@
-"""Hourly runs that read only part of the site: what they missed comes in the next hourly
-run, never hidden behind the 304s of the feed and sitemap validators."""
+"""Runs that could read only part of the site: every sitemap robots.txt names is read, and
+what an hourly run missed comes in the next one, never hidden behind the 304s of the feed
+and sitemap validators."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from replica import ReplicaServer
+from replica import ReplicaServer, generate_site
 from tests.crawling import CrawlResult, run_crawl
 from tests.test_store_command import store_command
 
@@ -86,3 +87,16 @@ def test_a_forgotten_story_comes_again_in_the_next_hourly_run(
     assert store_command(tmp_path, "forget", "timesca", story_id).returncode == 0
     again = _latest(fresh_replica, tmp_path)
     assert [r["story_id"] for r in again.articles] == [story_id]
+
+
+def test_every_sitemap_robots_txt_names_is_read(tmp_path: Path) -> None:
+    # Yoast News SEO names its news sitemap (the ten newest posts) before the index: the
+    # first one alone would leave out the rest of the archive
+    site = generate_site(n_stories=60, seed=7, base_url="http://127.0.0.1", news_sitemap=True)
+    with ReplicaServer(site, port=0) as server:
+        result = run_crawl("timesca", server.base_url, tmp_path, args={"mode": "full"})
+        paths = [e["path"] for e in server.request_log]
+    assert result.returncode == 0, result.log[-3000:]
+    assert {r["story_id"] for r in result.articles} == {t["story_id"] for t in site.truth()}
+    assert "/news-sitemap.xml" in paths and "/post-sitemap.xml" in paths
+    assert len(paths) == len(set(paths)), "each page once"

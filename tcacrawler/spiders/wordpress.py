@@ -151,6 +151,7 @@ class WordPressSpider(scrapy.Spider):
         self.explicit_urls = [u.strip() for u in (urls or "").split(",") if u.strip()]
         self.known: KnownStories = NothingKnown()
         self.sitemaps_found = False
+        self.named_sitemaps_pending = 0  # sitemaps robots.txt names, yet to answer
         self.run_started = datetime.now(UTC)
         self.run_id = self.run_started.strftime("%Y%m%dT%H%M%SZ")
 
@@ -266,13 +267,26 @@ class WordPressSpider(scrapy.Spider):
                 priority=50,
             )
         )
-        candidates = robots_sitemaps or [self.site_url(p) for p in self.sitemap_paths]
-        yield self.sitemap_request(candidates[0], fallbacks=candidates[1:], top_level=True)
+        named = list(dict.fromkeys(robots_sitemaps))
+        if not named:  # the usual paths, one after another until one answers
+            paths = [self.site_url(p) for p in self.sitemap_paths]
+            yield self.sitemap_request(paths[0], fallbacks=paths[1:], top_level=True)
+            return
+        # Every one robots.txt names: a site may list a news sitemap before its index, and
+        # reading only the first would miss the rest of the archive.
+        self.named_sitemaps_pending = len(named)
+        for url in named:
+            yield self.sitemap_request(url, top_level=True, named=True)
 
     # -- sitemaps ---------------------------------------------------------
 
     def sitemap_request(
-        self, url: str, *, fallbacks: Iterable[str] = (), top_level: bool = False
+        self,
+        url: str,
+        *,
+        fallbacks: Iterable[str] = (),
+        top_level: bool = False,
+        named: bool = False,
     ) -> Request:
         return self.conditional(
             Request(
@@ -280,7 +294,11 @@ class WordPressSpider(scrapy.Spider):
                 callback=self.parse_sitemap,
                 errback=self.sitemap_failed,
                 priority=40,
-                meta={"tca_fallbacks": list(fallbacks), "tca_top_level": top_level},
+                meta={
+                    "tca_fallbacks": list(fallbacks),
+                    "tca_top_level": top_level,
+                    "tca_named": named,  # one of those robots.txt names
+                },
             )
         )
 
@@ -306,15 +324,23 @@ class WordPressSpider(scrapy.Spider):
         yield from self.next_sitemap_or_listings(request)
 
     def next_sitemap_or_listings(self, request: Request) -> Iterator[Request]:
+        """After a top-level sitemap failed: the next candidate, or the listings."""
         fallbacks = request.meta.get("tca_fallbacks") or []
         if fallbacks:
             yield self.sitemap_request(fallbacks[0], fallbacks=fallbacks[1:], top_level=True)
+        elif request.meta.get("tca_named"):
+            self.named_sitemaps_pending -= 1
+            if not self.named_sitemaps_pending and not self.sitemaps_found:
+                yield from self.listings_instead()  # none of those robots.txt names answered
         elif request.meta.get("tca_top_level") and not self.sitemaps_found:
-            self.logger.warning(
-                "No usable sitemap on %s: discovering articles from listing pages", self.site_base
-            )
-            self.crawler.stats.set_value("tca/discovery/listing_fallback", 1)
-            yield self.listing_request(self.site_url("/"), depth=0)
+            yield from self.listings_instead()
+
+    def listings_instead(self) -> Iterator[Request]:
+        self.logger.warning(
+            "No usable sitemap on %s: discovering articles from listing pages", self.site_base
+        )
+        self.crawler.stats.set_value("tca/discovery/listing_fallback", 1)
+        yield self.listing_request(self.site_url("/"), depth=0)
 
     @_length_checked
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
