@@ -100,3 +100,17 @@ def test_every_sitemap_robots_txt_names_is_read(tmp_path: Path) -> None:
     assert {r["story_id"] for r in result.articles} == {t["story_id"] for t in site.truth()}
     assert "/news-sitemap.xml" in paths and "/post-sitemap.xml" in paths
     assert len(paths) == len(set(paths)), "each page once"
+
+
+def test_an_hourly_run_without_sitemaps_reads_listings_while_they_bring_new(
+    tmp_path: Path,
+) -> None:
+    site = generate_site(n_stories=30, seed=7, base_url="http://127.0.0.1", sitemap_style="none")
+    with ReplicaServer(site, port=0) as server:
+        full = run_crawl("timesca", server.base_url, tmp_path, args={"mode": "full"})
+        assert full.returncode == 0, full.log[-3000:]
+        new = site.mutate_add_stories(40)  # more than the feed's ten and three listing pages
+        latest = _latest(server, tmp_path)
+    exported = {r["story_id"] for r in latest.articles}
+    assert exported == {f"timesca:{post_id}" for post_id in new}
+    assert "tca/discovery/listing_cap_reached" not in latest.manifest["stats"]

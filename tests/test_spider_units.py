@@ -88,3 +88,19 @@ def test_start_requests_are_length_checked_too() -> None:
 
     assert [r.url for r in asyncio.run(collect())] == [f"{BASE}/news/a/"]
     assert crawler.stats.get_value("urllength/request_ignored_count") == 1
+
+
+def test_an_hourly_run_stops_a_listing_at_the_cap_and_says_so() -> None:
+    crawler = get_crawler(TimescaSpider, {"TCA_BASE_URL": BASE})
+    spider = TimescaSpider.from_crawler(crawler, mode="latest")
+    crawler.spider = spider
+    html = (
+        '<article><h2 class="entry-title"><a href="/news/new-story/">n</a></h2></article>'
+        '<a class="next" href="/page/51/">next</a>'
+    )
+    last = spider.latest_listing_pages - 1
+    request = Request(f"{BASE}/page/50/", meta={"tca_listing_depth": last})
+    response = HtmlResponse(request.url, body=html.encode(), encoding="utf-8", request=request)
+    urls = [r.url for r in spider.parse_listing(response)]
+    assert urls == [f"{BASE}/news/new-story/"]  # the article, not the next page
+    assert spider.crawler.stats.get_value("tca/discovery/listing_cap_reached") == 1

@@ -131,7 +131,9 @@ class WordPressSpider(scrapy.Spider):
         'a[rel="next"]::attr(href)',
     )
     taxonomy_path = re.compile(r"^/(?:category|tag|author)/")
-    latest_listing_pages: ClassVar[int] = 3
+    # An hourly run reads a listing until a page brings nothing new; this bounds a run
+    # that finds every page new (a first run, a long outage) to about a backfill's start.
+    latest_listing_pages: ClassVar[int] = 50
 
     def __init__(
         self,
@@ -486,8 +488,18 @@ class WordPressSpider(scrapy.Spider):
                 continue
             new_articles += 1
             yield self.article_request(url, via="listing")
-        if self.mode == "latest" and (new_articles == 0 or depth + 1 >= self.latest_listing_pages):
-            return
+        if self.mode == "latest":
+            if new_articles == 0:
+                return  # the rest of the listing is known
+            if depth + 1 >= self.latest_listing_pages:
+                self.logger.warning(
+                    "Listing %s still brings new articles after %d pages: the rest is left "
+                    "to the next full run",
+                    response.url,
+                    self.latest_listing_pages,
+                )
+                self.crawler.stats.inc_value("tca/discovery/listing_cap_reached")
+                return
         next_page = next((u for q in self.next_page_css if (u := response.css(q).get())), None)
         if next_page:
             yield self.listing_request(response.urljoin(next_page), depth=depth + 1)
