@@ -63,7 +63,10 @@ class RunManifest:
         self.publish()
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        self.publish()  # runs without feeds never send feed_exporter_closed
+        # With feeds, the files are stored after this signal: a manifest written now would
+        # vouch for files a kill could still keep from appearing (feeds_closed publishes).
+        if not self.crawler.settings.getdict("FEEDS"):
+            self.publish()  # runs without feeds never send feed_exporter_closed
 
     def publish(self) -> None:
         if self.published:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +13,7 @@ import pytest
 
 from replica import ReplicaServer
 from tests.crashing import kill_stress
+from tests.crawling import REPO, run_crawl
 
 pytestmark = pytest.mark.e2e
 
@@ -30,3 +35,35 @@ def test_seeded_kills_lose_and_duplicate_nothing(
     assert outcome.lost == set()
     assert outcome.duplicated == {}
     assert not list((tmp_path / "output").rglob(".*.part"))
+
+
+def test_a_run_killed_between_its_files_publishes_no_manifest(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    # The manifest vouches for the run's files: written before they are all in place, it
+    # told the staleness check "healthy" about an articles file that never appeared.
+    from tcacrawler.settings import EXTENSIONS
+
+    killed = run_crawl(
+        "timesca",
+        fresh_replica.base_url,
+        tmp_path,
+        args={"mode": "full"},
+        settings={
+            "EXTENSIONS": json.dumps({**EXTENSIONS, "tests.probes.KillBeforeSecondOutput": 0})
+        },
+    )
+    assert killed.returncode == -signal.SIGKILL
+    site_dir = tmp_path / "output" / "timesca"
+    assert list((site_dir / "rates").glob("*.jsonl")), "the first file was published"
+    assert not list(site_dir.glob("*.jsonl")), "the second never was"
+    assert not list(site_dir.glob("manifests/*.json"))
+    output_dir = str(tmp_path / "output")
+    staleness = ["-m", "tcacrawler.staleness", "--hours", "6", "--output-dir", output_dir]
+    stale = subprocess.run(
+        [sys.executable, *staleness, "--site", "timesca"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert stale.returncode == 3, stale.stdout + stale.stderr
