@@ -26,7 +26,7 @@ from tcacrawler.extract import clean_article, stamp_article
 from tcacrawler.items import ArticleItem, RateItem
 from tcacrawler.monitors import FieldCoverage
 from tcacrawler.rates import read_ticker
-from tcacrawler.urls import normalize_url
+from tcacrawler.urls import earlier_normal_form, normalize_url
 from tcacrawler.validation import schema_errors
 
 logger = logging.getLogger(__name__)
@@ -132,7 +132,13 @@ class StoryDedupPipeline(_CrawlerPipeline):
         if state is None or state.dedup is None:
             return self._once_per_run(item)
         url = normalize_url(item.url)
-        aliases = sorted({normalize_url(a) for a in item.aliases} - {url})
+        forms = {normalize_url(a) for a in item.aliases}
+        # A non-ASCII URL is also looked up, and kept, in the form a store from an
+        # earlier version knows it by (None for ASCII URLs, nearly all of them).
+        for u in (item.url, *item.aliases):
+            if (earlier := earlier_normal_form(u)) is not None:
+                forms.add(earlier)
+        aliases = sorted(forms - {url})
         decision = state.dedup.check(
             item.story_id, url, aliases, item.article_body, item.date_modified
         )
