@@ -82,6 +82,7 @@ __all__ = [
     "normalise",
     "paragraphs_hash",
     "split_paragraphs",
+    "strip_format_characters",
     "truncate_signature",
 ]
 
@@ -93,16 +94,39 @@ SENTENCE_SPLIT_WORDS = 120
 
 
 def normalise(text: str) -> str:
-    """NFKC, casefold, whitespace runs collapsed to one space, trimmed."""
+    """NFKC, casefold, invisible format characters (Unicode category Cf: zero-width
+    space, soft hyphen, byte order mark, direction marks) dropped, whitespace runs
+    collapsed to one space, trimmed."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     # Most lines are clean already (the page object collapses whitespace), and splitting
     # and joining them, which makes an object a word, costs three times the rest. A
     # printable string holds no whitespace but the space: every other whitespace
-    # character is a control or separator character, which is not printable.
-    if folded.isprintable() and "  " not in folded and folded[:1] != " " != folded[-1:]:
-        return folded
+    # character is a control or separator character, which is not printable; nor is a
+    # format character (a test checks both over all of Unicode).
+    if folded.isprintable():
+        if "  " not in folded and folded[:1] != " " != folded[-1:]:
+            return folded
+    elif not folded.isascii():  # (no ASCII character is a format character)
+        folded = strip_format_characters(folded)
     # (str.split() splits on exactly the characters that re's \s matches in str patterns)
     return " ".join(folded.split())
+
+
+def strip_format_characters(text: str) -> str:
+    """``text`` without its format characters (category Cf), which are not printable:
+    an editor's zero-width space or soft hyphen changes no word."""
+    return "".join([c for c in text if c.isprintable() or unicodedata.category(c) != "Cf"])
+
+
+def _word_count_of_text(body: str) -> int:
+    """``len(body.split())``, less the tokens made only of format characters (a
+    zero-width space between spaces, or as a paragraph of its own): no word."""
+    words = len(body.split())
+    if not body.isascii():
+        for line in body.splitlines():
+            if not line.isprintable():
+                words -= sum(1 for w in line.split() if not strip_format_characters(w))
+    return words
 
 
 def content_hash(body: str) -> str:
@@ -116,8 +140,11 @@ def hash_and_words(body: str) -> tuple[str, int]:
     that the deduplicator needs next."""
     paras = _paragraphs(body)
     # Under NFKC the identity, casefold neither adds nor removes whitespace: the
-    # normalised paragraphs then hold the body's words, one space apart.
-    words = _word_count(paras) if unicodedata.is_normalized("NFKC", body) else len(body.split())
+    # normalised paragraphs then hold the body's words, one space apart (a token of format
+    # characters only, which normalise drops, is no word).
+    words = (
+        _word_count(paras) if unicodedata.is_normalized("NFKC", body) else _word_count_of_text(body)
+    )
     return paragraphs_hash(paras), words
 
 

@@ -72,10 +72,34 @@ def trafilatura_paragraphs(html: str, url: str | None = None) -> list[str]:
     for element in main.iter(*TEXT_BLOCKS):
         if any(a.tag in TEXT_BLOCKS for a in element.iterancestors()):
             continue
-        text = " ".join("".join(element.itertext()).split())
-        if text:
-            paragraphs.append(text)
+        for line in _lines(element):
+            if text := " ".join(line.split()):
+                paragraphs.append(text)
     return paragraphs
+
+
+def _lines(element: etree._Element) -> list[str]:
+    """A block's text, split at its ``<lb/>`` line breaks.
+
+    trafilatura writes both ``<br>`` and ``<br><br>`` as one ``<lb/>`` (its text output
+    starts a new line there), so a line break is read as a paragraph break: a legacy post
+    whose paragraphs are ``<br><br>``-separated text in one ``<div>`` gives its
+    paragraphs, as the page object reads it, not one paragraph glued together."""
+    if element.find(".//lb") is None:  # most blocks
+        return ["".join(element.itertext())]
+    lines: list[str] = []
+    run: list[str] = []
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        if event == "start":
+            if node.tag == "lb":
+                lines.append("".join(run))
+                run.clear()
+            elif node.text and isinstance(node.tag, str):  # (no comment's text)
+                run.append(node.text)
+        elif node is not element and node.tail:
+            run.append(node.tail)
+    lines.append("".join(run))
+    return lines
 
 
 def find_main_content(

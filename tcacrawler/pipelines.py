@@ -26,7 +26,7 @@ from tcacrawler.extract import clean_article, stamp_article
 from tcacrawler.items import ArticleItem, RateItem
 from tcacrawler.monitors import FieldCoverage
 from tcacrawler.rates import read_ticker
-from tcacrawler.urls import normalize_url
+from tcacrawler.urls import earlier_normal_form, normalize_url
 from tcacrawler.validation import schema_errors
 
 logger = logging.getLogger(__name__)
@@ -63,6 +63,7 @@ class RatesPipeline(_CrawlerPipeline):
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
         self.emitted: set[tuple[str, str, str | None]] = set()
+        self.skipped: set[tuple[str, str, str | None]] = set()
         # Most pages of a site share their header text word for word; read_ticker is pure
         # and its reading immutable, so each distinct text is read once.
         self.read_ticker = functools.lru_cache(maxsize=64)(read_ticker)
@@ -74,6 +75,21 @@ class RatesPipeline(_CrawlerPipeline):
         if reading is None:
             return item
         as_of = reading.as_of.isoformat() if reading.as_of else None
+        for skipped in reading.skipped:
+            # a zero or unreadable rate: no record (the schema would reject it, or it
+            # would be wrong), counted and logged once per run
+            key = (skipped.base, skipped.quote, as_of)
+            if key not in self.skipped:
+                self.skipped.add(key)
+                self.stats.inc_value(f"tca/rates/skipped/{skipped.reason}")
+                logger.warning(
+                    "Rate %s/%s skipped (%s rate): %r on %s",
+                    skipped.base,
+                    skipped.quote,
+                    skipped.reason,
+                    skipped.text,
+                    item.url,
+                )
         for quote in reading.quotes:
             key = (quote.base, quote.quote, as_of)
             if key in self.emitted:
@@ -132,7 +148,13 @@ class StoryDedupPipeline(_CrawlerPipeline):
         if state is None or state.dedup is None:
             return self._once_per_run(item)
         url = normalize_url(item.url)
-        aliases = sorted({normalize_url(a) for a in item.aliases} - {url})
+        forms = {normalize_url(a) for a in item.aliases}
+        # A non-ASCII URL is also looked up, and kept, in the form a store from an
+        # earlier version knows it by (None for ASCII URLs, nearly all of them).
+        for u in (item.url, *item.aliases):
+            if (earlier := earlier_normal_form(u)) is not None:
+                forms.add(earlier)
+        aliases = sorted(forms - {url})
         decision = state.dedup.check(
             item.story_id, url, aliases, item.article_body, item.date_modified
         )

@@ -9,8 +9,8 @@ A naive text dump may show it on one line, one item per line, or glued to the
 surrounding text (``... 0.28%09 December 2025Headline``). The ticker is
 recognised by its *shape*: ``XXX/YYY = <number> <change>%`` items, repeated any
 number of times, optionally followed by a ``DD Month YYYY`` date that belongs to
-it. The same patterns are used by :mod:`tcacrawler.boilerplate` to strip the
-ticker from article text.
+it (or, when none follows, preceded by one). The same patterns are used by
+:mod:`tcacrawler.boilerplate` to strip the ticker from article text.
 
 Pure functions, no I/O, no clock.
 """
@@ -27,16 +27,27 @@ __all__ = [
     "TICKER_ITEM_PATTERN",
     "TICKER_RUN_PATTERN",
     "Quote",
+    "SkippedQuote",
     "TickerReading",
     "find_tickers",
     "read_ticker",
 ]
 
 _CODE = r"[A-Z]{3}"
-# 0.01144, 12, 1,234.5 (thousands separators), ASCII digits only.
-_NUMBER = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
-# 0%, -0%, 0.28%, -1.5%, +0.3% (also a typographic minus sign).
-_CHANGE = r"[+\-\u2212]?[0-9]+(?:\.[0-9]+)?\s*%"
+# 0.01144, 12, 1,234.5, 0,00194: digit groups separated by points or commas, ASCII digits
+# only; _number decides what the separators are (and which numbers it cannot read).
+_NUMBER = r"[0-9]+(?:[.,][0-9]+)*"
+# The numbers whose commas separate thousands: groups of exactly three digits after a
+# leading group that is a number of its own (1,234 and 12,345.5; not 0,002, a decimal comma).
+_THOUSANDS = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+_DECIMAL = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
+# An arrow before the change gives its sign.
+_UP, _DOWN = "\u25b2\u25b4\u2191", "\u25bc\u25be\u2193"  # ▲▴↑ ▼▾↓
+_SIGN = rf"(?:[{_UP}{_DOWN}]\s*)?[+\-\u2212]?"
+_PERCENT = rf"{_SIGN}[0-9]+(?:[.,][0-9]+)?\s*%"
+# 0%, -0%, 0.28%, -1.5%, +0.3% (also a typographic minus sign), ▼0.12%, (-0.12%); after
+# whitespace, or right after the rate when it opens with a parenthesis or an arrow.
+_CHANGE = rf"(?:\s+|(?=[({_UP}{_DOWN}]))(?:\(\s*{_PERCENT}\s*\)|{_PERCENT})"
 _MONTHS = {
     "jan": 1,
     "feb": 2,
@@ -55,18 +66,25 @@ _MONTH = (
     r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
-_DATE = rf"[0-9]{{1,2}}\s+{_MONTH}\.?\s+[0-9]{{4}}"
-_ITEM = rf"{_CODE}\s*/\s*{_CODE}\s*=\s*(?:{_NUMBER})\s+{_CHANGE}"
+# "Tuesday, " before the date.
+_WEEKDAY = r"(?i:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6})\.?,?\s*"
+_DATE = rf"(?:{_WEEKDAY})?[0-9]{{1,2}}\s+{_MONTH}\.?\s+[0-9]{{4}}"
+_ITEM = rf"{_CODE}\s*/\s*{_CODE}\s*=\s*(?:{_NUMBER}){_CHANGE}"
 
-#: One ticker item, with named groups base, quote, rate, change.
+#: One ticker item, with named groups base, quote, rate, change (the number) and sign
+#: (its sign or arrow, if any).
 TICKER_ITEM_PATTERN = re.compile(
-    rf"(?P<base>{_CODE})\s*/\s*(?P<quote>{_CODE})\s*=\s*"
-    rf"(?P<rate>{_NUMBER})\s+(?P<change>[+\-\u2212]?[0-9]+(?:\.[0-9]+)?)\s*%"
+    rf"(?P<base>{_CODE})\s*/\s*(?P<quote>{_CODE})\s*=\s*(?P<rate>{_NUMBER})"
+    rf"(?:\s+|(?=[({_UP}{_DOWN}]))(?:\(\s*)?(?P<sign>{_SIGN})"
+    rf"(?P<change>[0-9]+(?:[.,][0-9]+)?)\s*%(?:\s*\))?"
 )
-#: A ``DD Month YYYY`` date with named groups day, month, year.
-TICKER_DATE_PATTERN = re.compile(
-    rf"(?P<day>[0-9]{{1,2}})\s+(?P<month>{_MONTH})\.?\s+(?P<year>[0-9]{{4}})"
-)
+_DATE_GROUPS = rf"(?P<day>[0-9]{{1,2}})\s+(?P<month>{_MONTH})\.?\s+(?P<year>[0-9]{{4}})"
+#: A ``DD Month YYYY`` date (``Tuesday, DD Month YYYY`` too) with named groups day,
+#: month, year.
+TICKER_DATE_PATTERN = re.compile(rf"(?:{_WEEKDAY})?{_DATE_GROUPS}")
+# A date right before a ticker (whitespace between): the end of the text before it.
+_DATE_BEFORE = re.compile(rf"(?<![0-9]){_DATE_GROUPS}\s*\Z")
+_DATE_BEFORE_WINDOW = 32
 #: A whole ticker: one or more items (separated by whitespace or nothing), then
 #: optionally the date (group ``date``). Every whitespace run is matched by
 #: ``\s*``/``\s+``, so collapsing or re-breaking whitespace never changes whether
@@ -124,13 +142,37 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class SkippedQuote:
+    """A ticker item that gives no quote: ``reason`` is ``zero`` (a rate of 0, which no
+    exchange rate is: the ticker had no figure) or ``unreadable`` (``1.234,5``)."""
+
+    base: str
+    quote: str
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class TickerReading:
     quotes: tuple[Quote, ...]
     as_of: datetime.date | None
+    # items of pairs that no item gives a quote for, first-seen order
+    skipped: tuple[SkippedQuote, ...] = ()
 
 
-def _number(text: str) -> float:
-    return float(text.replace(",", "").replace("\u2212", "-"))
+def _number(text: str) -> float | None:
+    """A rate as the ticker writes it; None when the separators are not readable."""
+    if _THOUSANDS.fullmatch(text) is not None:
+        return float(text.replace(",", ""))
+    if _DECIMAL.fullmatch(text) is not None:
+        return float(text.replace(",", "."))
+    return None
+
+
+def _change(item: re.Match[str]) -> float:
+    value = float(item.group("change").replace(",", "."))
+    sign = item.group("sign")
+    return -value if sign and ("-" in sign or "\u2212" in sign or sign[0] in _DOWN) else value
 
 
 def _date(match: re.Match[str]) -> datetime.date | None:
@@ -145,25 +187,40 @@ def read_ticker(text: str) -> TickerReading | None:
     """Read every ticker in ``text``; ``None`` when nothing ticker-shaped is present.
 
     Quotes are unique by (base, quote) in first-seen order; when repeats disagree
-    the first value wins. ``as_of`` is the first valid date that directly follows
-    a ticker.
+    the first value wins. An item whose rate is zero or unreadable gives no quote: its
+    pair is in ``skipped`` unless another item gives it one. ``as_of`` is the first valid
+    date that directly follows a ticker, else one directly before the first ticker.
     """
     quotes: dict[tuple[str, str], Quote] = {}
+    skipped: dict[tuple[str, str], SkippedQuote] = {}
     as_of: datetime.date | None = None
+    first_start = -1
     for run in find_tickers(text):
+        if first_start < 0:
+            first_start = run.start()
         for item in TICKER_ITEM_PATTERN.finditer(text, run.start(), run.end()):
             key = (item.group("base"), item.group("quote"))
-            if key not in quotes:
-                quotes[key] = Quote(
-                    base=key[0],
-                    quote=key[1],
-                    rate=_number(item.group("rate")),
-                    change_pct=_number(item.group("change")),
-                )
+            if key in quotes:
+                continue
+            rate = _number(item.group("rate"))
+            if not rate:  # None (unreadable) or zero
+                if key not in skipped:
+                    reason = "unreadable" if rate is None else "zero"
+                    skipped[key] = SkippedQuote(key[0], key[1], item.group(), reason)
+                continue
+            quotes[key] = Quote(base=key[0], quote=key[1], rate=rate, change_pct=_change(item))
         if as_of is None and run.group("date") is not None:
             date_match = TICKER_DATE_PATTERN.fullmatch(text, run.start("date"), run.end("date"))
             if date_match is not None:
                 as_of = _date(date_match)
-    if not quotes:
+    if first_start < 0:
         return None
-    return TickerReading(quotes=tuple(quotes.values()), as_of=as_of)
+    if as_of is None:
+        window = max(0, first_start - _DATE_BEFORE_WINDOW)
+        if (date_match := _DATE_BEFORE.search(text, window, first_start)) is not None:
+            as_of = _date(date_match)
+    return TickerReading(
+        quotes=tuple(quotes.values()),
+        as_of=as_of,
+        skipped=tuple(v for k, v in skipped.items() if k not in quotes),
+    )

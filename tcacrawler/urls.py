@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 # Query parameters that never select different content on a WordPress news site:
 # analytics tags and the junk (catid/id) that old Joomla-era links carry.
@@ -96,14 +96,48 @@ def normalize_url(url: str) -> str:
     normal = _NORMAL_URL.fullmatch(url)
     if normal is not None and _normal_port(normal["scheme"], normal["port"]):
         path, query = normal["path"], normal["query"]
-        if (path.endswith("/") or "." in path.rsplit("/", 1)[-1]) and (
-            query is None or _normal_query(query)
+        if (
+            (path.endswith("/") or "." in path.rsplit("/", 1)[-1])
+            and (query is None or _normal_query(query))
+            and ("%" not in path or _LOWER_HIGH_ESCAPE.search(path) is None)
         ):
             return url
     return _normalize_parsed(url)
 
 
-def _normalize_parsed(url: str) -> str:
+# A percent-escape of a byte 0x80-0xFF (a piece of a UTF-8 encoded non-ASCII character)
+# with a lower-case hex digit: "%d0", "%D0" and "к" are one character.
+_LOWER_HIGH_ESCAPE = re.compile(r"%(?:[89A-F][a-f]|[a-f][0-9A-Fa-f])")
+_HIGH_ESCAPE = re.compile(r"%[89A-Fa-f][0-9A-Fa-f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _encode_non_ascii(path: str) -> str:
+    """``path`` with its non-ASCII characters percent-encoded as UTF-8, and the escapes
+    of such bytes in upper-case hex, as w3lib's safe_url_string and canonicalize_url
+    write them (and Scrapy requests them). Everything ASCII is left as written, escapes
+    of ASCII characters included, so that an ASCII URL normalises as it always did."""
+    if not path.isascii():
+        path = _NON_ASCII.sub(
+            lambda m: quote(m[0], safe="", encoding="utf-8", errors="surrogatepass"), path
+        )
+    if "%" in path:
+        path = _HIGH_ESCAPE.sub(lambda m: m[0].upper(), path)
+    return path
+
+
+def earlier_normal_form(url: str) -> str | None:
+    """The form normalize_url gave ``url`` before it percent-encoded non-ASCII paths
+    (earlier versions kept them as written: raw, or escapes in lower-case hex), when that
+    differs from today's; else None, at the cost of two scans for an ASCII URL. A story
+    store from an earlier version holds its URLs in that form."""
+    if url.isascii() and ("%" not in url or _LOWER_HIGH_ESCAPE.search(url) is None):
+        return None
+    earlier = _normalize_parsed(url, encode=False)
+    return None if earlier == normalize_url(url) else earlier
+
+
+def _normalize_parsed(url: str, *, encode: bool = True) -> str:
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower() or "https"
     host = (parts.hostname or "").lower()
@@ -119,6 +153,8 @@ def _normalize_parsed(url: str) -> str:
     last_segment = path.rsplit("/", 1)[-1]
     if not path.endswith("/") and "." not in last_segment:
         path += "/"
+    if encode:
+        path = _encode_non_ascii(path)
     return urlunsplit((scheme, netloc, path, urlencode(sorted(_kept_query(parts.query))), ""))
 
 

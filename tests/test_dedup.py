@@ -7,6 +7,7 @@ import json
 import random
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -117,6 +118,24 @@ def test_content_hash_ignores_whitespace_and_case() -> None:
     assert normalise("ﬁnance  ＡＢＣ\n") == "finance abc"
 
 
+@pytest.mark.parametrize(
+    "invisible",
+    ["\u200b", "\u00ad", "\ufeff", "\u200e", "\u2060", "\u200b\u200c"],
+)
+def test_content_hash_ignores_format_characters(invisible: str) -> None:
+    """A zero-width space or soft hyphen an editor leaves in a word changes no text."""
+    a = "Tashkent announced the reform.\n\nThe plan starts in May."
+    for edited in (
+        a.replace("reform", f"re{invisible}form"),
+        a.replace("The plan", f"The {invisible}plan"),
+        a.replace("The plan", f"The {invisible} plan"),  # a token of its own
+        a.replace("\n\n", f"\n\n{invisible}\n\n"),  # a paragraph of its own
+        invisible + a + invisible,
+    ):
+        assert normalise(edited.split("\n")[0]) == normalise(a.split("\n")[0])
+        assert hash_and_words(edited) == hash_and_words(a) == (content_hash(a), 9)
+
+
 # --- verdicts ---------------------------------------------------------------------------
 
 
@@ -135,6 +154,15 @@ def test_whitespace_and_case_only_change_is_unchanged(dedup: StoryDeduplicator) 
     see(dedup, "timesca:102", body)
     reflowed = "  " + body.upper().replace(" ", "  ").replace("\n", "\n\n") + "\n"
     assert see(dedup, "timesca:102", reflowed).verdict is Verdict.UNCHANGED
+
+
+def test_invisible_characters_only_change_is_unchanged(dedup: StoryDeduplicator) -> None:
+    body = story(4)
+    see(dedup, "timesca:104", body)
+    words = body.split(" ")
+    words[3] = words[3][:2] + "\u00ad" + words[3][2:]
+    words[7] += "\u200b"
+    assert see(dedup, "timesca:104", " ".join(words)).verdict is Verdict.UNCHANGED
 
 
 def test_date_modified_only_is_unchanged(dedup: StoryDeduplicator, store: SQLiteStore) -> None:
@@ -441,8 +469,10 @@ def test_property_paragraph_hash_is_content_hash(body: str) -> None:
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
 @example("a\u00a8b c\u2028d\x1ce\u3000f\u00a0g")  # NFKC adds a space to U+00A8
 @example("one sentence. " * 130)
+@example("a \u200b b\n\u00ad\nc\u200bd\u00a0\u2026")  # format characters only: no word
 def test_property_hash_and_words(body: str) -> None:
-    assert hash_and_words(body) == (content_hash(body), len(body.split()))
+    words = [w for w in body.split() if any(unicodedata.category(c) != "Cf" for c in w)]
+    assert hash_and_words(body) == (content_hash(body), len(words))
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -105,3 +105,28 @@ def test_extractor_failure_is_no_crash(monkeypatch: pytest.MonkeyPatch) -> None:
     page = TimescaArticlePage("https://example.com/water-quotas/", WRAPPED)
     with pytest.raises(NotAnArticle, match="no body"):
         page.to_item()
+
+
+# A legacy (pre-2022) imported post: its paragraphs are text runs in one <div>, separated
+# by <br><br>, and the theme's selectors find no body.
+LEGACY_BR = f"""<html lang="en-US"><head><title>Water quotas agreed - Example News</title></head>
+<body class="single single-post postid-42"><div class="layout">
+<h1 class="headline-x">Water quotas agreed</h1>
+<div class="old-body"><div>{"<br><br>".join(PARAGRAPHS)}</div></div></div>
+<footer><p>© Example News</p></footer></body></html>"""
+
+
+def test_line_breaks_separate_paragraphs() -> None:
+    # trafilatura writes each run of <br> as one <lb/>: every line is a paragraph, not
+    # glued to the next ("...Syr Darya.Delegates...")
+    assert fallback.trafilatura_paragraphs(LEGACY_BR) == PARAGRAPHS
+    page = TimescaArticlePage("https://example.com/water-quotas/", LEGACY_BR)
+    assert page.paragraphs == PARAGRAPHS
+    assert page.to_item().extraction == "fallback"
+
+
+def test_line_break_after_inline_markup() -> None:
+    # the text after an inline element (its tail) stays on its own line
+    first, second = PARAGRAPHS[1].split(" signed ", 1)
+    html = LEGACY_BR.replace(PARAGRAPHS[1], f"<span>{first}</span> signed {second}")
+    assert fallback.trafilatura_paragraphs(html) == PARAGRAPHS

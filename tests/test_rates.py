@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import math
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.test import get_crawler
 
-from tcacrawler.rates import TICKER_RUN_PATTERN, Quote, TickerReading, find_tickers, read_ticker
+from tcacrawler.exporters import exportable
+from tcacrawler.items import ArticleItem
+from tcacrawler.pipelines import RatesPipeline
+from tcacrawler.rates import (
+    TICKER_RUN_PATTERN,
+    Quote,
+    SkippedQuote,
+    TickerReading,
+    find_tickers,
+    read_ticker,
+)
+from tcacrawler.validation import schema_errors
 
 FIVE = [
     ("KGS", "USD", "0.01144", "0"),
@@ -65,8 +81,21 @@ def test_no_date() -> None:
     assert reading == TickerReading(EXPECTED_FIVE, None)
 
 
-def test_date_must_follow_the_ticker() -> None:
+def test_date_right_before_the_ticker() -> None:
+    # taken when no date follows the ticker
     reading = read_ticker("09 December 2025 " + " ".join(items(FIVE)) + " Some headline")
+    assert reading is not None
+    assert reading.as_of == datetime.date(2025, 12, 9)
+    reading = read_ticker("Tuesday, 09 December 2025\n" + " ".join(items(FIVE)) + " 10 Dec 2025")
+    assert reading is not None
+    assert reading.as_of == datetime.date(2025, 12, 10)
+
+
+def test_a_date_further_before_is_not_the_tickers() -> None:
+    reading = read_ticker("09 December 2025 Some headline " + " ".join(items(FIVE)))
+    assert reading is not None
+    assert reading.as_of is None
+    reading = read_ticker("109 December 2025 " + " ".join(items(FIVE)))
     assert reading is not None
     assert reading.as_of is None
 
@@ -78,6 +107,8 @@ def test_date_must_follow_the_ticker() -> None:
         ("9 December 2025", datetime.date(2025, 12, 9)),
         ("01 january 2024", datetime.date(2024, 1, 1)),
         ("29 Feb 2024", datetime.date(2024, 2, 29)),
+        ("Tuesday, 09 December 2025", datetime.date(2025, 12, 9)),
+        ("Tue 9 Dec 2025", datetime.date(2025, 12, 9)),
         ("15 Sept 2023", datetime.date(2023, 9, 15)),
         ("31 February 2025", None),  # ticker-shaped, but not a date
     ],
@@ -115,12 +146,50 @@ def test_unique_first_seen_order() -> None:
         ("USD/KZT = 512 -1.5%", 512.0, -1.5),
         ("USD/KZT=512.07 \u22120.25 %", 512.07, -0.25),
         ("USD / KZT  =  1,234,567 12%", 1234567.0, 12.0),
+        # a comma before other than three digits, or after a leading 0, is a decimal comma
+        ("KZT/USD = 0,002 -0%", 0.002, -0.0),
+        ("KZT/USD = 0,00194 -0%", 0.00194, -0.0),
+        ("USD/KZT = 512,07 0,25%", 512.07, 0.25),
+        # the change with an arrow, or in parentheses
+        ("KZT/USD = 0.00194 \u25bc0.12%", 0.00194, -0.12),
+        ("KZT/USD = 0.00194 \u25b20.12%", 0.00194, 0.12),
+        ("KZT/USD = 0.00194\u25bc 0%", 0.00194, -0.0),
+        ("KZT/USD = 0.00194 (-0.12%)", 0.00194, -0.12),
+        ("KZT/USD = 0.00194 ( +0.12 % )", 0.00194, 0.12),
+        ("KZT/USD = 0.00194(0.12%)", 0.00194, 0.12),
     ],
 )
 def test_number_formats(item: str, rate: float, change: float) -> None:
     reading = read_ticker(item)
     assert reading is not None
-    assert reading.quotes == (Quote("USD", "KZT", rate, change),)
+    (quote,) = reading.quotes
+    assert (quote.rate, quote.change_pct) == (rate, change)
+    assert math.copysign(1, quote.change_pct) == math.copysign(1, change)
+
+
+@pytest.mark.parametrize(
+    ("item", "reason"),
+    [
+        ("IRR/USD = 0.00000 0%", "zero"),
+        ("IRR/USD = 0 0%", "zero"),
+        ("IRR/USD = 1.234,5 0%", "unreadable"),
+        ("IRR/USD = 1,2,3 0%", "unreadable"),
+    ],
+)
+def test_zero_or_unreadable_rate_is_skipped(item: str, reason: str) -> None:
+    """No rate record rather than one the schema rejects (rate > 0) or a wrong one."""
+    reading = read_ticker(f"KGS/USD = 0.01144 0% {item} 09 December 2025")
+    assert reading is not None
+    assert [(q.base, q.quote) for q in reading.quotes] == [("KGS", "USD")]
+    assert reading.skipped == (SkippedQuote("IRR", "USD", item, reason),)
+    assert reading.as_of == datetime.date(2025, 12, 9)
+
+
+def test_a_readable_repeat_gives_the_quote() -> None:
+    reading = read_ticker("IRR/USD = 0.00000 0% IRR/USD = 0.00002 0%")
+    assert reading is not None
+    assert reading.quotes == (Quote("IRR", "USD", 0.00002, 0.0),)
+    assert reading.skipped == ()
 
 
 def test_tickers_in_several_places_are_merged() -> None:
@@ -188,10 +257,13 @@ def test_generated_tickers(
 
     expected: dict[tuple[str, str], Quote] = {}
     for b, q, r, s, c in specs:
-        expected.setdefault((b, q), Quote(b, q, float(r), float(s + c)))
+        if float(r):  # a zero rate is skipped
+            expected.setdefault((b, q), Quote(b, q, float(r), float(s + c)))
+    zero = {(b, q) for b, q, r, _, _ in specs if not float(r)} - set(expected)
     reading = read_ticker(text)
     assert reading is not None
     assert reading.quotes == tuple(expected.values())
+    assert {(s.base, s.quote) for s in reading.skipped} == zero
     for got, want in zip(reading.quotes, expected.values(), strict=True):
         assert math.copysign(1, got.change_pct) == math.copysign(1, want.change_pct)
     assert reading.as_of == (date if with_date else None)
@@ -203,3 +275,35 @@ def test_find_tickers_matches_plain_regex(text: str) -> None:
     fast = [m.span() for m in find_tickers(text)]
     plain = [m.span() for m in TICKER_RUN_PATTERN.finditer(text)]
     assert fast == plain
+
+
+def test_pipeline_counts_skipped_rates_and_emits_only_valid_records() -> None:
+    emitted: list[Any] = []
+
+    async def start_itemproc_async(item: Any, response: Any) -> None:
+        emitted.append(item)
+
+    crawler = get_crawler()
+    crawler.stats = MemoryStatsCollector(crawler)
+    crawler.engine = SimpleNamespace(  # type: ignore[assignment]
+        scraper=SimpleNamespace(start_itemproc_async=start_itemproc_async)
+    )
+    pipeline = RatesPipeline(crawler)
+    ticker = "KZT/USD = 0,00194 -0% IRR/USD = 0.00000 0% TMT/USD = 1.234,5 0% 09 December 2025"
+    for n in range(2):  # the second page's ticker counts nothing again
+        item = ArticleItem(
+            story_id=f"timesca:{n}",
+            url=f"https://timesca.com/story-{n}/",
+            headline="h",
+            article_body="b",
+            site="timesca",
+            furniture_text=ticker,
+        )
+        asyncio.run(pipeline.process_item(item))
+    assert [(r.base, r.quote, r.rate) for r in emitted] == [("KZT", "USD", 0.00194)]
+    record = exportable(emitted[0])
+    record["retrieved_at"] = "2025-12-09T00:00:00+00:00"
+    assert schema_errors(record) == []
+    assert crawler.stats.get_value("tca/rates/skipped/zero") == 1
+    assert crawler.stats.get_value("tca/rates/skipped/unreadable") == 1
+    assert crawler.stats.get_value("tca/rates/read") == 1

@@ -1,16 +1,25 @@
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
 
+from tcacrawler.dedup import StoryDeduplicator
+from tcacrawler.items import ArticleItem
+from tcacrawler.pipelines import StoryDedupPipeline
+from tcacrawler.store import SQLiteStore
 from tcacrawler.urls import (
     LEGACY_ARTICLE_PATH,
     SHORTLINK_QUERY,
     _kept_query,
     _normalize_parsed,
+    earlier_normal_form,
     is_legacy_article_url,
     normalize_url,
     shortlink_post_id,
@@ -69,7 +78,7 @@ def test_url_story_id_is_mirror_independent() -> None:
     )
 
 
-_SEGMENT = st.text(alphabet="abcXYZ019-._~%:@;,=+!' /?#", max_size=8)
+_SEGMENT = st.text(alphabet="abcXYZ019-._~%:@;,=+!' /?#\u043a\u00e9", max_size=8)
 _KEY = st.sampled_from(["p", "s", "page", "a_b", "utm_source", "ID", "catid", "fbclid", "Q", ""])
 _VALUE = st.text(alphabet="az09_.-+% &=", max_size=5)
 
@@ -183,3 +192,94 @@ def test_plain_url_paths_agree_with_the_parser(url: str) -> None:
         assert _parsed_or_error(shortlink_post_id, url) == _parsed_or_error(
             _slow_shortlink_post_id, url
         )
+
+
+# One slug as a link, a sitemap and a canonical tag may spell it.
+CYRILLIC_SLUG = "\u043a\u0430\u0437\u0430\u0445\u0441\u0442\u0430\u043d-\u043d\u043e\u0432\u043e\u0441\u0442\u0438"  # noqa: E501
+ENCODED_SLUG = quote(CYRILLIC_SLUG)  # %D0%BA%D0%B0...
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        f"https://timesca.com/{CYRILLIC_SLUG}/",
+        f"https://timesca.com/{ENCODED_SLUG}/",
+        f"https://timesca.com/{ENCODED_SLUG.lower()}/",
+        f"https://www.timesca.com/{ENCODED_SLUG.lower()}",
+        f"https://timesca.com/{CYRILLIC_SLUG[:5]}{ENCODED_SLUG[30:].lower()}/",
+    ],
+)
+def test_non_ascii_slug_spellings_normalise_to_one_url(variant: str) -> None:
+    # percent-encoded UTF-8 in upper-case hex, as w3lib (and so Scrapy's requests) write it
+    expected = f"https://timesca.com/{ENCODED_SLUG}/"
+    assert normalize_url(variant) == expected
+    assert normalize_url(expected) == expected
+    assert url_story_id("timesca", variant) == f"timesca:/{ENCODED_SLUG}/"
+
+
+def test_escapes_of_ascii_characters_are_left_as_written() -> None:
+    # (an ASCII URL normalises as it did before non-ASCII paths were encoded)
+    assert (
+        normalize_url("https://timesca.com/o%27zbekiston/") == "https://timesca.com/o%27zbekiston/"
+    )
+    assert normalize_url("https://timesca.com/a%2fb/") == "https://timesca.com/a%2fb/"
+    assert normalize_url("https://timesca.com/caf\u00e9") == "https://timesca.com/caf%C3%A9/"
+    assert normalize_url("https://timesca.com/?s=\u043a") == "https://timesca.com/?s=%D0%BA"
+
+
+def test_earlier_normal_form() -> None:
+    canonical = f"https://timesca.com/{ENCODED_SLUG.lower()}/"
+    assert earlier_normal_form(canonical) == canonical
+    assert earlier_normal_form(f"https://timesca.com/{CYRILLIC_SLUG}") == (
+        f"https://timesca.com/{CYRILLIC_SLUG}/"
+    )
+    assert earlier_normal_form(f"https://timesca.com/{ENCODED_SLUG}/") is None
+    assert earlier_normal_form("https://timesca.com/a-story/") is None
+    assert earlier_normal_form("https://timesca.com/a%2fstory/") is None
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_urls())
+def test_ascii_urls_normalise_as_before(url: str) -> None:
+    """Stores from earlier versions hold ASCII URLs in the form they always had."""
+    try:
+        if not url.isascii() or earlier_normal_form(url) is not None:
+            return
+        before = _normalize_parsed(url, encode=False)
+    except ValueError:  # a bad port
+        return
+    assert normalize_url(url) == before
+
+
+def test_a_store_from_an_earlier_version_knows_the_story(tmp_path: Path) -> None:
+    """An earlier version keyed a story without a post id by its URL as written (the
+    canonical tag's lower-case escapes): the same page now is the same story, unchanged."""
+    canonical = f"https://timesca.com/{ENCODED_SLUG.lower()}/"
+    body = "Astana announced the new rules.\n\nThey start in May."
+    store = SQLiteStore(tmp_path / "stories.sqlite3")
+    try:
+        store.begin_run("run-1")
+        dedup = StoryDeduplicator(store)
+        old_id = f"timesca:/{ENCODED_SLUG.lower()}/"  # what url_story_id gave then
+        decision = dedup.check(old_id, canonical, [], body, None)
+        dedup.record(
+            decision, run_id="run-1", url=canonical, aliases=[], body=body, date_modified=None
+        )
+        store.commit_run("run-1")
+        store.begin_run("run-2")
+        crawler = get_crawler()
+        crawler.tca_state = SimpleNamespace(dedup=StoryDeduplicator(store), run_id="run-2")
+        item = ArticleItem(
+            story_id=url_story_id("timesca", canonical),
+            url=canonical,
+            headline="New rules",
+            article_body=body,
+            site="timesca",
+            aliases=[f"https://timesca.com/{ENCODED_SLUG}/"],  # as Scrapy requested it
+        )
+        with pytest.raises(DropItem, match="unchanged"):
+            StoryDedupPipeline(crawler).process_item(item)
+        # and from now on it is known by today's form too
+        assert store.resolve_alias(normalize_url(canonical)) == old_id
+    finally:
+        store.close()

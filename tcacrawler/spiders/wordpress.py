@@ -40,6 +40,7 @@ from tcacrawler.pages.wordpress import NotAnArticle, WordPressArticlePage
 from tcacrawler.robots import ROBOTS_META_KEY, sitemap_urls
 from tcacrawler.urls import (
     LEGACY_ARTICLE_PATH,
+    earlier_normal_form,
     is_legacy_article_url,
     normalize_url,
     shortlink_post_id,
@@ -399,8 +400,16 @@ class WordPressSpider(scrapy.Spider):
     def newest_first(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return sorted(entries, key=lambda e: e.get("lastmod") or "", reverse=True)
 
-    def is_unchanged(self, url: str, lastmod: str | None) -> bool:
+    def stored_lastmod(self, url: str) -> str | None:
+        """The store's ``known_lastmod`` of ``url`` normalised, or else (a non-ASCII URL
+        that a store of an earlier version knows) of its earlier normal form."""
         known = self.known.known_lastmod(normalize_url(url))
+        if known is None and (earlier := earlier_normal_form(url)) is not None:
+            known = self.known.known_lastmod(earlier)
+        return known
+
+    def is_unchanged(self, url: str, lastmod: str | None) -> bool:
+        known = self.stored_lastmod(url)
         if known is None:
             return False
         if lastmod is None:
@@ -484,7 +493,7 @@ class WordPressSpider(scrapy.Spider):
         depth = response.meta.get("tca_listing_depth", 0)
         new_articles = 0
         for url in self.article_links(response):
-            if self.mode == "latest" and self.known.known_lastmod(normalize_url(url)) is not None:
+            if self.mode == "latest" and self.stored_lastmod(url) is not None:
                 continue
             new_articles += 1
             yield self.article_request(url, via="listing")
