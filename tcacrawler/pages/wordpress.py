@@ -321,6 +321,41 @@ def _own_text(node: LexborNode) -> list[str]:
     ]
 
 
+def _inline_text(element: LexborNode) -> str:
+    """The text of a headline or caption as a browser shows it: inline markup joins its
+    text to the words around it (``Kazakh<em>stan</em>``), while a ``<br>`` and a block
+    element separate words; scripts, styles and comments are left out."""
+    first = element.first_child
+    if first is None:
+        return ""
+    if first.next is None and first.tag_id == _TEXT_ID:
+        return first.text_content or ""  # (most headlines: one text node)
+    pieces: list[str] = []
+    # A stack, not recursion: markup can nest deeper than Python's call limit.
+    stack = [(False, element.iter(include_text=True, skip_empty=False))]
+    while stack:
+        is_block, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if is_block:
+                pieces.append(" ")
+            continue
+        tag = child.tag_id
+        if tag == _TEXT_ID:
+            pieces.append(child.text_content or "")
+        elif tag == _BR_ID:
+            pieces.append(" ")
+        elif tag in _NOT_READ_IDS or child.first_child is None:
+            pass
+        else:
+            block = tag in _BLOCK_IDS
+            if block:
+                pieces.append(" ")
+            stack.append((block, child.iter(include_text=True, skip_empty=False)))
+    return "".join(pieces)
+
+
 _FURNITURE_TEXT_CAP = 20_000
 _NOT_READ_IDS = frozenset(_TAG_IDS[name] for name in ("script", "style", _COMMENT))
 
@@ -831,8 +866,8 @@ class WordPressArticlePage:
 
     @staticmethod
     def _text(element: LexborNode) -> str:
-        """The text nodes under ``element``, space-separated."""
-        return element.text(separator=" ")
+        """The text under ``element``, as a browser shows it (``_inline_text``)."""
+        return _inline_text(element)
 
     @cached_property
     def _headline_found(self) -> tuple[LexborNode, str] | None:
@@ -1089,7 +1124,7 @@ class WordPressArticlePage:
                     src = _attribute(node, "src")
             elif tag == "figcaption":
                 captions = [] if captions is None else captions
-                captions.append(node.text(separator=" "))
+                captions.append(_inline_text(node))
         found = (src if images else "", None if captions is None else " ".join(captions))
         self._figures[figure.mem_id] = found
         return found
