@@ -200,6 +200,8 @@ _NON_TEXT_IDS = frozenset(_TAG_IDS[name] for name in (*NON_TEXT_TAGS, _COMMENT))
 _CONTINUATION_IDS = frozenset(_TAG_IDS[name] for name in CONTINUATION_TAGS)
 _STEPPED_OVER_IDS = frozenset(_TAG_IDS[name] for name in (*_STEPPED_OVER_TAGS, _COMMENT))
 _DIV_ID = _TAG_IDS["div"]
+_ARTICLE_ID = _TAG_IDS["article"]
+_POST_CONTAINER_IDS = frozenset((_ARTICLE_ID, _TAG_IDS["main"]))
 
 
 # An absolute http(s) URL that urljoin gives back unchanged whatever the base: lower-case
@@ -840,7 +842,7 @@ class WordPressArticlePage:
             (POST_ID_PATTERNS[0], self.body_classes),
             (
                 POST_ID_PATTERNS[1],
-                " ".join(i for a in self._all("article") if (i := _attribute(a, "id")) is not None),
+                " ".join(i for a in self._post_articles if (i := _attribute(a, "id")) is not None),
             ),
         ):
             if match := pattern.search(source):
@@ -855,6 +857,37 @@ class WordPressArticlePage:
         if self.post_id is not None:
             return f"{self.site}:{self.post_id}"
         return url_story_id(self.site, self.canonical_url)
+
+    @cached_property
+    def _post_articles(self) -> list[LexborNode]:
+        """The ``<article>`` elements that hold the post: those around its headline, else
+        around its body, else (neither is in one) every ``<article>`` of the page. A
+        trending or breaking-news block's ``<article id="post-N">`` is another post's."""
+        for element in (self._headline_element, self._body_from_selectors):
+            if element is not None and (
+                found := [c for c in self._containers_of(element) if c.tag_id == _ARTICLE_ID]
+            ):
+                return found
+        return self._all("article")
+
+    @staticmethod
+    def _containers_of(element: LexborNode) -> list[LexborNode]:
+        """The ``<article>`` and ``<main>`` elements around ``element``, nearest first."""
+        found = []
+        node = element.parent
+        while node is not None:
+            if node.tag_id in _POST_CONTAINER_IDS:
+                found.append(node)
+            node = node.parent
+        return found
+
+    @cached_property
+    def _post_containers(self) -> list[LexborNode]:
+        """The ``<article>`` and ``<main>`` elements around the headline, nearest first:
+        where the post's own body, dates and images are, when a page also shows other
+        posts (a breaking-news block's excerpt, a trending list)."""
+        headline = self._headline_element
+        return [] if headline is None else self._containers_of(headline)
 
     def is_article(self) -> bool:
         classes = self.body_classes.split()
@@ -1137,6 +1170,13 @@ class WordPressArticlePage:
 
     @cached_property
     def _body_from_selectors(self) -> LexborNode | None:
+        """The first element a body selector finds, that has paragraph text: in the
+        ``<article>`` or ``<main>`` around the headline first (another post's excerpt may
+        come before the post), else anywhere in the page."""
+        for container in self._post_containers:
+            for query in self.body_css:
+                if (found := self._body_in(container, query)) is not None:
+                    return found
         for query in self.body_css:
             first = self._first(query)
             if first is None:
@@ -1147,6 +1187,19 @@ class WordPressArticlePage:
                 if isinstance(found, LexborNode) and self._has_paragraph_text(found):
                     return found
         return None
+
+    def _body_in(self, container: LexborNode, query: str) -> LexborNode | None:
+        """The first element in ``container`` that ``query`` finds, with paragraph text."""
+        if not _query_plan(query).is_list:
+            first = select_first(container, query)
+            if first is None:
+                return None
+            if self._has_paragraph_text(first):
+                return first
+        found = select(container, query)
+        if _query_plan(query).is_list:
+            found = list({e.mem_id: e for e in reversed(found)}.values())[::-1]
+        return next((e for e in found if self._has_paragraph_text(e)), None)
 
     @staticmethod
     def _has_paragraph_text(element: LexborNode) -> bool:
