@@ -456,9 +456,10 @@ def _one_of(mem_ids: set[int]) -> Callable[[LexborNode], bool] | None:
     return (lambda node: node.mem_id in mem_ids) if mem_ids else None
 
 
-def _paragraph_texts(element: LexborNode, texts: list[str], wanted: int = 3) -> bool:
-    """Add the first text nodes in ``element``'s ``<p>`` elements (below ``element``) to
-    ``texts``, in document order, until there are ``wanted``; whether there are."""
+def _paragraph_texts(element: LexborNode, texts: list[str], wanted: int = 1) -> bool:
+    """Add the first text nodes in ``element``'s ``<p>`` elements (below ``element``) that
+    are not whitespace alone to ``texts``, in document order, until there are ``wanted``;
+    whether there are. (Empty paragraphs, ``<p>&nbsp;</p>``, often open a post.)"""
     # Down the children, not a walk of every node from the top: the first paragraphs
     # are near the start, and the text outside them is not read. A stack of the open
     # elements' children, not recursion: markup nests deeper than Python's call limit.
@@ -470,9 +471,11 @@ def _paragraph_texts(element: LexborNode, texts: list[str], wanted: int = 3) -> 
         elif child.tag_id == _P_ID:
             for node in child.traverse(include_text=True):
                 if node.tag_id == _TEXT_ID:
-                    texts.append(node.text_content or "")
-                    if len(texts) == wanted:
-                        return True
+                    text = node.text_content or ""
+                    if text and not text.isspace():
+                        texts.append(text)
+                        if len(texts) == wanted:
+                            return True
         elif child.first_child is not None:
             stack.append(child.iter())
     return False
@@ -891,6 +894,8 @@ class WordPressArticlePage:
 
     def is_article(self) -> bool:
         classes = self.body_classes.split()
+        if "attachment" in classes or "single-attachment" in classes:
+            return False  # a media file's own page: a post id, a title, a caption
         if "single-post" in classes or any(c.startswith("postid-") for c in classes):
             return True
         if {"page", "archive", "home", "blog", "error404", "search"} & set(classes):
@@ -1203,12 +1208,9 @@ class WordPressArticlePage:
 
     @staticmethod
     def _has_paragraph_text(element: LexborNode) -> bool:
-        """Whether the first three text nodes in its ``<p>`` elements say something."""
-        texts: list[str] = []
-        _paragraph_texts(element, texts)
-        # Whether clean_text would leave anything, without normalising the text.
-        text = " ".join(texts)
-        return bool(text) and not text.isspace()
+        """Whether a text node in its ``<p>`` elements says something (empty paragraphs
+        before the first are looked past)."""
+        return _paragraph_texts(element, [])
 
     @cached_property
     def main_content(self) -> MainContent:
