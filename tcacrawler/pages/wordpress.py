@@ -551,7 +551,6 @@ class WordPressArticlePage:
         "time.entry-date::attr(datetime)",
         "[itemprop=datePublished]::attr(content)",
         "[itemprop=datePublished]::attr(datetime)",
-        "time::attr(datetime)",
     )
     modified_css: ClassVar[tuple[str, ...]] = (
         "time.updated:not(.published):not(.entry-date)::attr(datetime)",
@@ -1050,15 +1049,34 @@ class WordPressArticlePage:
 
     @cached_property
     def date_published(self) -> str | None:
+        """JSON-LD, OpenGraph, ``published_css``; then any ``<time datetime>`` and visible
+        date line in the ``<article>`` or ``<main>`` around the headline, then a visible
+        date line anywhere. A ``<time>`` outside them (the header's date of the day, a
+        sidebar's latest posts) is read only on a page with no such element."""
         # Lazily: the selectors are only read when the standard signals have no time.
+        containers = self._post_containers
         found = self._first_datetime(
             itertools.chain(
                 self._ld_strings(self._ld("datePublished")),
                 (self._meta("article:published_time", "og:published_time"),),
                 (self._get(self._css_results(q)) for q in self.published_css),
+                (self._time_in(container) for container in containers),
             )
         )
-        return found or self._visible_date()
+        if found:
+            return found
+        for container in containers:
+            if found := self._visible_date(container):
+                return found
+        if not containers and (found := self._first_datetime([self._time_in(self.root)])):
+            return found
+        return self._visible_date()
+
+    @staticmethod
+    def _time_in(element: LexborNode) -> str | None:
+        """The ``datetime`` of the first ``<time>`` in ``element`` that has one."""
+        time = select_first(element, "time[datetime]")
+        return None if time is None else _attribute(time, "datetime")
 
     @cached_property
     def date_modified(self) -> str | None:
@@ -1072,9 +1090,15 @@ class WordPressArticlePage:
         # WordPress keeps modified >= published; an untouched post has the two equal.
         return found or self.date_published
 
-    def _visible_date(self) -> str | None:
+    def _visible_date(self, element: LexborNode | None = None) -> str | None:
+        """The first date line ``visible_date_css`` finds (in ``element``, else the page)."""
         for query in self.visible_date_css:
-            for text in self._string_values(query):
+            texts = (
+                self._string_values(query)
+                if element is None
+                else [found.text() for found in select(element, query)]
+            )
+            for text in texts:
                 parsed = parse_visible_date(text, self.tz)
                 if parsed is not None:
                     return isoformat(parsed)
