@@ -579,6 +579,12 @@ class WordPressArticlePage:
         ".post-tags",
         ".yarpp-related",
         ".mc4wp-form",
+        # tagDiv (Newspaper): in-content ads and their "- Advertisement -" title.
+        ".td-a-rec",
+        ".td-adspot-title",
+        # Ad Inserter's blocks; <!--nextpage--> links ("Pages: 1 2").
+        ".code-block",
+        ".page-links",
     )
     headline_suffixes: ClassVar[tuple[str, ...]] = ()
     # The page text before the headline is read only for an exchange-rate ticker in the
