@@ -442,6 +442,101 @@ def _has_ancestor(node: LexborNode, key: int) -> bool:
     return False
 
 
+# Where lazy-loading plugins keep an image's file while ``src`` holds a placeholder (a
+# data: URI, a spinner GIF) until the image scrolls into view.
+_LAZY_SRC_ATTRIBUTES = ("data-lazy-src", "data-src")
+# Jetpack's full-size file, then the candidates, for an image with no usable ``src``.
+_SRCSET_ATTRIBUTES = ("srcset", "data-srcset", "data-lazy-srcset")
+
+
+def _usable(url: str | None) -> bool:
+    """Whether an image attribute names a file (not empty, not a data: URI)."""
+    if not url:
+        return False
+    return not url.isspace() and not url.lstrip().startswith("data:")
+
+
+def _image_src(image: LexborNode) -> str | None:
+    """The file an ``<img>`` shows: a lazy-loading plugin's ``data-lazy-src`` or
+    ``data-src`` (``src`` is then a placeholder), else ``src``, else Jetpack's
+    ``data-orig-file``, else the largest candidate of its ``srcset``; ``src`` as it is
+    when there is none of them (None for no ``src``)."""
+    attributes = image.attributes
+    src = attributes.get("src")
+    if len(attributes) > 1 or not _usable(src):
+        for name in _LAZY_SRC_ATTRIBUTES:
+            if _usable(value := attributes.get(name)):
+                return value
+        if _usable(src):
+            return src
+        if _usable(value := attributes.get("data-orig-file")):
+            return value
+        for name in _SRCSET_ATTRIBUTES:
+            if (srcset := attributes.get(name)) and (best := _largest_candidate(srcset)):
+                return best
+    if src is None and "src" in attributes:
+        return ""  # (written without a value, as lxml gives)
+    return src
+
+
+def _largest_candidate(srcset: str) -> str | None:
+    """The URL of a ``srcset``'s widest candidate (``640w``; a ``2x`` density counts for
+    less than any width, and no descriptor is ``1x``)."""
+    best: str | None = None
+    best_size = (-1, -1.0)
+    for url, descriptor in _srcset_candidates(srcset):
+        unit = descriptor[-1:].lower()
+        try:
+            value = float(descriptor[:-1]) if unit in ("w", "x") else 1.0
+        except ValueError:
+            continue
+        size = (1 if unit == "w" else 0, value)
+        if _usable(url) and size > best_size:
+            best, best_size = url, size
+    return best
+
+
+def _srcset_candidates(srcset: str) -> list[tuple[str, str]]:
+    """(URL, descriptor) pairs of a ``srcset`` (HTML's parsing: a URL runs to whitespace,
+    less trailing commas; its descriptor runs to the next comma)."""
+    found = []
+    position, end = 0, len(srcset)
+    while position < end:
+        while position < end and (srcset[position].isspace() or srcset[position] == ","):
+            position += 1
+        start = position
+        while position < end and not srcset[position].isspace():
+            position += 1
+        url = srcset[start:position]
+        if not url:
+            break
+        descriptor = ""
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            comma = srcset.find(",", position)
+            comma = end if comma < 0 else comma
+            descriptor = srcset[position:comma].strip()
+            position = comma + 1
+        found.append((url, descriptor))
+    return found
+
+
+def _in_furniture(
+    node: LexborNode, stop: int, is_furniture: Callable[[LexborNode], bool] | None
+) -> bool:
+    """Whether ``node`` or one of its ancestors below the element whose ``mem_id`` is
+    ``stop`` is furniture."""
+    if is_furniture is None:
+        return False
+    current: LexborNode | None = node
+    while current is not None and current.mem_id != stop:
+        if is_furniture(current):
+            return True
+        current = current.parent
+    return False
+
+
 def _in_figure(node: LexborNode) -> bool:
     parent = node.parent
     while parent is not None:
@@ -1150,11 +1245,21 @@ class WordPressArticlePage:
         body = self._body_element
         for element in () if body is None else (body, *self.body_continuation):
             figures, images = self._figures_and_images_in(element)
+            if not figures and not images:
+                continue
+            # Share buttons' icons, related posts' thumbnails, ad banners: not the post's.
+            is_furniture = self._furniture_in(element)
+            key = element.mem_id
             for figure in figures:
-                add(*self._figure(figure))
+                if not _in_furniture(figure, key, is_furniture):
+                    add(*self._figure(figure))
             for image in images:
-                src = _attribute(image, "src")
-                if src is not None and not _in_figure(image):
+                src = _image_src(image)
+                if (
+                    src is not None
+                    and not _in_figure(image)
+                    and not _in_furniture(image, key, is_furniture)
+                ):
                     add(src, None)
         return [{"url": url, "caption": caption} for url, caption in found.items()]
 
@@ -1189,7 +1294,7 @@ class WordPressArticlePage:
             if tag == "img":
                 images = True
                 if src is None:
-                    src = _attribute(node, "src")
+                    src = _image_src(node)
             elif tag == "figcaption":
                 captions = [] if captions is None else captions
                 captions.append(_inline_text(node))
