@@ -25,6 +25,7 @@ from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
 from urllib.parse import urljoin as _urljoin
 
 from selectolax.lexbor import LexborCSSSelector, LexborHTMLParser, LexborNode
+from w3lib.url import safe_url_string
 
 from tcacrawler.dates import iso_in_zone, isoformat, parse_visible_date
 from tcacrawler.dates import site_timezone as _site_timezone
@@ -223,6 +224,21 @@ def urljoin(base: str, url: str) -> str:
     if _PLAIN_ABSOLUTE.fullmatch(url) is not None:
         return url
     return _cached_urljoin(base, url)
+
+
+@lru_cache(maxsize=4096)
+def _joined_uri(base: str, url: str) -> str:
+    joined = _cached_urljoin(base, url)
+    return joined if _PLAIN_ABSOLUTE.fullmatch(joined) is not None else safe_url_string(joined)
+
+
+def uri_join(base: str, url: str) -> str:
+    """``urljoin``, made URI-safe: a non-ASCII path or query percent-encoded as UTF-8
+    and a non-ASCII host IDNA-encoded, as the records' schemas (format "uri") and
+    Scrapy's request URLs have them (``w3lib.url.safe_url_string``)."""
+    if _PLAIN_ABSOLUTE.fullmatch(url) is not None:
+        return url
+    return _joined_uri(base, url)
 
 
 # A timezone per page object cost more than the dates read with it; they are immutable.
@@ -839,7 +855,7 @@ class WordPressArticlePage:
 
     def _link(self, rel: str) -> str | None:
         href = next((h for rels, h in self._links if rel in rels), None)
-        return urljoin(self.url, href.strip()) if href and href.strip() else None
+        return uri_join(self.url, href.strip()) if href and href.strip() else None
 
     @cached_property
     def json_ld_nodes(self) -> list[dict[str, Any]]:
@@ -918,8 +934,13 @@ class WordPressArticlePage:
             self._ld_main_entity_url,
         ):
             if candidate := source():
-                return urljoin(self.url, candidate)
-        return self.url
+                return uri_join(self.url, candidate)
+        return self.page_uri
+
+    @cached_property
+    def page_uri(self) -> str:
+        """The page's URL, URI-safe (``uri_join``)."""
+        return uri_join(self.url, self.url)
 
     def _ld_main_entity_url(self) -> str | None:
         main = self._resolve(self._ld("mainEntityOfPage"))
@@ -1223,7 +1244,7 @@ class WordPressArticlePage:
         def add(url: str | None, caption: str | None) -> None:
             if not url or url.startswith("data:"):
                 return
-            absolute = urljoin(self.url, url.strip())
+            absolute = uri_join(self.url, url.strip())
             if found.get(absolute) is None:
                 found[absolute] = (clean_text(caption) if caption else "") or None
 
@@ -1240,7 +1261,7 @@ class WordPressArticlePage:
             src, caption = self._figure(figure)
             if caption is None:
                 continue
-            if src and found.get(urljoin(self.url, src.strip()), "") is None:
+            if src and found.get(uri_join(self.url, src.strip()), "") is None:
                 add(src, caption)
         body = self._body_element
         for element in () if body is None else (body, *self.body_continuation):
@@ -1603,7 +1624,7 @@ class WordPressArticlePage:
         if not self.headline or not self.article_body:
             missing = "headline" if not self.headline else "body"
             raise NotAnArticle(f"{self.url}: no {missing} found by selectors or fallback")
-        aliases = [u for u in (self.shortlink, self.url) if u and u != self.canonical_url]
+        aliases = [u for u in (self.shortlink, self.page_uri) if u and u != self.canonical_url]
         return ArticleItem(
             story_id=self.story_id,
             url=self.canonical_url,
