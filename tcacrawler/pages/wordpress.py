@@ -553,6 +553,21 @@ def _in_furniture(
     return False
 
 
+# A block theme's list of the post's categories (its links say rel="tag").
+CATEGORY_TERMS = "taxonomy-category"
+
+
+def _in_category_terms(link: LexborNode) -> bool:
+    """Whether the link is in a block theme's list of the post's categories."""
+    node = link.parent
+    while node is not None:
+        classes = node.attributes.get("class")
+        if classes and CATEGORY_TERMS in _HTML_SPACE.split(classes):
+            return True
+        node = node.parent
+    return False
+
+
 def _in_figure(node: LexborNode) -> bool:
     parent = node.parent
     while parent is not None:
@@ -641,7 +656,12 @@ class WordPressArticlePage:
     # The zone to read times without an offset in, and to express all times in.
     default_tz_offset_minutes: ClassVar[int] = 0
     # The site's own selectors, tried before the generic extractor. CSS, in order.
-    headline_css: ClassVar[tuple[str, ...]] = ("h1.entry-title", "article h1", "h1.post-title")
+    headline_css: ClassVar[tuple[str, ...]] = (
+        "h1.entry-title",
+        "article h1",
+        "h1.post-title",
+        "h1.wp-block-post-title",  # block themes (Twenty Twenty-Four)
+    )
     body_css: ClassVar[tuple[str, ...]] = (
         ".entry-content",
         "[itemprop=articleBody]",
@@ -654,8 +674,15 @@ class WordPressArticlePage:
         ".byline a[rel=author]",
         "a[rel=author]",
         ".author.vcard .fn",
+        ".wp-block-post-author-name",  # block themes
     )
-    section_css: ClassVar[tuple[str, ...]] = ('a[rel="category tag"]', ".cat-links a")
+    # Block themes' post-terms blocks link categories with rel="tag" too: ``tags`` leaves
+    # out the links inside a CATEGORY_TERMS element, which are categories.
+    section_css: ClassVar[tuple[str, ...]] = (
+        'a[rel="category tag"]',
+        ".cat-links a",
+        ".taxonomy-category a",
+    )
     tag_css: ClassVar[tuple[str, ...]] = ('a[rel="tag"]', ".tags-links a")
     published_css: ClassVar[tuple[str, ...]] = (
         "time.published::attr(datetime)",
@@ -1151,7 +1178,11 @@ class WordPressArticlePage:
             tags = _texts(self._ld_strings(keywords))
         if not tags:
             for query in self.tag_css:
-                tags = _texts(self._string_values(query))
+                tags = _texts(
+                    r.text()
+                    for r in self._css_results(query)
+                    if not isinstance(r, str) and not _in_category_terms(r)
+                )
                 if tags:
                     break
         if not tags:
