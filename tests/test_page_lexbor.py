@@ -127,13 +127,20 @@ def test_clean_text_collapses_all_whitespace(text: str) -> None:
     assert clean_text(text) == " ".join(text.split())
 
 
-def test_body_needs_text_in_its_first_paragraphs() -> None:
+def test_body_needs_text_in_its_paragraphs() -> None:
     blank = page(
         '<html><body><div class="entry-content"><p> </p><p>\n</p><p><b> </b></p>'
-        "<p>late text</p></div>"
+        "<div>text outside paragraphs</div></div>"
         '<div class="post-content"><p>Real body.</p></div></body></html>'
     )
     assert blank.paragraphs == ["Real body."]
+    # Empty paragraphs (a word processor's <p>&nbsp;</p>) before the first are looked past.
+    late = page(
+        '<html><body><div class="entry-content"><p> </p><p>\n</p><p><b>\xa0</b></p>'
+        "<p>late text</p></div>"
+        '<div class="post-content"><p>Other body.</p></div></body></html>'
+    )
+    assert late.paragraphs == ["late text"]
     direct = page(
         '<html><body><p class="entry-content">Alone in a p</p>'
         '<div class="post-content"><p>Inner.</p></div></body></html>'

@@ -25,6 +25,7 @@ from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
 from urllib.parse import urljoin as _urljoin
 
 from selectolax.lexbor import LexborCSSSelector, LexborHTMLParser, LexborNode
+from w3lib.url import safe_url_string
 
 from tcacrawler.dates import iso_in_zone, isoformat, parse_visible_date
 from tcacrawler.dates import site_timezone as _site_timezone
@@ -200,6 +201,8 @@ _NON_TEXT_IDS = frozenset(_TAG_IDS[name] for name in (*NON_TEXT_TAGS, _COMMENT))
 _CONTINUATION_IDS = frozenset(_TAG_IDS[name] for name in CONTINUATION_TAGS)
 _STEPPED_OVER_IDS = frozenset(_TAG_IDS[name] for name in (*_STEPPED_OVER_TAGS, _COMMENT))
 _DIV_ID = _TAG_IDS["div"]
+_ARTICLE_ID = _TAG_IDS["article"]
+_POST_CONTAINER_IDS = frozenset((_ARTICLE_ID, _TAG_IDS["main"]))
 
 
 # An absolute http(s) URL that urljoin gives back unchanged whatever the base: lower-case
@@ -221,6 +224,21 @@ def urljoin(base: str, url: str) -> str:
     if _PLAIN_ABSOLUTE.fullmatch(url) is not None:
         return url
     return _cached_urljoin(base, url)
+
+
+@lru_cache(maxsize=4096)
+def _joined_uri(base: str, url: str) -> str:
+    joined = _cached_urljoin(base, url)
+    return joined if _PLAIN_ABSOLUTE.fullmatch(joined) is not None else safe_url_string(joined)
+
+
+def uri_join(base: str, url: str) -> str:
+    """``urljoin``, made URI-safe: a non-ASCII path or query percent-encoded as UTF-8
+    and a non-ASCII host IDNA-encoded, as the records' schemas (format "uri") and
+    Scrapy's request URLs have them (``w3lib.url.safe_url_string``)."""
+    if _PLAIN_ABSOLUTE.fullmatch(url) is not None:
+        return url
+    return _joined_uri(base, url)
 
 
 # A timezone per page object cost more than the dates read with it; they are immutable.
@@ -321,6 +339,41 @@ def _own_text(node: LexborNode) -> list[str]:
     ]
 
 
+def _inline_text(element: LexborNode) -> str:
+    """The text of a headline or caption as a browser shows it: inline markup joins its
+    text to the words around it (``Kazakh<em>stan</em>``), while a ``<br>`` and a block
+    element separate words; scripts, styles and comments are left out."""
+    first = element.first_child
+    if first is None:
+        return ""
+    if first.next is None and first.tag_id == _TEXT_ID:
+        return first.text_content or ""  # (most headlines: one text node)
+    pieces: list[str] = []
+    # A stack, not recursion: markup can nest deeper than Python's call limit.
+    stack = [(False, element.iter(include_text=True, skip_empty=False))]
+    while stack:
+        is_block, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if is_block:
+                pieces.append(" ")
+            continue
+        tag = child.tag_id
+        if tag == _TEXT_ID:
+            pieces.append(child.text_content or "")
+        elif tag == _BR_ID:
+            pieces.append(" ")
+        elif tag in _NOT_READ_IDS or child.first_child is None:
+            pass
+        else:
+            block = tag in _BLOCK_IDS
+            if block:
+                pieces.append(" ")
+            stack.append((block, child.iter(include_text=True, skip_empty=False)))
+    return "".join(pieces)
+
+
 _FURNITURE_TEXT_CAP = 20_000
 _NOT_READ_IDS = frozenset(_TAG_IDS[name] for name in ("script", "style", _COMMENT))
 
@@ -405,6 +458,116 @@ def _has_ancestor(node: LexborNode, key: int) -> bool:
     return False
 
 
+# Where lazy-loading plugins keep an image's file while ``src`` holds a placeholder (a
+# data: URI, a spinner GIF) until the image scrolls into view.
+_LAZY_SRC_ATTRIBUTES = ("data-lazy-src", "data-src")
+# Jetpack's full-size file, then the candidates, for an image with no usable ``src``.
+_SRCSET_ATTRIBUTES = ("srcset", "data-srcset", "data-lazy-srcset")
+
+
+def _usable(url: str | None) -> bool:
+    """Whether an image attribute names a file (not empty, not a data: URI)."""
+    if not url:
+        return False
+    return not url.isspace() and not url.lstrip().startswith("data:")
+
+
+def _image_src(image: LexborNode) -> str | None:
+    """The file an ``<img>`` shows: a lazy-loading plugin's ``data-lazy-src`` or
+    ``data-src`` (``src`` is then a placeholder), else ``src``, else Jetpack's
+    ``data-orig-file``, else the largest candidate of its ``srcset``; ``src`` as it is
+    when there is none of them (None for no ``src``)."""
+    attributes = image.attributes
+    src = attributes.get("src")
+    if len(attributes) > 1 or not _usable(src):
+        for name in _LAZY_SRC_ATTRIBUTES:
+            if _usable(value := attributes.get(name)):
+                return value
+        if _usable(src):
+            return src
+        if _usable(value := attributes.get("data-orig-file")):
+            return value
+        for name in _SRCSET_ATTRIBUTES:
+            if (srcset := attributes.get(name)) and (best := _largest_candidate(srcset)):
+                return best
+    if src is None and "src" in attributes:
+        return ""  # (written without a value, as lxml gives)
+    return src
+
+
+def _largest_candidate(srcset: str) -> str | None:
+    """The URL of a ``srcset``'s widest candidate (``640w``; a ``2x`` density counts for
+    less than any width, and no descriptor is ``1x``)."""
+    best: str | None = None
+    best_size = (-1, -1.0)
+    for url, descriptor in _srcset_candidates(srcset):
+        unit = descriptor[-1:].lower()
+        try:
+            value = float(descriptor[:-1]) if unit in ("w", "x") else 1.0
+        except ValueError:
+            continue
+        size = (1 if unit == "w" else 0, value)
+        if _usable(url) and size > best_size:
+            best, best_size = url, size
+    return best
+
+
+def _srcset_candidates(srcset: str) -> list[tuple[str, str]]:
+    """(URL, descriptor) pairs of a ``srcset`` (HTML's parsing: a URL runs to whitespace,
+    less trailing commas; its descriptor runs to the next comma)."""
+    found = []
+    position, end = 0, len(srcset)
+    while position < end:
+        while position < end and (srcset[position].isspace() or srcset[position] == ","):
+            position += 1
+        start = position
+        while position < end and not srcset[position].isspace():
+            position += 1
+        url = srcset[start:position]
+        if not url:
+            break
+        descriptor = ""
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            comma = srcset.find(",", position)
+            comma = end if comma < 0 else comma
+            descriptor = srcset[position:comma].strip()
+            position = comma + 1
+        found.append((url, descriptor))
+    return found
+
+
+def _in_furniture(
+    node: LexborNode, stop: int, is_furniture: Callable[[LexborNode], bool] | None
+) -> bool:
+    """Whether ``node`` or one of its ancestors below the element whose ``mem_id`` is
+    ``stop`` is furniture."""
+    if is_furniture is None:
+        return False
+    current: LexborNode | None = node
+    while current is not None and current.mem_id != stop:
+        if is_furniture(current):
+            return True
+        current = current.parent
+    return False
+
+
+# A block theme's list of the post's categories (its links say rel="tag").
+CATEGORY_TERMS = "taxonomy-category"
+
+
+def _in_category_terms(link: LexborNode) -> bool:
+    """Whether the link is in a block theme's list of the post's categories."""
+    node = link.parent
+    while node is not None:
+        classes = node.attributes.get("class")
+        if classes and CATEGORY_TERMS in _HTML_SPACE.split(classes):
+            return True
+        node = node.parent
+    return False
+
+
 def _in_figure(node: LexborNode) -> bool:
     parent = node.parent
     while parent is not None:
@@ -419,9 +582,10 @@ def _one_of(mem_ids: set[int]) -> Callable[[LexborNode], bool] | None:
     return (lambda node: node.mem_id in mem_ids) if mem_ids else None
 
 
-def _paragraph_texts(element: LexborNode, texts: list[str], wanted: int = 3) -> bool:
-    """Add the first text nodes in ``element``'s ``<p>`` elements (below ``element``) to
-    ``texts``, in document order, until there are ``wanted``; whether there are."""
+def _paragraph_texts(element: LexborNode, texts: list[str], wanted: int = 1) -> bool:
+    """Add the first text nodes in ``element``'s ``<p>`` elements (below ``element``) that
+    are not whitespace alone to ``texts``, in document order, until there are ``wanted``;
+    whether there are. (Empty paragraphs, ``<p>&nbsp;</p>``, often open a post.)"""
     # Down the children, not a walk of every node from the top: the first paragraphs
     # are near the start, and the text outside them is not read. A stack of the open
     # elements' children, not recursion: markup nests deeper than Python's call limit.
@@ -433,9 +597,11 @@ def _paragraph_texts(element: LexborNode, texts: list[str], wanted: int = 3) -> 
         elif child.tag_id == _P_ID:
             for node in child.traverse(include_text=True):
                 if node.tag_id == _TEXT_ID:
-                    texts.append(node.text_content or "")
-                    if len(texts) == wanted:
-                        return True
+                    text = node.text_content or ""
+                    if text and not text.isspace():
+                        texts.append(text)
+                        if len(texts) == wanted:
+                            return True
         elif child.first_child is not None:
             stack.append(child.iter())
     return False
@@ -490,7 +656,12 @@ class WordPressArticlePage:
     # The zone to read times without an offset in, and to express all times in.
     default_tz_offset_minutes: ClassVar[int] = 0
     # The site's own selectors, tried before the generic extractor. CSS, in order.
-    headline_css: ClassVar[tuple[str, ...]] = ("h1.entry-title", "article h1", "h1.post-title")
+    headline_css: ClassVar[tuple[str, ...]] = (
+        "h1.entry-title",
+        "article h1",
+        "h1.post-title",
+        "h1.wp-block-post-title",  # block themes (Twenty Twenty-Four)
+    )
     body_css: ClassVar[tuple[str, ...]] = (
         ".entry-content",
         "[itemprop=articleBody]",
@@ -503,15 +674,21 @@ class WordPressArticlePage:
         ".byline a[rel=author]",
         "a[rel=author]",
         ".author.vcard .fn",
+        ".wp-block-post-author-name",  # block themes
     )
-    section_css: ClassVar[tuple[str, ...]] = ('a[rel="category tag"]', ".cat-links a")
+    # Block themes' post-terms blocks link categories with rel="tag" too: ``tags`` leaves
+    # out the links inside a CATEGORY_TERMS element, which are categories.
+    section_css: ClassVar[tuple[str, ...]] = (
+        'a[rel="category tag"]',
+        ".cat-links a",
+        ".taxonomy-category a",
+    )
     tag_css: ClassVar[tuple[str, ...]] = ('a[rel="tag"]', ".tags-links a")
     published_css: ClassVar[tuple[str, ...]] = (
         "time.published::attr(datetime)",
         "time.entry-date::attr(datetime)",
         "[itemprop=datePublished]::attr(content)",
         "[itemprop=datePublished]::attr(datetime)",
-        "time::attr(datetime)",
     )
     modified_css: ClassVar[tuple[str, ...]] = (
         "time.updated:not(.published):not(.entry-date)::attr(datetime)",
@@ -540,6 +717,12 @@ class WordPressArticlePage:
         ".post-tags",
         ".yarpp-related",
         ".mc4wp-form",
+        # tagDiv (Newspaper): in-content ads and their "- Advertisement -" title.
+        ".td-a-rec",
+        ".td-adspot-title",
+        # Ad Inserter's blocks; <!--nextpage--> links ("Pages: 1 2").
+        ".code-block",
+        ".page-links",
     )
     headline_suffixes: ClassVar[tuple[str, ...]] = ()
     # The page text before the headline is read only for an exchange-rate ticker in the
@@ -699,7 +882,7 @@ class WordPressArticlePage:
 
     def _link(self, rel: str) -> str | None:
         href = next((h for rels, h in self._links if rel in rels), None)
-        return urljoin(self.url, href.strip()) if href and href.strip() else None
+        return uri_join(self.url, href.strip()) if href and href.strip() else None
 
     @cached_property
     def json_ld_nodes(self) -> list[dict[str, Any]]:
@@ -778,8 +961,13 @@ class WordPressArticlePage:
             self._ld_main_entity_url,
         ):
             if candidate := source():
-                return urljoin(self.url, candidate)
-        return self.url
+                return uri_join(self.url, candidate)
+        return self.page_uri
+
+    @cached_property
+    def page_uri(self) -> str:
+        """The page's URL, URI-safe (``uri_join``)."""
+        return uri_join(self.url, self.url)
 
     def _ld_main_entity_url(self) -> str | None:
         main = self._resolve(self._ld("mainEntityOfPage"))
@@ -805,7 +993,7 @@ class WordPressArticlePage:
             (POST_ID_PATTERNS[0], self.body_classes),
             (
                 POST_ID_PATTERNS[1],
-                " ".join(i for a in self._all("article") if (i := _attribute(a, "id")) is not None),
+                " ".join(i for a in self._post_articles if (i := _attribute(a, "id")) is not None),
             ),
         ):
             if match := pattern.search(source):
@@ -821,8 +1009,41 @@ class WordPressArticlePage:
             return f"{self.site}:{self.post_id}"
         return url_story_id(self.site, self.canonical_url)
 
+    @cached_property
+    def _post_articles(self) -> list[LexborNode]:
+        """The ``<article>`` elements that hold the post: those around its headline, else
+        around its body, else (neither is in one) every ``<article>`` of the page. A
+        trending or breaking-news block's ``<article id="post-N">`` is another post's."""
+        for element in (self._headline_element, self._body_from_selectors):
+            if element is not None and (
+                found := [c for c in self._containers_of(element) if c.tag_id == _ARTICLE_ID]
+            ):
+                return found
+        return self._all("article")
+
+    @staticmethod
+    def _containers_of(element: LexborNode) -> list[LexborNode]:
+        """The ``<article>`` and ``<main>`` elements around ``element``, nearest first."""
+        found = []
+        node = element.parent
+        while node is not None:
+            if node.tag_id in _POST_CONTAINER_IDS:
+                found.append(node)
+            node = node.parent
+        return found
+
+    @cached_property
+    def _post_containers(self) -> list[LexborNode]:
+        """The ``<article>`` and ``<main>`` elements around the headline, nearest first:
+        where the post's own body, dates and images are, when a page also shows other
+        posts (a breaking-news block's excerpt, a trending list)."""
+        headline = self._headline_element
+        return [] if headline is None else self._containers_of(headline)
+
     def is_article(self) -> bool:
         classes = self.body_classes.split()
+        if "attachment" in classes or "single-attachment" in classes:
+            return False  # a media file's own page: a post id, a title, a caption
         if "single-post" in classes or any(c.startswith("postid-") for c in classes):
             return True
         if {"page", "archive", "home", "blog", "error404", "search"} & set(classes):
@@ -831,8 +1052,8 @@ class WordPressArticlePage:
 
     @staticmethod
     def _text(element: LexborNode) -> str:
-        """The text nodes under ``element``, space-separated."""
-        return element.text(separator=" ")
+        """The text under ``element``, as a browser shows it (``_inline_text``)."""
+        return _inline_text(element)
 
     @cached_property
     def _headline_found(self) -> tuple[LexborNode, str] | None:
@@ -957,7 +1178,11 @@ class WordPressArticlePage:
             tags = _texts(self._ld_strings(keywords))
         if not tags:
             for query in self.tag_css:
-                tags = _texts(self._string_values(query))
+                tags = _texts(
+                    r.text()
+                    for r in self._css_results(query)
+                    if not isinstance(r, str) and not _in_category_terms(r)
+                )
                 if tags:
                     break
         if not tags:
@@ -977,15 +1202,34 @@ class WordPressArticlePage:
 
     @cached_property
     def date_published(self) -> str | None:
+        """JSON-LD, OpenGraph, ``published_css``; then any ``<time datetime>`` and visible
+        date line in the ``<article>`` or ``<main>`` around the headline, then a visible
+        date line anywhere. A ``<time>`` outside them (the header's date of the day, a
+        sidebar's latest posts) is read only on a page with no such element."""
         # Lazily: the selectors are only read when the standard signals have no time.
+        containers = self._post_containers
         found = self._first_datetime(
             itertools.chain(
                 self._ld_strings(self._ld("datePublished")),
                 (self._meta("article:published_time", "og:published_time"),),
                 (self._get(self._css_results(q)) for q in self.published_css),
+                (self._time_in(container) for container in containers),
             )
         )
-        return found or self._visible_date()
+        if found:
+            return found
+        for container in containers:
+            if found := self._visible_date(container):
+                return found
+        if not containers and (found := self._first_datetime([self._time_in(self.root)])):
+            return found
+        return self._visible_date()
+
+    @staticmethod
+    def _time_in(element: LexborNode) -> str | None:
+        """The ``datetime`` of the first ``<time>`` in ``element`` that has one."""
+        time = select_first(element, "time[datetime]")
+        return None if time is None else _attribute(time, "datetime")
 
     @cached_property
     def date_modified(self) -> str | None:
@@ -999,9 +1243,15 @@ class WordPressArticlePage:
         # WordPress keeps modified >= published; an untouched post has the two equal.
         return found or self.date_published
 
-    def _visible_date(self) -> str | None:
+    def _visible_date(self, element: LexborNode | None = None) -> str | None:
+        """The first date line ``visible_date_css`` finds (in ``element``, else the page)."""
         for query in self.visible_date_css:
-            for text in self._string_values(query):
+            texts = (
+                self._string_values(query)
+                if element is None
+                else [found.text() for found in select(element, query)]
+            )
+            for text in texts:
                 parsed = parse_visible_date(text, self.tz)
                 if parsed is not None:
                     return isoformat(parsed)
@@ -1025,7 +1275,7 @@ class WordPressArticlePage:
         def add(url: str | None, caption: str | None) -> None:
             if not url or url.startswith("data:"):
                 return
-            absolute = urljoin(self.url, url.strip())
+            absolute = uri_join(self.url, url.strip())
             if found.get(absolute) is None:
                 found[absolute] = (clean_text(caption) if caption else "") or None
 
@@ -1042,16 +1292,26 @@ class WordPressArticlePage:
             src, caption = self._figure(figure)
             if caption is None:
                 continue
-            if src and found.get(urljoin(self.url, src.strip()), "") is None:
+            if src and found.get(uri_join(self.url, src.strip()), "") is None:
                 add(src, caption)
         body = self._body_element
         for element in () if body is None else (body, *self.body_continuation):
             figures, images = self._figures_and_images_in(element)
+            if not figures and not images:
+                continue
+            # Share buttons' icons, related posts' thumbnails, ad banners: not the post's.
+            is_furniture = self._furniture_in(element)
+            key = element.mem_id
             for figure in figures:
-                add(*self._figure(figure))
+                if not _in_furniture(figure, key, is_furniture):
+                    add(*self._figure(figure))
             for image in images:
-                src = _attribute(image, "src")
-                if src is not None and not _in_figure(image):
+                src = _image_src(image)
+                if (
+                    src is not None
+                    and not _in_figure(image)
+                    and not _in_furniture(image, key, is_furniture)
+                ):
                     add(src, None)
         return [{"url": url, "caption": caption} for url, caption in found.items()]
 
@@ -1086,10 +1346,10 @@ class WordPressArticlePage:
             if tag == "img":
                 images = True
                 if src is None:
-                    src = _attribute(node, "src")
+                    src = _image_src(node)
             elif tag == "figcaption":
                 captions = [] if captions is None else captions
-                captions.append(node.text(separator=" "))
+                captions.append(_inline_text(node))
         found = (src if images else "", None if captions is None else " ".join(captions))
         self._figures[figure.mem_id] = found
         return found
@@ -1102,6 +1362,13 @@ class WordPressArticlePage:
 
     @cached_property
     def _body_from_selectors(self) -> LexborNode | None:
+        """The first element a body selector finds, that has paragraph text: in the
+        ``<article>`` or ``<main>`` around the headline first (another post's excerpt may
+        come before the post), else anywhere in the page."""
+        for container in self._post_containers:
+            for query in self.body_css:
+                if (found := self._body_in(container, query)) is not None:
+                    return found
         for query in self.body_css:
             first = self._first(query)
             if first is None:
@@ -1113,14 +1380,24 @@ class WordPressArticlePage:
                     return found
         return None
 
+    def _body_in(self, container: LexborNode, query: str) -> LexborNode | None:
+        """The first element in ``container`` that ``query`` finds, with paragraph text."""
+        if not _query_plan(query).is_list:
+            first = select_first(container, query)
+            if first is None:
+                return None
+            if self._has_paragraph_text(first):
+                return first
+        found = select(container, query)
+        if _query_plan(query).is_list:
+            found = list({e.mem_id: e for e in reversed(found)}.values())[::-1]
+        return next((e for e in found if self._has_paragraph_text(e)), None)
+
     @staticmethod
     def _has_paragraph_text(element: LexborNode) -> bool:
-        """Whether the first three text nodes in its ``<p>`` elements say something."""
-        texts: list[str] = []
-        _paragraph_texts(element, texts)
-        # Whether clean_text would leave anything, without normalising the text.
-        text = " ".join(texts)
-        return bool(text) and not text.isspace()
+        """Whether a text node in its ``<p>`` elements says something (empty paragraphs
+        before the first are looked past)."""
+        return _paragraph_texts(element, [])
 
     @cached_property
     def main_content(self) -> MainContent:
@@ -1378,7 +1655,7 @@ class WordPressArticlePage:
         if not self.headline or not self.article_body:
             missing = "headline" if not self.headline else "body"
             raise NotAnArticle(f"{self.url}: no {missing} found by selectors or fallback")
-        aliases = [u for u in (self.shortlink, self.url) if u and u != self.canonical_url]
+        aliases = [u for u in (self.shortlink, self.page_uri) if u and u != self.canonical_url]
         return ArticleItem(
             story_id=self.story_id,
             url=self.canonical_url,
