@@ -275,22 +275,48 @@ class RegexRule(TextRule):
 class TickerRule(TextRule):
     """Delete the exchange-rate ticker (and its date) wherever it is.
 
-    Equivalent to ``RegexRule(name, TICKER_RUN_PATTERN)`` but much faster: see
-    :func:`tcacrawler.rates.find_tickers`.
+    A run of ticker items (:data:`tcacrawler.rates.TICKER_RUN_PATTERN`, found fast by
+    :func:`tcacrawler.rates.find_tickers`) is deleted when it holds at least
+    ``min_items`` items (the site's ticker is 4-5 pairs repeated 8 times, even glued to
+    other text) or fills its lines alone; a quote or two inside a sentence ("set the
+    rate at KZT/USD = 0.00194 0% on Monday") is story text and kept.
     """
 
     name: str = "ticker"
+    min_items: int = 4
 
     def apply(self, text: str) -> tuple[str, int]:
         pieces: list[str] = []
         last = 0
         for match in find_tickers(text):
-            pieces.append(text[last : match.start()])
-            last = match.end()
+            start, end = match.span()
+            if text.count("=", start, end) < self.min_items and not _fills_lines(text, start, end):
+                continue
+            pieces.append(text[last:start])
+            last = end
         if not pieces:
             return text, 0
         pieces.append(text[last:])
         return "".join(pieces), len(pieces) - 1
+
+
+#: The characters str.splitlines() breaks lines at.
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def _fills_lines(text: str, start: int, end: int) -> bool:
+    """Only whitespace between ``text[start:end]`` and the line breaks (or ends) around it."""
+    i = start
+    while i > 0 and text[i - 1] not in _LINE_BREAKS:
+        if not text[i - 1].isspace():
+            return False
+        i -= 1
+    n = len(text)
+    while end < n and text[end] not in _LINE_BREAKS:
+        if not text[end].isspace():
+            return False
+        end += 1
+    return True
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,22 @@ def test_date_without_ticker_kept() -> None:
     assert clean(text) == text
 
 
+def test_ticker_quote_in_a_sentence_kept() -> None:
+    # one quote (or two) inside a sentence is story text; the ticker is a run of items
+    for text in (
+        "The National Bank set the official rate at KZT/USD = 0.00194 0% on Monday.",
+        "The rates were KGS/USD = 0.01144 0% and KZT/USD = 0.00194 -0% at noon, dealers said.",
+    ):
+        assert cleaner.clean(text + "\n\n" + STORY) == CleanResult(text + "\n\n" + STORY, {})
+
+
+def test_ticker_run_inside_a_sentence_removed() -> None:
+    four = TICKER5.split(" TMT")[0]
+    result = cleaner.clean("The rate was set " + four + " on Monday.\n\n" + STORY)
+    assert result.text == "The rate was set on Monday.\n\n" + STORY
+    assert result.removed == {"ticker": 1}
+
+
 # --------------------------------------------------------------------------
 # spam
 # --------------------------------------------------------------------------
@@ -493,7 +509,14 @@ def test_order_independent(a: str, b: str) -> None:
 @FAST
 @given(clean_texts, tickers(), st.data())
 def test_ticker_inserted_anywhere_is_removed(text: str, ticker: str, data: st.DataObject) -> None:
-    at = data.draw(st.integers(0, len(text)), label="at")
+    # a run of four items or more goes from anywhere (even glued to words); fewer only
+    # from lines of their own (see test_ticker_quote_in_a_sentence_kept)
+    if ticker.count("=") >= 4:
+        at = data.draw(st.integers(0, len(text)), label="at")
+    else:
+        lines = [0, len(text), *(m.end() for m in re.finditer("\n", text))]
+        at = data.draw(st.sampled_from(lines), label="at")
+        ticker = f"\n{ticker}\n"
     result = cleaner.clean(text[:at] + ticker + text[at:])
     assert result.text == text
     assert result.removed == {"ticker": 1}
