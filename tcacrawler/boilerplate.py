@@ -119,6 +119,27 @@ SPAM_TERMS: list[str] = [
     "çevrimsiz bonus",
 ]
 
+#: The spam terms that are also ordinary words of English news or brand names ("Casino
+#: Jackpot", "Online casino advertising banned", "Uzbekistan blocks 1xbet"): two of them
+#: are no spam signature, see :class:`SpamDetector`.
+COMMON_SPAM_TERMS: list[str] = [
+    "casino",
+    "online casino",
+    "jackpot",
+    "free spins",
+    "sportsbook",
+    "astropay",
+    "paysafe",
+    "paysafecard",
+    "papara",
+    "1xbet",
+    "mostbet",
+    "betboo",
+    "vavada",
+    "pin-up casino",
+    "sweet bonanza",
+]
+
 #: Social-network / sharing words; a paragraph made only of these is a share bar.
 SHARE_WORDS: list[str] = [
     "share",
@@ -606,16 +627,22 @@ def _key_pattern(keys: frozenset[bytes]) -> re.Pattern[bytes]:
 class SpamDetector:
     """Is a paragraph dominated by spam terms?
 
-    Spam when (``min_distinct`` or more distinct terms and spam words make at
-    least ``min_share_distinct`` of the words) or (at least ``min_words`` spam
-    words making at least ``min_share`` of the words). Matching is on the
-    lower-cased text, whole words only.
+    Spam needs a spam signature: ``min_distinct`` or more distinct terms, or
+    ``min_signature`` or more distinct terms that are not in ``common`` (ordinary
+    words of English news such as "casino" and "jackpot", or brand names), with
+    spam words making at least ``min_share_distinct`` of the words; or one term
+    repeated, at least ``min_matches`` matches making at least ``min_share`` of the
+    words ("bahis bahis bahis"). Two ordinary words ("Online casino advertising
+    banned", "Wins Casino Jackpot") are never spam. Matching is on the lower-cased
+    text, whole words only.
     """
 
     terms: tuple[str, ...]
-    min_distinct: int = 2
+    common: frozenset[str] = frozenset()
+    min_distinct: int = 3
+    min_signature: int = 2
     min_share_distinct: float = 0.2
-    min_words: int = 2
+    min_matches: int = 3
     min_share: float = 0.5
     _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
     _needles: tuple[str, ...] = field(init=False, repr=False, compare=False)
@@ -676,14 +703,18 @@ class SpamDetector:
             return False
         words = len(paragraph.split())
         spam_words = sum(len(m.split()) for m in matches)
-        distinct = len({" ".join(m.split()) for m in matches})
+        distinct = {" ".join(m.split()) for m in matches}
         share = spam_words / words
-        return (distinct >= self.min_distinct and share >= self.min_share_distinct) or (
-            spam_words >= self.min_words and share >= self.min_share
-        )
+        if share >= self.min_share_distinct and (
+            len(distinct) >= self.min_distinct or len(distinct - self.common) >= self.min_signature
+        ):
+            return True
+        return len(matches) >= self.min_matches and share >= self.min_share
 
 
-is_spam = SpamDetector(tuple(SPAM_TERMS))
+is_spam = SpamDetector(
+    tuple(SPAM_TERMS), common=frozenset(" ".join(t.lower().split()) for t in COMMON_SPAM_TERMS)
+)
 
 
 @dataclass(frozen=True)
