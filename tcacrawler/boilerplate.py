@@ -18,7 +18,9 @@ Rules come in two kinds, applied in this order:
 * :class:`ParagraphRule` works on the list of paragraphs and drops some of them
   (:class:`LineRule` with any predicate, :class:`MatchLineRule` with a regex,
   :class:`HeadedBlockRule`, :class:`LabelRunRule`,
-  :class:`RepeatedParagraphRule`).
+  :class:`RepeatedParagraphRule`, and :class:`FurnitureRule`, which judges short
+  lines by their context: furniture sits in runs at the edges of the body or after a
+  line that announces it, story text is sentences).
 
 To add a rule, append an instance to :data:`DEFAULT_RULES` (or pass your own
 sequence to :class:`BoilerplateCleaner`); to recognise more spam, add words to
@@ -46,12 +48,17 @@ from typing import ClassVar
 from tcacrawler.rates import find_tickers
 
 __all__ = [
+    "COMMON_SPAM_TERMS",
     "DEFAULT_RULES",
+    "HEADLINE_RULES",
     "NAV_LABELS",
+    "NAV_PLACES",
+    "SHARE_LABELS",
     "SHARE_WORDS",
     "SPAM_TERMS",
     "BoilerplateCleaner",
     "CleanResult",
+    "FurnitureRule",
     "HeadedBlockRule",
     "LabelRunRule",
     "LineRule",
@@ -119,6 +126,27 @@ SPAM_TERMS: list[str] = [
     "çevrimsiz bonus",
 ]
 
+#: The spam terms that are also ordinary words of English news or brand names ("Casino
+#: Jackpot", "Online casino advertising banned", "Uzbekistan blocks 1xbet"): two of them
+#: are no spam signature, see :class:`SpamDetector`.
+COMMON_SPAM_TERMS: list[str] = [
+    "casino",
+    "online casino",
+    "jackpot",
+    "free spins",
+    "sportsbook",
+    "astropay",
+    "paysafe",
+    "paysafecard",
+    "papara",
+    "1xbet",
+    "mostbet",
+    "betboo",
+    "vavada",
+    "pin-up casino",
+    "sweet bonanza",
+]
+
 #: Social-network / sharing words; a paragraph made only of these is a share bar.
 SHARE_WORDS: list[str] = [
     "share",
@@ -148,6 +176,19 @@ SHARE_WORDS: list[str] = [
     "print",
     "copy link",
     "more",
+]
+
+#: The share words that announce a share bar ("Share this:", "Like this:", "Tweet"): a bar
+#: holding one is furniture anywhere; a bar of network names alone ("Telegram", "X") only in
+#: context (see :class:`FurnitureRule`).
+SHARE_LABELS: list[str] = [
+    "share",
+    "share this",
+    "share this article",
+    "share this story",
+    "like this",
+    "tweet",
+    "copy link",
 ]
 
 #: Menu labels of the site's header/footer; a run of paragraphs made only of
@@ -211,6 +252,18 @@ NAV_LABELS: list[str] = [
     "skip to content",
 ]
 
+#: The menu labels that are place names: a run of them alone is a story's list of
+#: countries, not a menu (a menu also holds "Home", "News", a section...).
+NAV_PLACES: list[str] = [
+    "kazakhstan",
+    "kyrgyzstan",
+    "tajikistan",
+    "turkmenistan",
+    "uzbekistan",
+    "afghanistan",
+    "central asia",
+]
+
 
 def _alternation(terms: Sequence[str]) -> str:
     """Regex alternation of literal terms, longest first, whitespace-tolerant."""
@@ -245,10 +298,23 @@ class ParagraphRule(Rule):
     """
 
     local: ClassVar[bool] = False
+    #: A rule that counts its removals under several names (its :attr:`names`) sets this
+    #: and implements :meth:`apply_by_name`.
+    reports_by_name: ClassVar[bool] = False
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The names the rule's removals are counted under."""
+        return (self.name,)
 
     @abstractmethod
     def apply(self, paragraphs: Sequence[str]) -> tuple[list[str], int]:
         """Return the kept paragraphs and how many were removed."""
+
+    def apply_by_name(self, paragraphs: Sequence[str]) -> tuple[list[str], dict[str, int]]:
+        """Return the kept paragraphs and how many were removed, per name."""
+        kept, n = self.apply(paragraphs)
+        return kept, ({self.name: n} if n else {})
 
 
 @dataclass(frozen=True)
@@ -275,22 +341,48 @@ class RegexRule(TextRule):
 class TickerRule(TextRule):
     """Delete the exchange-rate ticker (and its date) wherever it is.
 
-    Equivalent to ``RegexRule(name, TICKER_RUN_PATTERN)`` but much faster: see
-    :func:`tcacrawler.rates.find_tickers`.
+    A run of ticker items (:data:`tcacrawler.rates.TICKER_RUN_PATTERN`, found fast by
+    :func:`tcacrawler.rates.find_tickers`) is deleted when it holds at least
+    ``min_items`` items (the site's ticker is 4-5 pairs repeated 8 times, even glued to
+    other text) or fills its lines alone; a quote or two inside a sentence ("set the
+    rate at KZT/USD = 0.00194 0% on Monday") is story text and kept.
     """
 
     name: str = "ticker"
+    min_items: int = 4
 
     def apply(self, text: str) -> tuple[str, int]:
         pieces: list[str] = []
         last = 0
         for match in find_tickers(text):
-            pieces.append(text[last : match.start()])
-            last = match.end()
+            start, end = match.span()
+            if text.count("=", start, end) < self.min_items and not _fills_lines(text, start, end):
+                continue
+            pieces.append(text[last:start])
+            last = end
         if not pieces:
             return text, 0
         pieces.append(text[last:])
         return "".join(pieces), len(pieces) - 1
+
+
+#: The characters str.splitlines() breaks lines at.
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def _fills_lines(text: str, start: int, end: int) -> bool:
+    """Only whitespace between ``text[start:end]`` and the line breaks (or ends) around it."""
+    i = start
+    while i > 0 and text[i - 1] not in _LINE_BREAKS:
+        if not text[i - 1].isspace():
+            return False
+        i -= 1
+    n = len(text)
+    while end < n and text[end] not in _LINE_BREAKS:
+        if not text[end].isspace():
+            return False
+        end += 1
+    return True
 
 
 @dataclass(frozen=True)
@@ -364,9 +456,13 @@ class MatchLineRule(ParagraphRule):
 class HeadedBlockRule(ParagraphRule):
     """Drop single lines (``line``) and blocks introduced by a heading.
 
-    A paragraph matching ``line`` (``match``) is dropped alone. A paragraph
-    fully matching ``heading`` is dropped together with the paragraphs that
-    follow it while they satisfy ``follower`` (at most ``max_followers``).
+    A paragraph matching ``line`` (``fullmatch``) is dropped alone; when ``title`` is
+    given and ``line`` has a group ``title`` that took part in the match, the group must
+    satisfy it too (a label and a link title, not a label and a paragraph). A paragraph
+    fully matching ``heading`` is dropped together with the paragraphs that follow it
+    while they satisfy ``follower`` (at most ``max_followers``). When the heading also
+    fully matches ``subheading`` (a heading a story can use for itself, "Related"), its
+    block is dropped only with no follower, two or more, or when it ends the text.
     """
 
     name: str
@@ -377,6 +473,31 @@ class HeadedBlockRule(ParagraphRule):
     #: Optional prefilter: every character that a paragraph matching ``line`` or
     #: ``heading`` can start with. Other paragraphs are kept without trying the regexes.
     starts: str = ""
+    title: Callable[[str], bool] | None = None
+    subheading: re.Pattern[str] | None = None
+
+    def is_line(self, paragraph: str) -> bool:
+        """Is ``paragraph`` a ``line`` of its own?"""
+        m = self.line.fullmatch(paragraph)
+        if m is None:
+            return False
+        if self.title is None or "title" not in self.line.groupindex:
+            return True
+        title = m.group("title")
+        return title is None or self.title(title)
+
+    def block_end(self, paragraphs: Sequence[str], i: int) -> int:
+        """The end of the block that the heading ``paragraphs[i]`` starts (``i`` when the
+        heading is kept, a story's subheading), or -1 when it is no heading."""
+        p = paragraphs[i]
+        if not self.heading.fullmatch(p):
+            return -1
+        j, n = i + 1, len(paragraphs)
+        while j < n and j - i <= self.max_followers and self.follower(paragraphs[j]):
+            j += 1
+        if j - i == 2 and j < n and self.subheading is not None and self.subheading.fullmatch(p):
+            return i
+        return j
 
     def apply(self, paragraphs: Sequence[str]) -> tuple[list[str], int]:
         kept: list[str] = []
@@ -389,14 +510,12 @@ class HeadedBlockRule(ParagraphRule):
                 kept.append(p)
                 i += 1
                 continue
-            if self.heading.fullmatch(p):
-                j = i + 1
-                while j < n and j - i <= self.max_followers and self.follower(paragraphs[j]):
-                    j += 1
+            j = self.block_end(paragraphs, i)
+            if j > i:
                 removed += j - i
                 i = j
                 continue
-            if self.line.match(p):
+            if j < 0 and self.is_line(p):
                 removed += 1
             else:
                 kept.append(p)
@@ -482,18 +601,163 @@ class LabelRunRule(ParagraphRule):
 
 @dataclass(frozen=True)
 class RepeatedParagraphRule(ParagraphRule):
-    """Keep only the first occurrence of a paragraph repeated verbatim."""
+    """Drop a paragraph that repeats the one before it verbatim, when it has at least
+    ``min_words`` words: a node shown twice. Short repeats (table cells "5%", "***"
+    separators) and repeats apart from each other (a refrain) are story text; repeated
+    furniture goes by the furniture rules."""
 
     name: str = "repeated_line"
+    min_words: int = 8
 
     def apply(self, paragraphs: Sequence[str]) -> tuple[list[str], int]:
-        seen: set[str] = set()
         kept: list[str] = []
+        previous = None
+        spaces = self.min_words - 1
         for p in paragraphs:
-            if p not in seen:
-                seen.add(p)
+            if p != previous or p.count(" ") < spaces:
                 kept.append(p)
+            previous = p
         return kept, len(paragraphs) - len(kept)
+
+
+#: What :class:`FurnitureRule` made of a paragraph.
+_STORY, _WEAK, _STRONG = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class FurnitureRule(ParagraphRule):
+    """Share, newsletter, "Read also"/"Related" and menu furniture, judged in context.
+
+    Furniture is short and link-like and sits in runs at the start or end of the body,
+    or right after a line that announces it; story text is sentences. So:
+
+    * a ``strong`` line (it says what it is: "Share this:", "Click to share on X",
+      "Subscribe to our newsletter ...") is dropped anywhere, and so is a ``blocks``
+      line ("Read also: <link title>") or a heading's block ("Related" and the link
+      titles after it, see :class:`HeadedBlockRule`);
+    * a ``weak`` line (a bar of network names, a form's "Sign up") or a ``nav`` menu
+      line is dropped only in a run of furniture lines that touches the start or end
+      of the text or holds one of the above; weak lines that open a run right after a
+      story paragraph ending in ":" are a story's list and kept. Menu lines go only when
+      their run holds at least ``nav.min_labels`` labels, not all of them place names
+      (``places_only``).
+
+    Removals are counted under each part's own name.
+    """
+
+    name: str
+    strong: tuple[MatchLineRule, ...]
+    weak: tuple[MatchLineRule, ...]
+    blocks: HeadedBlockRule
+    nav: LabelRunRule
+    places_only: re.Pattern[str]
+    reports_by_name: ClassVar[bool] = True
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        parts = (*self.strong, *self.weak, self.blocks, self.nav)
+        return tuple(dict.fromkeys(part.name for part in parts))
+
+    def apply(self, paragraphs: Sequence[str]) -> tuple[list[str], int]:
+        kept, counts = self.apply_by_name(paragraphs)
+        return kept, sum(counts.values())
+
+    def _classify(self, p: str) -> tuple[int, str, int]:
+        """(kind, rule name, menu labels) of a paragraph that is not a heading."""
+        blocks = self.blocks
+        if (not blocks.starts or p[:1] in blocks.starts) and blocks.is_line(p):
+            return _STRONG, blocks.name, 0
+        spaces = p.count(" ")
+        for rule in self.strong:
+            if spaces < rule.max_words and rule._drop_short(p):
+                return _STRONG, rule.name, 0
+        for rule in self.weak:
+            if spaces < rule.max_words and rule._drop_short(p):
+                return _WEAK, rule.name, 0
+        if spaces < self.nav.max_words:
+            labels = self.nav._labels_short(p)
+            if labels:
+                return _WEAK, self.nav.name, labels
+        return _STORY, "", 0
+
+    def apply_by_name(self, paragraphs: Sequence[str]) -> tuple[list[str], dict[str, int]]:
+        n = len(paragraphs)
+        # the longest line any part can drop; a body's paragraphs are mostly longer
+        # ("Read also:" and a link title of fewer than 16 spaces: under 24)
+        limit = max(24, self.nav.max_words, *(r.max_words for r in (*self.strong, *self.weak)))
+        kind: list[int] | None = None
+        names: list[str] = []
+        labels: list[int] = []
+        blocks = self.blocks
+        i = 0
+        while i < n:
+            p = paragraphs[i]
+            if p.count(" ") >= limit:
+                i += 1
+                continue
+            if kind is None:
+                kind, names, labels = [_STORY] * n, [""] * n, [0] * n
+            if not blocks.starts or p[:1] in blocks.starts:
+                j = blocks.block_end(paragraphs, i)
+                if j > i:
+                    for k in range(i, j):
+                        kind[k], names[k] = _STRONG, blocks.name
+                    i = j
+                    continue
+                if j == i:  # a story's subheading
+                    i += 1
+                    continue
+            kind[i], names[i], labels[i] = self._classify(p)
+            i += 1
+        if kind is None:
+            return list(paragraphs), {}
+        drop = [k == _STRONG for k in kind]
+        i = 0
+        while i < n:
+            if kind[i] == _STORY:
+                i += 1
+                continue
+            j = i
+            while j < n and kind[j] != _STORY:
+                j += 1
+            self._judge_run(paragraphs, kind, names, labels, drop, i, j)
+            i = j
+        counts: dict[str, int] = {}
+        kept: list[str] = []
+        for p, dropped, name in zip(paragraphs, drop, names, strict=True):
+            if dropped:
+                counts[name] = counts.get(name, 0) + 1
+            else:
+                kept.append(p)
+        return kept, counts
+
+    def _judge_run(
+        self,
+        paragraphs: Sequence[str],
+        kind: list[int],
+        names: list[str],
+        labels: list[int],
+        drop: list[bool],
+        a: int,
+        b: int,
+    ) -> None:
+        """Decide the weak lines of the run of furniture lines ``a:b``."""
+        first_strong = next((k for k in range(a, b) if kind[k] == _STRONG), b)
+        if first_strong == b and a > 0 and b < len(paragraphs):
+            return  # weak lines between story paragraphs
+        start = a
+        if a > 0 and paragraphs[a - 1].endswith(":"):
+            start = first_strong  # a story's list, announced by the story
+        nav = self.nav.name
+        menu = [k for k in range(start, b) if kind[k] == _WEAK and names[k] == nav]
+        for k in range(start, b):
+            if kind[k] == _WEAK and names[k] != nav:
+                drop[k] = True
+        if sum(labels[k] for k in menu) >= self.nav.min_labels and not all(
+            self.places_only.fullmatch(paragraphs[k]) for k in menu
+        ):
+            for k in menu:
+                drop[k] = True
 
 
 # --------------------------------------------------------------------------
@@ -580,16 +844,22 @@ def _key_pattern(keys: frozenset[bytes]) -> re.Pattern[bytes]:
 class SpamDetector:
     """Is a paragraph dominated by spam terms?
 
-    Spam when (``min_distinct`` or more distinct terms and spam words make at
-    least ``min_share_distinct`` of the words) or (at least ``min_words`` spam
-    words making at least ``min_share`` of the words). Matching is on the
-    lower-cased text, whole words only.
+    Spam needs a spam signature: ``min_distinct`` or more distinct terms, or
+    ``min_signature`` or more distinct terms that are not in ``common`` (ordinary
+    words of English news such as "casino" and "jackpot", or brand names), with
+    spam words making at least ``min_share_distinct`` of the words; or one term
+    repeated, at least ``min_matches`` matches making at least ``min_share`` of the
+    words ("bahis bahis bahis"). Two ordinary words ("Online casino advertising
+    banned", "Wins Casino Jackpot") are never spam. Matching is on the lower-cased
+    text, whole words only.
     """
 
     terms: tuple[str, ...]
-    min_distinct: int = 2
+    common: frozenset[str] = frozenset()
+    min_distinct: int = 3
+    min_signature: int = 2
     min_share_distinct: float = 0.2
-    min_words: int = 2
+    min_matches: int = 3
     min_share: float = 0.5
     _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
     _needles: tuple[str, ...] = field(init=False, repr=False, compare=False)
@@ -650,14 +920,18 @@ class SpamDetector:
             return False
         words = len(paragraph.split())
         spam_words = sum(len(m.split()) for m in matches)
-        distinct = len({" ".join(m.split()) for m in matches})
+        distinct = {" ".join(m.split()) for m in matches}
         share = spam_words / words
-        return (distinct >= self.min_distinct and share >= self.min_share_distinct) or (
-            spam_words >= self.min_words and share >= self.min_share
-        )
+        if share >= self.min_share_distinct and (
+            len(distinct) >= self.min_distinct or len(distinct - self.common) >= self.min_signature
+        ):
+            return True
+        return len(matches) >= self.min_matches and share >= self.min_share
 
 
-is_spam = SpamDetector(tuple(SPAM_TERMS))
+is_spam = SpamDetector(
+    tuple(SPAM_TERMS), common=frozenset(" ".join(t.lower().split()) for t in COMMON_SPAM_TERMS)
+)
 
 
 @dataclass(frozen=True)
@@ -686,12 +960,16 @@ TICKER_RULE = TickerRule("ticker")
 SPAM_RULE = SpamRule("spam", is_spam)
 
 _SHARE_WORD = rf"(?:{_alternation(SHARE_WORDS)})(?!\w)"
+_SHARE_LABEL = rf"(?:{_alternation(SHARE_LABELS)})(?!\w)"
+_SHARE_SEP = r"\s*[:|•·,/]*\s*"
+_NETWORKS = rf"{_SHARE_WORD}(?:\s*(?:,|&|and|or)\s*{_SHARE_WORD})*"
+_TCA = r"(?:us|the\s+times\s+of\s+central\s+asia|tca)"
 SHARE_RULE = MatchLineRule(
     "share",
     re.compile(
         r"^(?:"
-        # a bar made only of share words: "Share this:", "Tweet Telegram WhatsApp"
-        rf"{_SHARE_WORD}\s*[:|•·,/]*(?:\s*{_SHARE_WORD}\s*[:|•·,/]*)*"
+        # a share bar with a label: "Share this:", "Like this:", "Tweet Share Telegram WhatsApp"
+        rf"(?:{_SHARE_WORD}{_SHARE_SEP})*{_SHARE_LABEL}{_SHARE_SEP}(?:{_SHARE_WORD}{_SHARE_SEP})*"
         # "Click to share on X (Opens in new window)", "Click to email a link to a friend"
         r"|click\s+to\s+(?:share|email|print|tweet|copy)\b.*"
         # "Share on Facebook", "Share this article on Telegram", "Share via WhatsApp"
@@ -699,29 +977,53 @@ SHARE_RULE = MatchLineRule(
         r"|\(?opens\s+in\s+(?:a\s+)?new\s+window\)?"
         r"|like\s+loading(?:\.{3}|…)?"
         r"|be\s+the\s+first\s+to\s+like\s+this\.?"
-        r"|follow\s+us\s+on\s+.*"
+        # "Follow us on Telegram", "Follow The Times of Central Asia on X and Facebook"
+        rf"|follow\s+{_TCA}\s+on\s+{_NETWORKS}\s*[.!]?"
+        # "Subscribe to our Telegram channel", "Join us on Telegram"
+        rf"|(?:subscribe\s+to|join)\s+(?:{_TCA}\s+on\s+|our\s+)?{_NETWORKS}"
+        r"(?:\s+(?:channel|group|page|account)s?)?\s*[.!]?"
         r")$",
         _I,
     ),
     max_words=15,
 )
 
+#: A bar made only of network names ("Telegram", "Facebook | X | Email"): furniture only
+#: in context (see :class:`FurnitureRule`), since a story can list apps one a line.
+SHARE_BAR_RULE = MatchLineRule(
+    "share",
+    re.compile(rf"^(?:{_SHARE_WORD}{_SHARE_SEP})+$", _I),
+    max_words=15,
+)
+
 NEWSLETTER_RULE = MatchLineRule(
     "newsletter",
     re.compile(
-        r"\b(?:subscribe|sign[\s-]?up|join|register)\b.{0,80}\bnewsletters?\b"
-        r"|\bnewsletters?\b.{0,60}\b(?:subscribe|sign[\s-]?up|inbox)\b"
+        # imperatives at the start of the line, not a report of someone's newsletter
+        r"^(?:subscribe|sign[\s-]?up|join|register)\b.{0,80}\bnewsletters?\b"
+        r"|^(?:\S+\s+){0,3}newsletters?\b[^.,;]{0,60}\b(?:subscribe|sign[\s-]?up|inbox)\b"
         r"|^(?:get|receive)\s+(?:our|the)\s+.{0,60}\bnewsletters?\b"
         r"|^enter\s+your\s+e-?mail\b"
-        r"|^(?:your\s+)?e-?mail(?:\s+address)?\s*\*?\s*:?$"
-        r"|^(?:subscribe|sign\s+up)(?:\s+now|\s+today)?\s*[.!]?$"
         r"|^(?:you\s+can\s+)?unsubscribe\s+at\s+any\s+time\.?$",
         _I,
     ),
     max_words=30,
     keywords=("newsletter", "subscribe", "sign", "mail", "register", "join"),
-    # every alternative above holds "newsletter", "e-mail"/"email", "subscribe" or "sign"
+    # every alternative above holds "newsletter", "e-mail"/"email" or "subscribe"
     match_keywords=("newsletter", "subscribe", "sign", "mail"),
+)
+
+#: A sign-up form's field or button ("Email address *", "Subscribe", "Sign up"):
+#: furniture only in context (see :class:`FurnitureRule`).
+NEWSLETTER_FIELD_RULE = MatchLineRule(
+    "newsletter",
+    re.compile(
+        r"^(?:your\s+)?e-?mail(?:\s+address)?\s*\*?\s*:?$"
+        r"|^(?:subscribe|sign[\s-]?up)(?:\s+now|\s+today)?\s*[.!]?$",
+        _I,
+    ),
+    max_words=4,
+    keywords=("mail", "subscribe", "sign"),
 )
 
 
@@ -735,33 +1037,64 @@ def _title_like(paragraph: str) -> bool:
     )
 
 
+def _link_title(text: str) -> bool:
+    """The link title after a "Read also:" label: title-like, and capitalised (a lower-case
+    start is the rest of a sentence: "Read more: the decree, signed on Friday, ...")."""
+    return _title_like(text) and not text[:1].islower()
+
+
 READ_ALSO_RULE = HeadedBlockRule(
     "read_also",
-    # a line of its own: "Read also: <title>", "READ MORE - <title>", "See also: ..."
+    # a line of its own, a label and a link title: "Read also: <title>", "READ MORE -
+    # <title>", "Also read <Title>" (without punctuation the title starts with a capital),
+    # or the label alone: "Read more »", "Continue reading →"
     line=re.compile(
-        r"(?:read|see)\s+(?:also|more)\s*[:\-\u2013\u2014»]|(?:read\s+more|continue\s+reading)\s*[»\u203a…]*$",
+        r"(?:(?:read|see)\s+(?:also|more)|also\s+read)"
+        r"(?:\s*[:\-\u2013\u2014»|]+\s*|\s+(?=(?-i:[A-Z0-9\"“‘'«])))(?P<title>.+)"
+        r"|(?:read\s+more|continue\s+reading)\s*(?:[»\u203a…\u2192]|\.\.\.)*",
         _I,
     ),
     # a heading followed by link titles
     heading=re.compile(
         r"(?:related(?:\s+(?:articles?|posts?|stories|news|content|reading))?"
         r"|more\s+(?:on\s+this(?:\s+topic)?|from\s+tca))\s*:?"
-        r"|(?:read|see)\s+also\s*:?|read\s+more\s*:",
+        r"|(?:(?:read|see)\s+also|also\s+read)\s*:?|read\s+more\s*:"
+        r"|you\s+(?:may|might)\s+also\s+(?:like|be\s+interested\s+in)\s*:?",
         _I,
     ),
     follower=_title_like,
     max_followers=9,
-    # both regexes start with "read", "see", "related", "more" or "continue"; U+017F
-    # matches "s" under IGNORECASE (tests check all of Unicode)
-    starts="rRsSmMcC\u017f",
+    # the regexes start with "read", "see", "related", "more", "continue", "also" or
+    # "you"; U+017F matches "s" under IGNORECASE (tests check all of Unicode)
+    starts="rRsSmMcCaAyY\u017f",
+    title=_link_title,
+    # headings that can also be a story's subheading: their block needs two followers
+    # or to end the body
+    subheading=re.compile(r"related|more\s+(?:on\s+this(?:\s+topic)?|from\s+tca)", _I),
 )
 
 NAV_RULE = LabelRunRule(
     "nav",
     label=re.compile(rf"(?:{_alternation(NAV_LABELS)})(?!\w)", _I),
-    separator=re.compile(r"\s*[|•·/»>,]?\s*"),
+    # no comma: "Kazakhstan, Kyrgyzstan, Uzbekistan" is a sentence's list
+    separator=re.compile(r"\s*[|•·/»>]?\s*"),
     min_labels=3,
     starts=label_starts(NAV_LABELS),
+)
+
+#: A paragraph made only of place names among the menu labels.
+_PLACES_ONLY = re.compile(
+    rf"(?:{_alternation(NAV_PLACES)})(?:\s*[|•·/»>]?\s*(?:{_alternation(NAV_PLACES)}))*\s*",
+    _I,
+)
+
+FURNITURE_RULE = FurnitureRule(
+    "furniture",
+    strong=(SHARE_RULE, NEWSLETTER_RULE),
+    weak=(SHARE_BAR_RULE, NEWSLETTER_FIELD_RULE),
+    blocks=READ_ALSO_RULE,
+    nav=NAV_RULE,
+    places_only=_PLACES_ONLY,
 )
 
 REPEATED_RULE = RepeatedParagraphRule("repeated_line")
@@ -770,12 +1103,14 @@ REPEATED_RULE = RepeatedParagraphRule("repeated_line")
 DEFAULT_RULES: tuple[Rule, ...] = (
     TICKER_RULE,
     SPAM_RULE,
-    SHARE_RULE,
-    NEWSLETTER_RULE,
-    READ_ALSO_RULE,
-    NAV_RULE,
+    FURNITURE_RULE,
     REPEATED_RULE,
 )
+
+#: The rules for a headline: a headline is one line, so the furniture rules (which judge
+#: a short line by its place at the edges of the body) do not apply; only the ticker and
+#: a spam paragraph are removed.
+HEADLINE_RULES: tuple[Rule, ...] = (TICKER_RULE, SPAM_RULE)
 
 
 # --------------------------------------------------------------------------
@@ -834,7 +1169,13 @@ class BoilerplateCleaner:
                 raise TypeError(f"not a TextRule or ParagraphRule: {rule!r}")
         self._text_rules = tuple(text_rules)
         self._paragraph_rules = tuple(paragraph_rules)
-        self._names = tuple(dict.fromkeys(rule.name for rule in rules))
+        self._names = tuple(
+            dict.fromkeys(
+                name
+                for rule in rules
+                for name in (rule.names if isinstance(rule, ParagraphRule) else (rule.name,))
+            )
+        )
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -855,6 +1196,12 @@ class BoilerplateCleaner:
             if not paragraphs:
                 break
             if again and paragraph_rule.local:
+                continue
+            if paragraph_rule.reports_by_name:
+                paragraphs, named = paragraph_rule.apply_by_name(paragraphs)
+                for name, n in named.items():
+                    counts[name] = counts.get(name, 0) + n
+                    total += n
                 continue
             paragraphs, n = paragraph_rule.apply(paragraphs)
             if n:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from tcacrawler.boilerplate import BoilerplateCleaner
+from tcacrawler.boilerplate import HEADLINE_RULES, BoilerplateCleaner
 from tcacrawler.dedup import hash_and_words
 from tcacrawler.exporters import exportable
 from tcacrawler.items import ArticleItem
@@ -16,10 +16,15 @@ CLEANED_FIELDS = ("headline", "description", "article_body")
 RUN_FIELDS = ("retrieved_at", "revision", "duplicate_of")
 
 _default_cleaner = BoilerplateCleaner()
+# A headline is one line: the furniture rules, which judge a short line by its place in
+# the body, would take "X" or "Telegram" for a share bar. Only the ticker and spam go.
+_headline_cleaner = BoilerplateCleaner(HEADLINE_RULES)
 
 
 def clean_article(
-    item: ArticleItem, cleaner: BoilerplateCleaner = _default_cleaner
+    item: ArticleItem,
+    cleaner: BoilerplateCleaner = _default_cleaner,
+    headline_cleaner: BoilerplateCleaner = _headline_cleaner,
 ) -> Counter[str]:
     """Removes boilerplate from the text fields in place; returns removals per rule."""
     removed: Counter[str] = Counter()
@@ -27,7 +32,8 @@ def clean_article(
         value = getattr(item, field_name)
         if not value:
             continue
-        result = cleaner.clean(value)
+        field_cleaner = headline_cleaner if field_name == "headline" else cleaner
+        result = field_cleaner.clean(value)
         removed.update(result.removed)
         setattr(item, field_name, result.text or None)
     return removed

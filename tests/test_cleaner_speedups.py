@@ -158,8 +158,8 @@ def test_short_paragraph_judges(text: str) -> None:
 
 
 def test_read_also_starts_are_complete() -> None:
-    # the letters that begin "read", "see", "related", "more" and "continue"
-    first = re.compile("[rsmc]", re.IGNORECASE)
+    # the letters that begin "read", "see", "related", "more", "continue", "also", "you"
+    first = re.compile("[rsmcay]", re.IGNORECASE)
     assert {c for c in ALL_CHARS if first.fullmatch(c)} == set(bp.READ_ALSO_RULE.starts)
     # any other first character fails every alternative of both regexes
     rule = bp.READ_ALSO_RULE
@@ -170,6 +170,8 @@ def test_read_also_starts_are_complete() -> None:
         "elated posts:",
         "ore on this",
         "ead more:",
+        "lso read: x",
+        "ou may also like",
     )
     for c in ALL_CHARS:
         if c not in rule.starts:
@@ -180,8 +182,10 @@ def test_read_also_starts_are_complete() -> None:
             rule.line.match("r" + tail)
             or rule.line.match("s" + tail)
             or rule.line.match("c" + tail)
+            or rule.line.match("a" + tail)
             or rule.heading.fullmatch("r" + tail)
             or rule.heading.fullmatch("m" + tail)
+            or rule.heading.fullmatch("y" + tail)
         )
 
 
