@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.settings import default_settings
 
@@ -83,14 +83,60 @@ def check_base_url(what: str, url: str) -> None:
         raise ConfigError(f"{what}={url!r} is not an http(s) URL with a host name")
 
 
-def check_spider_arguments(spidercls: type, spargs: dict[str, Any]) -> None:
-    """The arguments every WordPress spider takes (others pass through to the spider)."""
+def check_spider_arguments(
+    spidercls: type, spargs: dict[str, Any], settings: Any = None
+) -> dict[str, Any]:
+    """The arguments every WordPress spider takes (others pass through to the spider).
+
+    Returns the arguments to crawl with: ``-a urls=`` paths resolved against the site's
+    base URL (``/slug/`` is ``<base>/slug/``, as the spider reads ``/robots.txt``).
+    """
     from tcacrawler.spiders.wordpress import MODES, WordPressSpider
 
     if not issubclass(spidercls, WordPressSpider):
-        return
+        return spargs
     mode = spargs.get("mode", "latest")
     if mode not in MODES:
         raise ConfigError(f"-a mode={mode!r} is not one of: {', '.join(MODES)}")
     if spargs.get("base_url"):
         check_base_url("-a base_url", str(spargs["base_url"]))
+    # The base the spider will crawl (WordPressSpider.configure picks it the same way).
+    base = (
+        spargs.get("base_url")
+        or (settings.get("TCA_BASE_URL") if settings is not None else None)
+        or spidercls.base_url
+    )
+    if not base:
+        raise ConfigError(f"spider {spidercls.name!r} needs a base URL: -a base_url=https://...")
+    if spargs.get("urls"):
+        urls = _site_urls(str(spargs["urls"]), str(base).rstrip("/"))
+        spargs = {**spargs, "urls": ",".join(urls)}
+    return spargs
+
+
+def _site_urls(urls: str, base: str) -> list[str]:
+    """``-a urls=U1,U2``: each an http(s) URL on the site's host (or its ``www.`` name),
+    or a path starting with ``/`` on the site; anything else would be dropped unseen by
+    the off-site filter or fail as a traceback."""
+    host = (urlsplit(base).hostname or "").removeprefix("www.")
+    resolved = []
+    for url in (u.strip() for u in urls.split(",")):
+        if not url:
+            continue
+        if url.startswith("/") and not url.startswith("//"):
+            url = urljoin(base + "/", url.lstrip("/"))
+        try:
+            parts = urlsplit(url)
+            hostname = parts.hostname
+        except ValueError:  # an unclosed IPv6 bracket, ...
+            hostname = None
+        if hostname is None or parts.scheme not in ("http", "https"):
+            raise ConfigError(
+                f"-a urls: {url!r} is neither an http(s) URL nor a path starting with /"
+            )
+        if hostname.removeprefix("www.") != host:
+            raise ConfigError(
+                f"-a urls: {url!r} is not on {host}, the site being crawled (www. allowed)"
+            )
+        resolved.append(url)
+    return resolved

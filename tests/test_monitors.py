@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from scrapy.settings import Settings
@@ -209,11 +210,45 @@ def test_check_settings_accepts_the_defaults_and_good_overrides() -> None:
         check_spider_arguments(TimescaSpider, {"mode": "everything"})
 
 
+def test_check_spider_arguments_resolves_paths_and_refuses_other_sites() -> None:
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    spargs = check_spider_arguments(
+        TimescaSpider,
+        {"urls": "/a-story/, https://www.timesca.com/b/,http://timesca.com/?p=3"},
+        settings,
+    )
+    assert spargs["urls"] == (
+        "https://timesca.com/a-story/,https://www.timesca.com/b/,http://timesca.com/?p=3"
+    )
+    mirrored = check_spider_arguments(
+        TimescaSpider, {"base_url": "http://mirror.test:8080/site/", "urls": "/c/"}, settings
+    )
+    assert mirrored["urls"] == "http://mirror.test:8080/site/c/"
+    settings.set("TCA_BASE_URL", "http://127.0.0.1:9", priority="cmdline")
+    assert check_spider_arguments(TimescaSpider, {"urls": "/d/"}, settings)["urls"] == (
+        "http://127.0.0.1:9/d/"
+    )
+    for bad in [
+        "notaurl",
+        "some-slug/",
+        "//timesca.com/x/",
+        "ftp://timesca.com/x/",
+        "https://timesca.com/a/,https://example.org/x/",
+        "https://nottimesca.com/x/",
+        "https://news.timesca.com/x/",
+        "http:///x/",
+    ]:
+        with pytest.raises(ConfigError, match=r"^-a urls: "):
+            check_spider_arguments(TimescaSpider, {"urls": bad})
+
+
 def scrapy_crawl(*arguments: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "scrapy", "crawl", "timesca", *arguments]
+    command = [sys.executable, "-m", "scrapy", "crawl", "timesca"]
     command += ["-s", f"TCA_OUTPUT_DIR={tmp_path / 'output'}"]
     command += ["-s", f"TCA_STATE_DIR={tmp_path / 'state'}"]
     command += ["-s", "TCA_BASE_URL=http://127.0.0.1:9"]
+    command += arguments  # last: a later -s wins
     return subprocess.run(
         command, cwd=REPO, capture_output=True, text=True, timeout=60, check=False
     )
@@ -226,6 +261,9 @@ def scrapy_crawl(*arguments: str, tmp_path: Path) -> subprocess.CompletedProcess
         (("-a", "mode=everything"), "mode"),
         (("-s", "DOWNLOAD_TIMEOUT=2s"), "DOWNLOAD_TIMEOUT"),
         (("-s", "TCA_SITE_TZ=Asia/Almaty"), "TCA_SITE_TZ"),
+        (("-a", "urls=notaurl"), "-a urls"),
+        (("-a", "urls=some-slug/"), "-a urls"),
+        (("-a", "urls=https://example.org/x/"), "-a urls"),
     ],
 )
 def test_bad_configuration_exits_78_with_one_line(
@@ -237,6 +275,16 @@ def test_bad_configuration_exits_78_with_one_line(
     errors = [line for line in done.stderr.splitlines() if "configuration error" in line]
     assert len(errors) == 1 and names in errors[0]
     assert not (tmp_path / "output").exists(), "nothing may run on a bad configuration"
+
+
+@pytest.mark.e2e
+def test_urls_may_be_paths_on_the_site(replica_server: ReplicaServer, tmp_path: Path) -> None:
+    story = replica_server.site.truth()[0]["url"]
+    path = urlsplit(story).path
+    assert path.startswith("/")
+    result = run_crawl("timesca", replica_server.base_url, tmp_path, args={"urls": path})
+    assert result.returncode == 0, result.log[-3000:]
+    assert [article["url"] for article in result.articles] == [story]
 
 
 # -- real crawls -------------------------------------------------------------

@@ -33,7 +33,7 @@ class Command(ScrapyCrawlCommand):
         try:
             check_settings(self.settings)
             spidercls = self.crawler_process.spider_loader.load(args[0])
-            check_spider_arguments(spidercls, opts.spargs)
+            spargs = check_spider_arguments(spidercls, opts.spargs, self.settings)
         except KeyError:
             raise UsageError(f"unknown spider {args[0]!r}") from None
         except ConfigError as error:
@@ -49,7 +49,7 @@ class Command(ScrapyCrawlCommand):
             elif error is not None:
                 logger.error("The crawl could not start", exc_info=error)
 
-        started: Any = self.crawler_process.crawl(crawler, **opts.spargs)
+        started: Any = self.crawler_process.crawl(crawler, **spargs)
         if isinstance(started, Deferred):
             started.addErrback(lambda failure: check_bootstrap(failure.value))
         else:  # an asyncio Task under the asyncio reactor
