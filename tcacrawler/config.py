@@ -4,6 +4,7 @@ one clear line and exit code 78 (EX_CONFIG) before anything is fetched."""
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -15,6 +16,11 @@ from tcacrawler.dates import parse_offset
 
 class ConfigError(ValueError):
     """A setting or spider argument that cannot work; the message is one line for humans."""
+
+
+# Settings with an integer default that Scrapy reads with getfloat: they take fractions.
+# Every other integer-valued setting is read with getint, which refuses "1.5" and "1e4".
+READ_AS_FLOAT = frozenset({"DNS_TIMEOUT", "DOWNLOAD_TIMEOUT"})
 
 
 def _typed_default(name: str) -> Any:
@@ -38,8 +44,11 @@ def check_settings(settings: Any) -> None:
             if isinstance(default, bool):
                 kind = "boolean (0/1, true/false)"
                 settings.getbool(name)
+            elif isinstance(default, int) and name not in READ_AS_FLOAT:
+                kind = "integer"
+                int(value)
             elif isinstance(default, int | float):
-                kind = "number"  # Scrapy reads some int-valued defaults with getfloat
+                kind = "number"
                 float(value)
             elif isinstance(default, dict):
                 kind = "JSON object"
@@ -56,7 +65,22 @@ def check_settings(settings: Any) -> None:
     base = settings.get("TCA_BASE_URL")
     if base:
         check_base_url("setting TCA_BASE_URL", str(base))
+    _check_log_levels(settings)
     _check_ratios(settings)
+
+
+def _check_log_levels(settings: Any) -> None:
+    """``LOG_LEVEL`` and the like: Scrapy hands the name to logging, which knows only
+    its upper-case names (``INFO``, not ``info`` nor ``20``)."""
+    names = logging.getLevelNamesMapping()
+    for name in list(settings):
+        if not name.endswith("LOG_LEVEL"):
+            continue  # (reading every setting would warn about deprecated ones)
+        value = settings.get(name)
+        if isinstance(value, str) and value not in names:
+            raise ConfigError(
+                f"setting {name}={value!r} is not a log level: use one of {', '.join(names)}"
+            )
 
 
 def _check_ratios(settings: Any) -> None:

@@ -20,7 +20,11 @@ from spidermon.contrib.scrapy.runners import SpiderMonitorRunner
 
 from replica import ReplicaServer
 from tcacrawler import settings as project_settings
-from tcacrawler.config import ConfigError, check_settings, check_spider_arguments
+from tcacrawler.config import (
+    ConfigError,
+    check_settings,
+    check_spider_arguments,
+)
 from tcacrawler.extensions import run_status
 from tcacrawler.health import EXIT_CODE_STAT
 from tcacrawler.items import ArticleItem, RateItem
@@ -210,6 +214,46 @@ def test_check_settings_accepts_the_defaults_and_good_overrides() -> None:
         check_spider_arguments(TimescaSpider, {"mode": "everything"})
 
 
+def test_check_settings_reads_integer_settings_as_integers() -> None:
+    for name, value, good in [
+        ("RETRY_TIMES", "1.5", False),
+        ("TCA_GC_GEN0_THRESHOLD", "1e4", False),
+        ("TCA_MONITOR_MAX_INVALID", "0.5", False),
+        ("RETRY_TIMES", "5", True),
+        ("TCA_GC_GEN0_THRESHOLD", "20_000", True),
+        # Int-valued defaults that Scrapy reads with getfloat take fractions.
+        ("DOWNLOAD_TIMEOUT", "2.5", True),
+        ("DNS_TIMEOUT", "0.5", True),
+        ("DOWNLOAD_DELAY", "0.25", True),
+    ]:
+        settings = Settings()
+        settings.setmodule(project_settings, priority="project")
+        settings.set(name, value, priority="cmdline")
+        if good:
+            check_settings(settings)
+        else:
+            with pytest.raises(ConfigError, match=f"{name}={value!r} is not a valid integer"):
+                check_settings(settings)
+
+
+def test_check_settings_rejects_unknown_log_levels() -> None:
+    for name, value in [
+        ("LOG_LEVEL", "verbose"),
+        ("LOG_LEVEL", "info"),  # Scrapy's log handler takes only the upper-case names
+        ("LOG_LEVEL", "20"),
+        ("RETRY_GIVE_UP_LOG_LEVEL", "loud"),
+    ]:
+        settings = Settings()
+        settings.setmodule(project_settings, priority="project")
+        settings.set(name, value, priority="cmdline")
+        with pytest.raises(ConfigError, match=f"{name}={value!r} is not a log level"):
+            check_settings(settings)
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+    check_settings(settings)
+
+
 def test_check_spider_arguments_resolves_paths_and_refuses_other_sites() -> None:
     settings = Settings()
     settings.setmodule(project_settings, priority="project")
@@ -261,6 +305,9 @@ def scrapy_crawl(*arguments: str, tmp_path: Path) -> subprocess.CompletedProcess
         (("-a", "mode=everything"), "mode"),
         (("-s", "DOWNLOAD_TIMEOUT=2s"), "DOWNLOAD_TIMEOUT"),
         (("-s", "TCA_SITE_TZ=Asia/Almaty"), "TCA_SITE_TZ"),
+        (("-s", "RETRY_TIMES=1.5"), "RETRY_TIMES"),
+        (("-s", "TCA_GC_GEN0_THRESHOLD=1e4"), "TCA_GC_GEN0_THRESHOLD"),
+        (("-s", "LOG_LEVEL=verbose"), "LOG_LEVEL"),
         (("-a", "urls=notaurl"), "-a urls"),
         (("-a", "urls=some-slug/"), "-a urls"),
         (("-a", "urls=https://example.org/x/"), "-a urls"),
