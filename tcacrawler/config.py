@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -21,6 +23,8 @@ class ConfigError(ValueError):
 # Settings with an integer default that Scrapy reads with getfloat: they take fractions.
 # Every other integer-valued setting is read with getint, which refuses "1.5" and "1e4".
 READ_AS_FLOAT = frozenset({"DNS_TIMEOUT", "DOWNLOAD_TIMEOUT"})
+# The directories a crawl writes to; created and test-written before it starts.
+WRITABLE_DIRECTORIES = ("TCA_OUTPUT_DIR", "TCA_STATE_DIR")
 
 
 def _typed_default(name: str) -> Any:
@@ -105,6 +109,26 @@ def check_base_url(what: str, url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"{what}={url!r} is not an http(s) URL with a host name")
+
+
+def check_directories(settings: Any) -> None:
+    """Creates ``TCA_OUTPUT_DIR`` and ``TCA_STATE_DIR`` and writes a file in each, so that
+    a directory the run cannot write fails now, not after the crawl (or as a traceback).
+    Run it after the other checks: a bad configuration leaves nothing on disk."""
+    for name in WRITABLE_DIRECTORIES:
+        value = settings.get(name)
+        if not value:
+            raise ConfigError(f"setting {name} is empty: give the directory to write to")
+        try:
+            directory = Path(str(value))
+            directory.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=directory, prefix=".write-test-") as probe:
+                probe.write(b"x")
+                probe.flush()
+        except OSError as error:
+            raise ConfigError(
+                f"setting {name}={str(value)!r} is not a writable directory: {error}"
+            ) from None
 
 
 def check_spider_arguments(

@@ -22,6 +22,7 @@ from replica import ReplicaServer
 from tcacrawler import settings as project_settings
 from tcacrawler.config import (
     ConfigError,
+    check_directories,
     check_settings,
     check_spider_arguments,
 )
@@ -322,6 +323,32 @@ def test_bad_configuration_exits_78_with_one_line(
     errors = [line for line in done.stderr.splitlines() if "configuration error" in line]
     assert len(errors) == 1 and names in errors[0]
     assert not (tmp_path / "output").exists(), "nothing may run on a bad configuration"
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("name", ["TCA_OUTPUT_DIR", "TCA_STATE_DIR"])
+def test_unwritable_directory_exits_78_before_the_crawl(name: str, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory\n")
+    done = scrapy_crawl("-s", f"{name}={blocker / 'dir'}", tmp_path=tmp_path)
+    assert done.returncode == 78, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr + done.stdout
+    errors = [line for line in done.stderr.splitlines() if "configuration error" in line]
+    assert len(errors) == 1 and name in errors[0] and "Not a directory" in errors[0]
+    assert "Spider opened" not in done.stderr
+
+
+def test_check_directories_creates_them_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    settings.set("TCA_OUTPUT_DIR", str(tmp_path / "out" / "deeper"), priority="cmdline")
+    settings.set("TCA_STATE_DIR", str(tmp_path / "state"), priority="cmdline")
+    check_directories(settings)
+    assert list((tmp_path / "out" / "deeper").iterdir()) == []
+    assert list((tmp_path / "state").iterdir()) == []
+    settings.set("TCA_STATE_DIR", "", priority="cmdline")
+    with pytest.raises(ConfigError, match="TCA_STATE_DIR"):
+        check_directories(settings)
 
 
 @pytest.mark.e2e

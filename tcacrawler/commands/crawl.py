@@ -13,6 +13,7 @@ from twisted.internet.defer import Deferred
 
 from tcacrawler.config import (
     ConfigError,
+    check_directories,
     check_settings,
     check_spider_arguments,
 )
@@ -47,6 +48,7 @@ class Command(ScrapyCrawlCommand):
         try:
             spidercls = self.crawler_process.spider_loader.load(args[0])
             spargs = check_spider_arguments(spidercls, opts.spargs, self.settings)
+            check_directories(self.settings)  # last: creates them
         except KeyError:
             raise UsageError(f"unknown spider {args[0]!r}") from None
         except ConfigError as error:
