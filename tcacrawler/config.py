@@ -4,8 +4,11 @@ one clear line and exit code 78 (EX_CONFIG) before anything is fetched."""
 from __future__ import annotations
 
 import json
+import logging
+import tempfile
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.settings import default_settings
 
@@ -15,6 +18,13 @@ from tcacrawler.dates import parse_offset
 
 class ConfigError(ValueError):
     """A setting or spider argument that cannot work; the message is one line for humans."""
+
+
+# Settings with an integer default that Scrapy reads with getfloat: they take fractions.
+# Every other integer-valued setting is read with getint, which refuses "1.5" and "1e4".
+READ_AS_FLOAT = frozenset({"DNS_TIMEOUT", "DOWNLOAD_TIMEOUT"})
+# The directories a crawl writes to; created and test-written before it starts.
+WRITABLE_DIRECTORIES = ("TCA_OUTPUT_DIR", "TCA_STATE_DIR")
 
 
 def _typed_default(name: str) -> Any:
@@ -38,8 +48,11 @@ def check_settings(settings: Any) -> None:
             if isinstance(default, bool):
                 kind = "boolean (0/1, true/false)"
                 settings.getbool(name)
+            elif isinstance(default, int) and name not in READ_AS_FLOAT:
+                kind = "integer"
+                int(value)
             elif isinstance(default, int | float):
-                kind = "number"  # Scrapy reads some int-valued defaults with getfloat
+                kind = "number"
                 float(value)
             elif isinstance(default, dict):
                 kind = "JSON object"
@@ -56,7 +69,22 @@ def check_settings(settings: Any) -> None:
     base = settings.get("TCA_BASE_URL")
     if base:
         check_base_url("setting TCA_BASE_URL", str(base))
+    _check_log_levels(settings)
     _check_ratios(settings)
+
+
+def _check_log_levels(settings: Any) -> None:
+    """``LOG_LEVEL`` and the like: Scrapy hands the name to logging, which knows only
+    its upper-case names (``INFO``, not ``info`` nor ``20``)."""
+    names = logging.getLevelNamesMapping()
+    for name in list(settings):
+        if not name.endswith("LOG_LEVEL"):
+            continue  # (reading every setting would warn about deprecated ones)
+        value = settings.get(name)
+        if isinstance(value, str) and value not in names:
+            raise ConfigError(
+                f"setting {name}={value!r} is not a log level: use one of {', '.join(names)}"
+            )
 
 
 def _check_ratios(settings: Any) -> None:
@@ -83,14 +111,80 @@ def check_base_url(what: str, url: str) -> None:
         raise ConfigError(f"{what}={url!r} is not an http(s) URL with a host name")
 
 
-def check_spider_arguments(spidercls: type, spargs: dict[str, Any]) -> None:
-    """The arguments every WordPress spider takes (others pass through to the spider)."""
+def check_directories(settings: Any) -> None:
+    """Creates ``TCA_OUTPUT_DIR`` and ``TCA_STATE_DIR`` and writes a file in each, so that
+    a directory the run cannot write fails now, not after the crawl (or as a traceback).
+    Run it after the other checks: a bad configuration leaves nothing on disk."""
+    for name in WRITABLE_DIRECTORIES:
+        value = settings.get(name)
+        if not value:
+            raise ConfigError(f"setting {name} is empty: give the directory to write to")
+        try:
+            directory = Path(str(value))
+            directory.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=directory, prefix=".write-test-") as probe:
+                probe.write(b"x")
+                probe.flush()
+        except OSError as error:
+            raise ConfigError(
+                f"setting {name}={str(value)!r} is not a writable directory: {error}"
+            ) from None
+
+
+def check_spider_arguments(
+    spidercls: type, spargs: dict[str, Any], settings: Any = None
+) -> dict[str, Any]:
+    """The arguments every WordPress spider takes (others pass through to the spider).
+
+    Returns the arguments to crawl with: ``-a urls=`` paths resolved against the site's
+    base URL (``/slug/`` is ``<base>/slug/``, as the spider reads ``/robots.txt``).
+    """
     from tcacrawler.spiders.wordpress import MODES, WordPressSpider
 
     if not issubclass(spidercls, WordPressSpider):
-        return
+        return spargs
     mode = spargs.get("mode", "latest")
     if mode not in MODES:
         raise ConfigError(f"-a mode={mode!r} is not one of: {', '.join(MODES)}")
     if spargs.get("base_url"):
         check_base_url("-a base_url", str(spargs["base_url"]))
+    # The base the spider will crawl (WordPressSpider.configure picks it the same way).
+    base = (
+        spargs.get("base_url")
+        or (settings.get("TCA_BASE_URL") if settings is not None else None)
+        or spidercls.base_url
+    )
+    if not base:
+        raise ConfigError(f"spider {spidercls.name!r} needs a base URL: -a base_url=https://...")
+    if spargs.get("urls"):
+        urls = _site_urls(str(spargs["urls"]), str(base).rstrip("/"))
+        spargs = {**spargs, "urls": ",".join(urls)}
+    return spargs
+
+
+def _site_urls(urls: str, base: str) -> list[str]:
+    """``-a urls=U1,U2``: each an http(s) URL on the site's host (or its ``www.`` name),
+    or a path starting with ``/`` on the site; anything else would be dropped unseen by
+    the off-site filter or fail as a traceback."""
+    host = (urlsplit(base).hostname or "").removeprefix("www.")
+    resolved = []
+    for url in (u.strip() for u in urls.split(",")):
+        if not url:
+            continue
+        if url.startswith("/") and not url.startswith("//"):
+            url = urljoin(base + "/", url.lstrip("/"))
+        try:
+            parts = urlsplit(url)
+            hostname = parts.hostname
+        except ValueError:  # an unclosed IPv6 bracket, ...
+            hostname = None
+        if hostname is None or parts.scheme not in ("http", "https"):
+            raise ConfigError(
+                f"-a urls: {url!r} is neither an http(s) URL nor a path starting with /"
+            )
+        if hostname.removeprefix("www.") != host:
+            raise ConfigError(
+                f"-a urls: {url!r} is not on {host}, the site being crawled (www. allowed)"
+            )
+        resolved.append(url)
+    return resolved

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from scrapy.settings import Settings
@@ -19,7 +20,12 @@ from spidermon.contrib.scrapy.runners import SpiderMonitorRunner
 
 from replica import ReplicaServer
 from tcacrawler import settings as project_settings
-from tcacrawler.config import ConfigError, check_settings, check_spider_arguments
+from tcacrawler.config import (
+    ConfigError,
+    check_directories,
+    check_settings,
+    check_spider_arguments,
+)
 from tcacrawler.extensions import run_status
 from tcacrawler.health import EXIT_CODE_STAT
 from tcacrawler.items import ArticleItem, RateItem
@@ -209,11 +215,85 @@ def test_check_settings_accepts_the_defaults_and_good_overrides() -> None:
         check_spider_arguments(TimescaSpider, {"mode": "everything"})
 
 
+def test_check_settings_reads_integer_settings_as_integers() -> None:
+    for name, value, good in [
+        ("RETRY_TIMES", "1.5", False),
+        ("TCA_GC_GEN0_THRESHOLD", "1e4", False),
+        ("TCA_MONITOR_MAX_INVALID", "0.5", False),
+        ("RETRY_TIMES", "5", True),
+        ("TCA_GC_GEN0_THRESHOLD", "20_000", True),
+        # Int-valued defaults that Scrapy reads with getfloat take fractions.
+        ("DOWNLOAD_TIMEOUT", "2.5", True),
+        ("DNS_TIMEOUT", "0.5", True),
+        ("DOWNLOAD_DELAY", "0.25", True),
+    ]:
+        settings = Settings()
+        settings.setmodule(project_settings, priority="project")
+        settings.set(name, value, priority="cmdline")
+        if good:
+            check_settings(settings)
+        else:
+            with pytest.raises(ConfigError, match=f"{name}={value!r} is not a valid integer"):
+                check_settings(settings)
+
+
+def test_check_settings_rejects_unknown_log_levels() -> None:
+    for name, value in [
+        ("LOG_LEVEL", "verbose"),
+        ("LOG_LEVEL", "info"),  # Scrapy's log handler takes only the upper-case names
+        ("LOG_LEVEL", "20"),
+        ("RETRY_GIVE_UP_LOG_LEVEL", "loud"),
+    ]:
+        settings = Settings()
+        settings.setmodule(project_settings, priority="project")
+        settings.set(name, value, priority="cmdline")
+        with pytest.raises(ConfigError, match=f"{name}={value!r} is not a log level"):
+            check_settings(settings)
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+    check_settings(settings)
+
+
+def test_check_spider_arguments_resolves_paths_and_refuses_other_sites() -> None:
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    spargs = check_spider_arguments(
+        TimescaSpider,
+        {"urls": "/a-story/, https://www.timesca.com/b/,http://timesca.com/?p=3"},
+        settings,
+    )
+    assert spargs["urls"] == (
+        "https://timesca.com/a-story/,https://www.timesca.com/b/,http://timesca.com/?p=3"
+    )
+    mirrored = check_spider_arguments(
+        TimescaSpider, {"base_url": "http://mirror.test:8080/site/", "urls": "/c/"}, settings
+    )
+    assert mirrored["urls"] == "http://mirror.test:8080/site/c/"
+    settings.set("TCA_BASE_URL", "http://127.0.0.1:9", priority="cmdline")
+    assert check_spider_arguments(TimescaSpider, {"urls": "/d/"}, settings)["urls"] == (
+        "http://127.0.0.1:9/d/"
+    )
+    for bad in [
+        "notaurl",
+        "some-slug/",
+        "//timesca.com/x/",
+        "ftp://timesca.com/x/",
+        "https://timesca.com/a/,https://example.org/x/",
+        "https://nottimesca.com/x/",
+        "https://news.timesca.com/x/",
+        "http:///x/",
+    ]:
+        with pytest.raises(ConfigError, match=r"^-a urls: "):
+            check_spider_arguments(TimescaSpider, {"urls": bad})
+
+
 def scrapy_crawl(*arguments: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "scrapy", "crawl", "timesca", *arguments]
+    command = [sys.executable, "-m", "scrapy", "crawl", "timesca"]
     command += ["-s", f"TCA_OUTPUT_DIR={tmp_path / 'output'}"]
     command += ["-s", f"TCA_STATE_DIR={tmp_path / 'state'}"]
     command += ["-s", "TCA_BASE_URL=http://127.0.0.1:9"]
+    command += arguments  # last: a later -s wins
     return subprocess.run(
         command, cwd=REPO, capture_output=True, text=True, timeout=60, check=False
     )
@@ -226,6 +306,12 @@ def scrapy_crawl(*arguments: str, tmp_path: Path) -> subprocess.CompletedProcess
         (("-a", "mode=everything"), "mode"),
         (("-s", "DOWNLOAD_TIMEOUT=2s"), "DOWNLOAD_TIMEOUT"),
         (("-s", "TCA_SITE_TZ=Asia/Almaty"), "TCA_SITE_TZ"),
+        (("-s", "RETRY_TIMES=1.5"), "RETRY_TIMES"),
+        (("-s", "TCA_GC_GEN0_THRESHOLD=1e4"), "TCA_GC_GEN0_THRESHOLD"),
+        (("-s", "LOG_LEVEL=verbose"), "LOG_LEVEL"),
+        (("-a", "urls=notaurl"), "-a urls"),
+        (("-a", "urls=some-slug/"), "-a urls"),
+        (("-a", "urls=https://example.org/x/"), "-a urls"),
     ],
 )
 def test_bad_configuration_exits_78_with_one_line(
@@ -237,6 +323,42 @@ def test_bad_configuration_exits_78_with_one_line(
     errors = [line for line in done.stderr.splitlines() if "configuration error" in line]
     assert len(errors) == 1 and names in errors[0]
     assert not (tmp_path / "output").exists(), "nothing may run on a bad configuration"
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("name", ["TCA_OUTPUT_DIR", "TCA_STATE_DIR"])
+def test_unwritable_directory_exits_78_before_the_crawl(name: str, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory\n")
+    done = scrapy_crawl("-s", f"{name}={blocker / 'dir'}", tmp_path=tmp_path)
+    assert done.returncode == 78, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr + done.stdout
+    errors = [line for line in done.stderr.splitlines() if "configuration error" in line]
+    assert len(errors) == 1 and name in errors[0] and "Not a directory" in errors[0]
+    assert "Spider opened" not in done.stderr
+
+
+def test_check_directories_creates_them_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    settings.set("TCA_OUTPUT_DIR", str(tmp_path / "out" / "deeper"), priority="cmdline")
+    settings.set("TCA_STATE_DIR", str(tmp_path / "state"), priority="cmdline")
+    check_directories(settings)
+    assert list((tmp_path / "out" / "deeper").iterdir()) == []
+    assert list((tmp_path / "state").iterdir()) == []
+    settings.set("TCA_STATE_DIR", "", priority="cmdline")
+    with pytest.raises(ConfigError, match="TCA_STATE_DIR"):
+        check_directories(settings)
+
+
+@pytest.mark.e2e
+def test_urls_may_be_paths_on_the_site(replica_server: ReplicaServer, tmp_path: Path) -> None:
+    story = replica_server.site.truth()[0]["url"]
+    path = urlsplit(story).path
+    assert path.startswith("/")
+    result = run_crawl("timesca", replica_server.base_url, tmp_path, args={"urls": path})
+    assert result.returncode == 0, result.log[-3000:]
+    assert [article["url"] for article in result.articles] == [story]
 
 
 # -- real crawls -------------------------------------------------------------

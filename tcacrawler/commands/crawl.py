@@ -11,7 +11,12 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 
-from tcacrawler.config import ConfigError, check_settings, check_spider_arguments
+from tcacrawler.config import (
+    ConfigError,
+    check_directories,
+    check_settings,
+    check_spider_arguments,
+)
 from tcacrawler.health import EXIT_CODE_STAT, ExitCode
 from tcacrawler.state import RunLocked
 
@@ -26,14 +31,24 @@ def _stats(crawler: Any) -> Any:
 
 
 class Command(ScrapyCrawlCommand):
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        # Here, with the -s values applied: Scrapy configures logging (LOG_LEVEL) as soon
+        # as this returns, before run().
+        try:
+            check_settings(self.settings)
+        except ConfigError as error:
+            print(f"tcacrawler: configuration error: {error}", file=sys.stderr)
+            sys.exit(int(ExitCode.CONFIG_OR_STORE))
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give exactly one spider name")
         assert self.crawler_process is not None
         try:
-            check_settings(self.settings)
             spidercls = self.crawler_process.spider_loader.load(args[0])
-            check_spider_arguments(spidercls, opts.spargs)
+            spargs = check_spider_arguments(spidercls, opts.spargs, self.settings)
+            check_directories(self.settings)  # last: creates them
         except KeyError:
             raise UsageError(f"unknown spider {args[0]!r}") from None
         except ConfigError as error:
@@ -49,7 +64,7 @@ class Command(ScrapyCrawlCommand):
             elif error is not None:
                 logger.error("The crawl could not start", exc_info=error)
 
-        started: Any = self.crawler_process.crawl(crawler, **opts.spargs)
+        started: Any = self.crawler_process.crawl(crawler, **spargs)
         if isinstance(started, Deferred):
             started.addErrback(lambda failure: check_bootstrap(failure.value))
         else:  # an asyncio Task under the asyncio reactor
