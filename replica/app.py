@@ -143,6 +143,10 @@ class SiteApp:
             fault = site.path_faults.get(path)
             if fault == "503":
                 return Response(503, b"Service Unavailable", "text/plain", cacheable=False)
+            if fault == "404":
+                return self._not_found()
+            if fault == "home":  # as plugins that turn the feed off answer it
+                return self._redirect(site.base_url + "/", 301)
             if fault == "truncated":
                 cut = resp.body[: len(resp.body) * 4 // 10]
                 return replace(resp, body=cut, cacheable=False, _gz=None)

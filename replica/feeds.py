@@ -25,6 +25,11 @@ Sitemap: {base}/sitemap_index.xml
 
 def robots_txt(site: Site) -> str:
     text = ROBOTS.format(base=site.base_url)
+    if site.robots_sitemap_paths is not None:
+        lines = [line for line in text.splitlines(True) if not line.startswith("Sitemap:")]
+        return "".join(lines) + "".join(
+            f"Sitemap: {site.base_url}{path}\n" for path in site.robots_sitemap_paths
+        )
     if site.sitemap_style == "core":
         text = text.replace("/sitemap_index.xml", "/wp-sitemap.xml")
     if not site.robots_sitemap or site.sitemap_style == "none":  # names no sitemap

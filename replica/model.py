@@ -299,10 +299,12 @@ class Site:
         self.bad_input = False
         self.layout_drift = 0.0
         self.robots_status = 200
-        # path -> "503" (answered 503) or "truncated" (the body cut at 40%, with the
-        # whole one's validators, as PHP stopped mid-render); tests set and clear them
-        # between runs
+        # path -> "503" (answered 503), "404", "home" (a 301 to the home page) or
+        # "truncated" (the body cut at 40%, with the whole one's validators, as PHP
+        # stopped mid-render); tests set and clear them between runs
         self.path_faults: dict[str, str] = {}
+        # the Sitemap lines of robots.txt, as paths, when a test sets them
+        self.robots_sitemap_paths: list[str] | None = None
         self.stories: list[Story] = []
         self.removed_stories: list[Story] = []
         self.authors: dict[str, Person] = {}

@@ -195,6 +195,24 @@ def _paragraphs(body: str) -> tuple[str, ...]:
     return tuple(paras)
 
 
+def earlier_content_hash(body: str) -> str | None:
+    """The content hash versions before 2026-11-30 gave ``body``, which kept format
+    characters (soft hyphens, zero-width spaces) in the text they hashed, when that differs
+    from today's; else None. A store from such a version holds hashes made that way."""
+    if body.isascii() or body.isprintable():  # (format characters are neither)
+        return None
+    if not any(unicodedata.category(c) == "Cf" for c in body if not c.isprintable()):
+        return None
+
+    def kept(line: str) -> str:
+        return " ".join(unicodedata.normalize("NFKC", line).casefold().split())
+
+    paras = [p for p in map(kept, body.splitlines()) if p]
+    if len(paras) == 1 and paras[0].count(" ") >= SENTENCE_SPLIT_WORDS:
+        paras = [s for s in _SENTENCE.split(paras[0]) if s]
+    return _joined_sha256(paras)
+
+
 # --- what datasketch derives from the parameters ----------------------------------------
 
 # datasketch is the source of truth for the MinHash permutations and the LSH banding, but
@@ -1023,7 +1041,9 @@ class StoryDeduplicator:
             return Decision(Verdict.NEW, story_id, 1, None, chash, None, sketch)
         known = self._known(story_id, url, aliases)
         if known is not None:
-            if known.content_hash == chash:
+            # (a text with format characters, stored by an earlier version, was hashed with
+            # them: unchanged all the same)
+            if known.content_hash == chash or known.content_hash == earlier_content_hash(body):
                 return Decision(
                     Verdict.UNCHANGED,
                     known.story_id,

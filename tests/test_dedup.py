@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import sqlite3
 import subprocess
 import sys
 import unicodedata
@@ -25,6 +26,7 @@ from tcacrawler.dedup import (
     StorySketcher,
     Verdict,
     content_hash,
+    earlier_content_hash,
     hash_and_words,
     minhash_permutations,
     normalise,
@@ -163,6 +165,45 @@ def test_invisible_characters_only_change_is_unchanged(dedup: StoryDeduplicator)
     words[3] = words[3][:2] + "\u00ad" + words[3][2:]
     words[7] += "\u200b"
     assert see(dedup, "timesca:104", " ".join(words)).verdict is Verdict.UNCHANGED
+
+
+def test_a_story_hashed_by_an_earlier_version_with_its_format_characters_is_unchanged(
+    tmp_path: Path,
+) -> None:
+    # Versions before 2026-11-30 hashed soft hyphens and zero-width spaces with the text:
+    # after the upgrade, the same page must not come out as a revision of itself.
+    words = story(5).split(" ")
+    words[3] = words[3][:2] + "\u00ad" + words[3][2:]
+    words[9] += "\u200b"
+    body = " ".join(words)
+    old_hash = earlier_content_hash(body)
+    assert old_hash is not None and old_hash != content_hash(body)
+    path = tmp_path / "store.sqlite"
+    store = SQLiteStore(path)
+    store.begin_run("run-1")
+    see(StoryDeduplicator(store), "timesca:105", body)
+    store.commit_run("run-1")
+    store.close()
+    with sqlite3.connect(path) as connection:  # the row as the earlier version wrote it
+        connection.execute("UPDATE stories SET content_hash = ?", (bytes.fromhex(old_hash),))
+    store = SQLiteStore(path)
+    store.begin_run("run-2")
+    d = see(StoryDeduplicator(store), "timesca:105", body, run_id="run-2")
+    assert d.verdict is Verdict.UNCHANGED
+    edited = see(
+        StoryDeduplicator(store), "timesca:105", body + "\nA new paragraph.", run_id="run-2"
+    )
+    assert edited.verdict is Verdict.REVISION
+    store.close()
+
+
+def test_earlier_content_hash_only_for_text_with_format_characters() -> None:
+    assert earlier_content_hash("Plain text.\nSecond paragraph.") is None
+    assert earlier_content_hash("Кириллица без невидимых знаков.") is None
+    assert (
+        earlier_content_hash("soft\u00adhyphen")
+        == hashlib.sha256("soft\u00adhyphen".encode()).hexdigest()
+    )
 
 
 def test_date_modified_only_is_unchanged(dedup: StoryDeduplicator, store: SQLiteStore) -> None:

@@ -114,3 +114,44 @@ def test_an_hourly_run_without_sitemaps_reads_listings_while_they_bring_new(
     exported = {r["story_id"] for r in latest.articles}
     assert exported == {f"timesca:{post_id}" for post_id in new}
     assert "tca/discovery/listing_cap_reached" not in latest.manifest["stats"]
+
+
+@pytest.mark.parametrize("fault", ["404", "home"])
+def test_a_site_without_a_feed_keeps_its_validators(
+    fresh_replica: ReplicaServer, tmp_path: Path, fault: str
+) -> None:
+    # a feed turned off (a 404, or a redirect to the home page) is no source left unread:
+    # dropping the validators for it cost every hourly run all its sitemaps
+    fresh_replica.site.path_faults["/feed/"] = fault
+    try:
+        first = _latest(fresh_replica, tmp_path)
+        fresh_replica.clear_log()
+        second = _latest(fresh_replica, tmp_path)
+    finally:
+        fresh_replica.site.path_faults.clear()
+    assert {r["story_id"] for r in first.articles} == _all_ids(fresh_replica)
+    assert "validators not kept" not in first.log
+    statuses = {e["path"]: e["status"] for e in fresh_replica.request_log}
+    assert statuses["/sitemap_index.xml"] == 304
+    assert second.articles == [] and second.manifest["status"] == "finished"
+
+
+def test_named_sitemaps_one_redirecting_to_the_other_still_end_in_listings(
+    tmp_path: Path,
+) -> None:
+    # /wp-sitemap.xml redirects to /sitemap_index.xml (Yoast), which is down: the redirect
+    # duplicated a request the filter had seen, and the listings were never tried
+    site = generate_site(n_stories=60, seed=7, base_url="http://127.0.0.1")
+    site.robots_sitemap_paths = ["/wp-sitemap.xml", "/sitemap_index.xml"]
+    site.path_faults["/sitemap_index.xml"] = "503"
+    with ReplicaServer(site, port=0) as server:
+        result = run_crawl(
+            "timesca",
+            server.base_url,
+            tmp_path,
+            args={"mode": "full"},
+            settings={"TCA_RETRY_BACKOFF_BASE": "0.1"},
+        )
+    assert result.returncode in (0, 3), result.log[-3000:]
+    assert result.manifest["stats"].get("tca/discovery/listing_fallback") == 1
+    assert {r["story_id"] for r in result.articles} == {t["story_id"] for t in site.truth()}

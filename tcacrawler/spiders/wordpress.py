@@ -55,8 +55,38 @@ TRANSIENT_ARTICLE_FAILURES = "tca/retry_next_run/articles"
 INCOMPLETE_DISCOVERY = "tca/discovery/incomplete"
 # A sitemap's closing tag: lxml's recovering parser reads a file cut short as far as it
 # goes, and without the tag a cut cannot be told from the end.
-SITEMAP_END = re.compile(rb"</(?:[\w.-]+:)?(?:urlset|sitemapindex)\s*>(?:\s|<!--.*?-->)*$", re.S)
-FEED_END = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|rdf:RDF)\s*>(?:\s|<!--.*?-->)*$", re.S)
+SITEMAP_END = re.compile(r"</(?:[\w.-]+:)?(?:urlset|sitemapindex)\s*>\Z")
+FEED_END = re.compile(r"</(?:[\w.-]+:)?(?:rss|feed|RDF)\s*>\Z")
+FEED_START = re.compile(r"<(?:[\w.-]+:)?(?:rss|feed|RDF)[\s>]")
+_XML_SPACE_AND_PADDING = " \t\r\n\x00\ufeff"
+
+
+def xml_text(body: bytes, *, tail: bool = True, size: int = 65536) -> str:
+    """The last (or first) ``size`` bytes of an XML document as text: UTF-16 when a byte
+    order mark or a NUL in its first bytes says so, else UTF-8 (errors replaced)."""
+    utf16 = body[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in body[:4]
+    if not utf16:
+        return (body[-size:] if tail else body[:size]).decode("utf-8", "replace")
+    big_endian = body[:2] == b"\xfe\xff" or body[:1] == b"\x00"
+    part = body[-size:] if tail else body[:size]
+    if len(part) % 2:  # (keep the code units aligned)
+        part = part[1:] if tail else part[:-1]
+    return part.decode("utf-16-be" if big_endian else "utf-16-le", "replace")
+
+
+def ends_with_root(body: bytes, closing: re.Pattern[str]) -> bool:
+    """Whether the document ends with its root's closing tag, after what may follow it
+    (whitespace, comments, processing instructions, padding): a file cut short does not.
+    lxml's recovering parser reads a cut file as far as it goes, so only this tells."""
+    text = xml_text(body).rstrip(_XML_SPACE_AND_PADDING)
+    while text.endswith(("-->", "?>")):
+        start = text.rfind("<!--" if text.endswith("-->") else "<?")
+        if start < 0:
+            break
+        text = text[:start].rstrip(_XML_SPACE_AND_PADDING)
+    return closing.search(text) is not None
+
+
 MODES = ("full", "latest")
 # A sitemap never needs a DTD; one that declares entities is an XML bomb or garbage.
 SITEMAP_DTD = re.compile(rb"<!DOCTYPE[^>]*\[|<!ENTITY", re.I)
@@ -268,6 +298,7 @@ class WordPressSpider(scrapy.Spider):
                 callback=self.parse_feed,
                 errback=self.source_failed,
                 priority=50,
+                meta={"tca_feed": True},
             )
         )
         named = list(dict.fromkeys(robots_sitemaps))
@@ -297,6 +328,9 @@ class WordPressSpider(scrapy.Spider):
                 callback=self.parse_sitemap,
                 errback=self.sitemap_failed,
                 priority=40,
+                # one robots.txt names must answer (callback or errback): a duplicate
+                # dropped by the filter (another one redirecting to it) would not
+                dont_filter=named,
                 meta={
                     "tca_fallbacks": list(fallbacks),
                     "tca_top_level": top_level,
@@ -319,8 +353,9 @@ class WordPressSpider(scrapy.Spider):
         probing = request.meta.get("tca_top_level") and kind.stat == "tca/failed/http_404"
         if probing:  # the answer a probe expects where there is no such sitemap
             self.crawler.stats.inc_value(EXPECTED_NOT_FOUND)
-        if not request.meta.get("tca_top_level"):
-            # (a top-level one that fails is replaced by the next candidate or the listings)
+        if not request.meta.get("tca_top_level") and kind.is_transient:
+            # (a top-level one that fails is replaced by the next candidate or the listings;
+            # one that failed for good will fail next hour too)
             self.crawler.stats.inc_value(INCOMPLETE_DISCOVERY)
         level = logging.INFO if probing or kind.logged_by_scrapy else logging.WARNING
         self.logger.log(level, "Sitemap not read: %s (%s)", request.url, kind.reason)
@@ -369,7 +404,7 @@ class WordPressSpider(scrapy.Spider):
             return
         self.sitemaps_found = True
         entries = list(sitemap)
-        if not SITEMAP_END.search(body[-4096:]):
+        if not ends_with_root(body, SITEMAP_END):
             self.logger.warning(
                 "Sitemap %s is cut short (no closing tag): read its %d entries, and it will "
                 "be read again next run",
@@ -453,7 +488,12 @@ class WordPressSpider(scrapy.Spider):
             return
         if not isinstance(response, TextResponse):
             return
-        if not FEED_END.search(response.body[-4096:]):
+        if not FEED_START.search(xml_text(response.body, tail=False, size=2048)):
+            # a feed turned off, or redirected to the home page: no feed, nothing missed
+            self.logger.info("No feed at %s (not RSS or Atom)", response.url)
+            self.crawler.stats.inc_value("tca/discovery/no_feed")
+            return
+        if not ends_with_root(response.body, FEED_END):
             self.logger.warning("Feed %s is cut short (no closing tag)", response.url)
             self.crawler.stats.inc_value(INCOMPLETE_DISCOVERY)
         response.selector.remove_namespaces()
@@ -472,8 +512,15 @@ class WordPressSpider(scrapy.Spider):
 
     def source_failed(self, failure: Any) -> None:
         kind = classify(failure)
+        if failure.request.meta.get("tca_feed") and kind.stat == "tca/failed/http_404":
+            # no feed at the usual path: the sitemaps and listings find the articles
+            self.crawler.stats.inc_value(EXPECTED_NOT_FOUND)
+            self.crawler.stats.inc_value("tca/discovery/no_feed")
+            self.logger.info("No feed at %s (HTTP 404)", failure.request.url)
+            return
         self.crawler.stats.inc_value("tca/discovery/source_failed")
-        self.crawler.stats.inc_value(INCOMPLETE_DISCOVERY)
+        if kind.is_transient:  # (what failed for good will fail next hour too)
+            self.crawler.stats.inc_value(INCOMPLETE_DISCOVERY)
         level = logging.INFO if kind.logged_by_scrapy else logging.WARNING
         self.logger.log(level, "Discovery source failed: %s (%s)", failure.request.url, kind.reason)
 
