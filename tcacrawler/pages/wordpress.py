@@ -555,6 +555,7 @@ def _in_furniture(
 
 # A block theme's list of the post's categories (its links say rel="tag").
 CATEGORY_TERMS = "taxonomy-category"
+_CATEGORY_TERMS_BYTES = CATEGORY_TERMS.encode()
 
 
 def _in_category_terms(link: LexborNode) -> bool:
@@ -1178,10 +1179,12 @@ class WordPressArticlePage:
             tags = _texts(self._ld_strings(keywords))
         if not tags:
             for query in self.tag_css:
+                # (the ancestor walk only on pages that have a block theme's category list)
+                terms = self._has_category_terms
                 tags = _texts(
                     r.text()
                     for r in self._css_results(query)
-                    if not isinstance(r, str) and not _in_category_terms(r)
+                    if not isinstance(r, str) and not (terms and _in_category_terms(r))
                 )
                 if tags:
                     break
@@ -1193,6 +1196,14 @@ class WordPressArticlePage:
                 and (content := _attribute(meta, "content")) is not None
             )
         return _unique(tags)
+
+    @cached_property
+    def _has_category_terms(self) -> bool:
+        """Whether the page's markup names the block themes' category list at all."""
+        markup = self._markup
+        if isinstance(markup, str):
+            return CATEGORY_TERMS in markup
+        return _CATEGORY_TERMS_BYTES in markup
 
     def _first_datetime(self, candidates: Iterable[str | None]) -> str | None:
         for candidate in candidates:
