@@ -40,6 +40,7 @@ import bisect
 import itertools
 import re
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -127,7 +128,7 @@ SPAM_TERMS: list[str] = [
 ]
 
 #: The spam terms that are also ordinary words of English news or brand names ("Casino
-#: Jackpot", "Online casino advertising banned", "Uzbekistan blocks 1xbet"): two of them
+#: Jackpot", "Online casino advertising banned", "Uzbekistan blocks 1xbet"): alone they
 #: are no spam signature, see :class:`SpamDetector`.
 COMMON_SPAM_TERMS: list[str] = [
     "casino",
@@ -844,14 +845,15 @@ def _key_pattern(keys: frozenset[bytes]) -> re.Pattern[bytes]:
 class SpamDetector:
     """Is a paragraph dominated by spam terms?
 
-    Spam needs a spam signature: ``min_distinct`` or more distinct terms, or
-    ``min_signature`` or more distinct terms that are not in ``common`` (ordinary
-    words of English news such as "casino" and "jackpot", or brand names), with
-    spam words making at least ``min_share_distinct`` of the words; or one term
-    repeated, at least ``min_matches`` matches making at least ``min_share`` of the
-    words ("bahis bahis bahis"). Two ordinary words ("Online casino advertising
-    banned", "Wins Casino Jackpot") are never spam. Matching is on the lower-cased
-    text, whole words only.
+    Spam needs a spam signature: ``min_distinct`` or more distinct terms, at least one
+    of them not in ``common`` (ordinary words of English news such as "casino" and
+    "jackpot", or brand names), or ``min_signature`` or more distinct terms not in
+    ``common``, with spam words making at least ``min_share_distinct`` of the words; or
+    one term repeated, ``min_matches`` or more matches of that one term, all matches
+    making at least ``min_share`` of the words ("bahis bahis bahis"). Ordinary words and
+    brand names alone ("Online casino advertising banned", "Uzbekistan blocks 1xbet,
+    Mostbet and Vavada") are never spam. Matching is on the lower-cased text, whole
+    words only.
     """
 
     terms: tuple[str, ...]
@@ -920,13 +922,17 @@ class SpamDetector:
             return False
         words = len(paragraph.split())
         spam_words = sum(len(m.split()) for m in matches)
-        distinct = {" ".join(m.split()) for m in matches}
+        terms = [" ".join(m.split()) for m in matches]
+        distinct = set(terms)
+        uncommon = len(distinct - self.common)
         share = spam_words / words
         if share >= self.min_share_distinct and (
-            len(distinct) >= self.min_distinct or len(distinct - self.common) >= self.min_signature
+            (len(distinct) >= self.min_distinct and uncommon) or uncommon >= self.min_signature
         ):
             return True
-        return len(matches) >= self.min_matches and share >= self.min_share
+        if len(matches) < self.min_matches or share < self.min_share:
+            return False
+        return max(Counter(terms).values()) >= self.min_matches
 
 
 is_spam = SpamDetector(

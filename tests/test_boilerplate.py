@@ -195,6 +195,33 @@ def test_two_ordinary_gambling_words_are_no_spam(line: str) -> None:
         assert cleaner.clean(text) == CleanResult(text, {})
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Uzbekistan blocks 1xbet, Mostbet and Vavada",
+        "Astropay, Paysafe and Papara blocked in Kazakhstan",
+        "1xbet, Mostbet and Vavada were blocked; the casino jackpot advertising case continues.",
+        "Payment services AstroPay, Paysafe and Papara were also blocked.",
+    ],
+)
+def test_brand_names_and_ordinary_words_alone_are_no_spam(line: str) -> None:
+    # three distinct terms need one that is no ordinary word or brand; a repeat is one
+    # term three times, not any three matches
+    assert not is_spam(line)
+    for text in (line, line + "\n\n" + STORY, STORY + "\n\n" + line):
+        assert cleaner.clean(text) == CleanResult(text, {})
+    item = _article(line)
+    assert clean_article(item) == {}
+    assert item.headline == line
+
+
+@pytest.mark.parametrize(
+    "line", ["paysafe bozdurma papara bozdurma", "astropay 1xbet mostbet bahis", "bahis, bahis, bahis"]
+)
+def test_spam_with_one_uncommon_term_or_one_term_repeated_removed(line: str) -> None:
+    assert is_spam(line)
+
+
 def test_spam_terms_is_a_plain_list() -> None:
     assert isinstance(SPAM_TERMS, list)
     assert {"astropay", "bozdurma", "paysafe", "papara", "bahis", "deneme bonusu"} <= set(
