@@ -459,11 +459,14 @@ class HeadedBlockRule(ParagraphRule):
 
     A paragraph matching ``line`` (``fullmatch``) is dropped alone; when ``title`` is
     given and ``line`` has a group ``title`` that took part in the match, the group must
-    satisfy it too (a label and a link title, not a label and a paragraph). A paragraph
+    satisfy it too (a label and a link title, not a label and a paragraph), and so must a
+    group ``bare`` satisfy ``bare_title``. A paragraph
     fully matching ``heading`` is dropped together with the paragraphs that follow it
     while they satisfy ``follower`` (at most ``max_followers``). When the heading also
     fully matches ``subheading`` (a heading a story can use for itself, "Related"), its
-    block is dropped only with no follower, two or more, or when it ends the text.
+    block is dropped only with no follower, two or more, or when it ends the text. A
+    heading with no follower is kept when the next paragraph starts in lower case (the
+    sentence goes on).
     """
 
     name: str
@@ -475,6 +478,7 @@ class HeadedBlockRule(ParagraphRule):
     #: ``heading`` can start with. Other paragraphs are kept without trying the regexes.
     starts: str = ""
     title: Callable[[str], bool] | None = None
+    bare_title: Callable[[str], bool] | None = None
     subheading: re.Pattern[str] | None = None
 
     def is_line(self, paragraph: str) -> bool:
@@ -482,10 +486,12 @@ class HeadedBlockRule(ParagraphRule):
         m = self.line.fullmatch(paragraph)
         if m is None:
             return False
-        if self.title is None or "title" not in self.line.groupindex:
-            return True
-        title = m.group("title")
-        return title is None or self.title(title)
+        for group, check in (("title", self.title), ("bare", self.bare_title)):
+            if check is not None and group in self.line.groupindex:
+                text = m.group(group)
+                if text is not None and not check(text):
+                    return False
+        return True
 
     def block_end(self, paragraphs: Sequence[str], i: int) -> int:
         """The end of the block that the heading ``paragraphs[i]`` starts (``i`` when the
@@ -498,6 +504,8 @@ class HeadedBlockRule(ParagraphRule):
             j += 1
         if j - i == 2 and j < n and self.subheading is not None and self.subheading.fullmatch(p):
             return i
+        if j == i + 1 and j < n and paragraphs[j][:1].islower():
+            return i  # the heading's words go on in lower case: a sentence, not a heading
         return j
 
     def apply(self, paragraphs: Sequence[str]) -> tuple[list[str], int]:
@@ -684,8 +692,12 @@ class FurnitureRule(ParagraphRule):
     def apply_by_name(self, paragraphs: Sequence[str]) -> tuple[list[str], dict[str, int]]:
         n = len(paragraphs)
         # the longest line any part can drop; a body's paragraphs are mostly longer
-        # ("Read also:" and a link title of fewer than 16 spaces: under 24)
-        limit = max(24, self.nav.max_words, *(r.max_words for r in (*self.strong, *self.weak)))
+        # ("Read also:" and a link title of LONG_TITLE_SPACES spaces at most: under 40)
+        limit = max(
+            LONG_TITLE_SPACES + 4,
+            self.nav.max_words,
+            *(r.max_words for r in (*self.strong, *self.weak)),
+        )
         kind: list[int] | None = None
         names: list[str] = []
         labels: list[int] = []
@@ -1043,20 +1055,41 @@ def _title_like(paragraph: str) -> bool:
     )
 
 
+def _block_title(paragraph: str) -> bool:
+    """A line after a "Related" heading: title-like and capitalised (a lower-case start is
+    the story going on)."""
+    return _title_like(paragraph) and not paragraph[:1].islower()
+
+
+#: The most spaces a link title after a label with punctuation ("Read also: <title>") can
+#: have; with its label the line stays under :class:`FurnitureRule`'s 40-space bound.
+LONG_TITLE_SPACES = 36
+
+
 def _link_title(text: str) -> bool:
-    """The link title after a "Read also:" label: title-like, and capitalised (a lower-case
-    start is the rest of a sentence: "Read more: the decree, signed on Friday, ...")."""
-    return _title_like(text) and not text[:1].islower()
+    """The link title after a label with punctuation ("Read also: <title>"): capitalised
+    (a lower-case start is the rest of a sentence: "Read more: the decree, signed on
+    Friday, ..."), no sentence end inside; under 16 spaces it may end in one "." ("Read
+    also: Tajikistan opens new dam."), up to :data:`LONG_TITLE_SPACES` spaces it may not
+    (a long line ending in "." is a sentence)."""
+    if not text or text[:1].islower() or ". " in text or text[-1] in ";:,!":
+        return False
+    spaces = text.count(" ")
+    if spaces < 16:
+        return len(text) <= 140
+    return spaces <= LONG_TITLE_SPACES and text[-1] != "." and len(text) <= 300
 
 
 READ_ALSO_RULE = HeadedBlockRule(
     "read_also",
     # a line of its own, a label and a link title: "Read also: <title>", "READ MORE -
-    # <title>", "Also read <Title>" (without punctuation the title starts with a capital),
-    # or the label alone: "Read more »", "Continue reading →"
+    # <title>", "Read also <Title>" (without punctuation only "read also"/"also read",
+    # which are no English prose, and a short capitalised title: "See also Kazakhstan's
+    # report" and "Read More Kazakhstan" are story text), or the label alone: "Read
+    # more »", "Continue reading →"
     line=re.compile(
-        r"(?:(?:read|see)\s+(?:also|more)|also\s+read)"
-        r"(?:\s*[:\-\u2013\u2014»|]+\s*|\s+(?=(?-i:[A-Z0-9\"“‘'«])))(?P<title>.+)"
+        r"(?:(?:read|see)\s+(?:also|more)|also\s+read)\s*[:\-\u2013\u2014»|]+\s*(?P<title>.+)"
+        r"|(?:read\s+also|also\s+read)\s+(?=(?-i:[A-Z0-9\"“‘'«]))(?P<bare>.+)"
         r"|(?:read\s+more|continue\s+reading)\s*(?:[»\u203a…\u2192]|\.\.\.)*",
         _I,
     ),
@@ -1068,12 +1101,13 @@ READ_ALSO_RULE = HeadedBlockRule(
         r"|you\s+(?:may|might)\s+also\s+(?:like|be\s+interested\s+in)\s*:?",
         _I,
     ),
-    follower=_title_like,
+    follower=_block_title,
     max_followers=9,
     # the regexes start with "read", "see", "related", "more", "continue", "also" or
     # "you"; U+017F matches "s" under IGNORECASE (tests check all of Unicode)
     starts="rRsSmMcCaAyY\u017f",
     title=_link_title,
+    bare_title=_block_title,
     # headings that can also be a story's subheading: their block needs two followers
     # or to end the body
     subheading=re.compile(r"related|more\s+(?:on\s+this(?:\s+topic)?|from\s+tca)", _I),

@@ -375,6 +375,42 @@ def test_read_also_label_before_story_text_kept(line: str) -> None:
         assert cleaner.clean(text) == CleanResult(text, {})
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a long link title after a label with punctuation (the replica's "Read also:")
+        "Read also: Tajikistan Reports Shift in Restoration of Historic Madrasahs as A Sharp "
+        "Rise in Remittances from Russia Bites",
+        "READ MORE – Turkmenistan Reports Shift in Silk Road Tour Circuit as A Sharp Rise "
+        "in Remittances from Russia Bites",
+        # a short title may end in one period
+        "Read also: Tajikistan opens new dam.",
+    ],
+)
+def test_read_also_long_or_period_title_removed(line: str) -> None:
+    text = STORY.replace("\n\nOfficials", "\n\n" + line + "\n\nOfficials")
+    assert cleaner.clean(text) == CleanResult(STORY, {"read_also": 1})
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # a label without punctuation is furniture alone ("Read more »") or as "Read also"
+        ["See also Kazakhstan's 2024 report"],
+        ["Read More Kazakhstan"],
+        # a heading whose words go on in lower case is a sentence
+        ["You may also like", "the new tram line in Almaty"],
+        ["Read also", "the notes below the table."],
+    ],
+)
+def test_label_without_punctuation_or_title_kept(lines: list[str]) -> None:
+    for text in (
+        STORY.replace("\n\nOfficials", "\n\n" + "\n\n".join(lines) + "\n\nOfficials"),
+        "\n\n".join([STORY, *lines]),
+    ):
+        assert cleaner.clean(text) == CleanResult(text, {})
+
+
 def test_you_may_also_like_block_removed() -> None:
     text = (
         STORY + "\n\nYou may also like\n\nTenge steady ahead of winter\n\n"
