@@ -1137,6 +1137,8 @@ FURNITURE_RULE = FurnitureRule(
     places_only=_PLACES_ONLY,
 )
 
+#: Not in :data:`DEFAULT_RULES`: the page objects read the body from the markup, where two
+#: identical paragraphs in a row are the story's (two list items, a refrain).
 REPEATED_RULE = RepeatedParagraphRule("repeated_line")
 
 #: The default rules, in order. Text rules always run before paragraph rules.
@@ -1144,7 +1146,6 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     TICKER_RULE,
     SPAM_RULE,
     FURNITURE_RULE,
-    REPEATED_RULE,
 )
 
 #: The rules for a headline: a headline is one line, so the furniture rules (which judge

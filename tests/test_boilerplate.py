@@ -17,6 +17,7 @@ from tcacrawler.boilerplate import (
     CleanResult,
     LineRule,
     RegexRule,
+    RepeatedParagraphRule,
     clean_text,
     is_spam,
 )
@@ -70,7 +71,7 @@ def test_page_dump_counts() -> None:
     assert removed["ticker"] == 1  # 8 copies + date form one ticker
     assert {"ticker", "share", "newsletter", "nav"} <= set(removed)
     assert "spam" not in removed
-    assert "repeated_line" not in removed  # the ticker copies went with the ticker rule
+    assert "repeated_line" not in removed
 
 
 # --------------------------------------------------------------------------
@@ -326,19 +327,39 @@ def test_sentences_mentioning_related_or_read_kept() -> None:
     assert clean(text) == text
 
 
-def test_repeated_paragraph_first_kept() -> None:
-    # a paragraph shown twice in a row (a node rendered twice) is dropped once
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # the body comes from markup: two identical paragraphs in a row are the story's
+        [
+            "The five priorities named by officials are:",
+            "a new office of the Institute of Archaeology in Mary;",
+            "a new office of the Institute of Archaeology in Mary;",
+            "joint projects with Japan on archaeological excavations.",
+        ],
+        [
+            "We will rise again, we will rise again, from the ashes of the old city",
+            "We will rise again, we will rise again, from the ashes of the old city",
+        ],
+    ],
+)
+def test_adjacent_identical_paragraphs_kept(lines: list[str]) -> None:
+    text = "\n\n".join([STORY, *lines, STORY])
+    assert cleaner.clean(text) == CleanResult(text, {})
+
+
+def test_repeated_paragraph_rule_is_opt_in() -> None:
+    # not a default rule; a page object that shows a node twice can add it
+    assert not any(isinstance(rule, RepeatedParagraphRule) for rule in DEFAULT_RULES)
     alpha = "The new crossing will handle both passenger cars and freight lorries."
     text = f"{alpha}\n\n{alpha}\n\nGamma paragraph of the story."
-    result = cleaner.clean(text)
+    result = BoilerplateCleaner((*DEFAULT_RULES, RepeatedParagraphRule())).clean(text)
     assert result.text == f"{alpha}\n\nGamma paragraph of the story."
     assert result.removed == {"repeated_line": 1}
-
-
-def test_repeated_line_whitespace_insensitive() -> None:
     line = "The same line of the story, shown three times."
     spaced = line.replace(" ", "  ")
-    assert clean(f"{spaced}\n{line}\n\t{line} ") == line
+    result = BoilerplateCleaner((RepeatedParagraphRule(),)).clean(f"{spaced}\n{line}\n\t{line} ")
+    assert result.text == line
 
 
 @pytest.mark.parametrize(
