@@ -217,7 +217,8 @@ def test_brand_names_and_ordinary_words_alone_are_no_spam(line: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "line", ["paysafe bozdurma papara bozdurma", "astropay 1xbet mostbet bahis", "bahis, bahis, bahis"]
+    "line",
+    ["paysafe bozdurma papara bozdurma", "astropay 1xbet mostbet bahis", "bahis, bahis, bahis"],
 )
 def test_spam_with_one_uncommon_term_or_one_term_repeated_removed(line: str) -> None:
     assert is_spam(line)
