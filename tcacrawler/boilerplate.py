@@ -338,52 +338,50 @@ class RegexRule(TextRule):
         return self.pattern.subn(self.replacement, text)
 
 
+#: A ticker item's pair ("KZT/USD =").
+_TICKER_PAIR = re.compile(r"([A-Z]{3})\s*/\s*([A-Z]{3})\s*=")
+
+
 @dataclass(frozen=True)
 class TickerRule(TextRule):
     """Delete the exchange-rate ticker (and its date) wherever it is.
 
     A run of ticker items (:data:`tcacrawler.rates.TICKER_RUN_PATTERN`, found fast by
-    :func:`tcacrawler.rates.find_tickers`) is deleted when it holds at least
-    ``min_items`` items (the site's ticker is 4-5 pairs repeated 8 times, even glued to
-    other text) or fills its lines alone; a quote or two inside a sentence ("set the
-    rate at KZT/USD = 0.00194 0% on Monday") is story text and kept.
+    :func:`tcacrawler.rates.find_tickers`) is deleted, even glued to other text, when it
+    carries the marquee's signature: some pair quoted at least ``min_repeats`` times in
+    the run (the site's ticker repeats its 4-5 pairs 8 times), or a ``DD Month YYYY``
+    date right after the run (the ticker's date, also after a cut-off fragment). Quotes
+    that a story gives (one a line after "Official rates on Friday:", or five pairs in a
+    sentence) are kept.
     """
 
     name: str = "ticker"
-    min_items: int = 4
+    min_repeats: int = 2
+
+    def _is_ticker(self, text: str, match: re.Match[str]) -> bool:
+        if match.group("date") is not None:
+            return True
+        seen: dict[tuple[str, str], int] = {}
+        for pair in _TICKER_PAIR.finditer(text, *match.span()):
+            key = (pair[1], pair[2])
+            seen[key] = n = seen.get(key, 0) + 1
+            if n >= self.min_repeats:
+                return True
+        return False
 
     def apply(self, text: str) -> tuple[str, int]:
         pieces: list[str] = []
         last = 0
         for match in find_tickers(text):
-            start, end = match.span()
-            if text.count("=", start, end) < self.min_items and not _fills_lines(text, start, end):
+            if not self._is_ticker(text, match):
                 continue
+            start, end = match.span()
             pieces.append(text[last:start])
             last = end
         if not pieces:
             return text, 0
         pieces.append(text[last:])
         return "".join(pieces), len(pieces) - 1
-
-
-#: The characters str.splitlines() breaks lines at.
-_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-
-
-def _fills_lines(text: str, start: int, end: int) -> bool:
-    """Only whitespace between ``text[start:end]`` and the line breaks (or ends) around it."""
-    i = start
-    while i > 0 and text[i - 1] not in _LINE_BREAKS:
-        if not text[i - 1].isspace():
-            return False
-        i -= 1
-    n = len(text)
-    while end < n and text[end] not in _LINE_BREAKS:
-        if not text[end].isspace():
-            return False
-        end += 1
-    return True
 
 
 @dataclass(frozen=True)
