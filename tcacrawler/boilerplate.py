@@ -1012,21 +1012,31 @@ SHARE_BAR_RULE = MatchLineRule(
     max_words=15,
 )
 
+#: A call to sign up for a newsletter, the whole of a short sentence: "Subscribe to our
+#: newsletter", "Sign up for The Times of Central Asia's daily newsletter", "Get our
+#: newsletter", with a short tail ("to get the latest news", "and get the top stories in
+#: your inbox", ", every weekday morning") but no clause of its own ("Subscribe to the
+#: newsletter, the minister urged parents, ...").
+_NEWSLETTER_CTA = (
+    r"(?:(?:subscribe|sign[\s-]?up|register)\s+(?:to|for)|join|get|receive)"
+    r"\s+(?:[\w'’&-]+\s+){0,6}?newsletters?"
+    r"(?:\s+(?:here|now|today))?"
+    r"(?:,?\s+(?:to|for|and|every|in|with|delivered)\s+[^,;:.!?]{1,60}?)?"
+    r"\s*[.!]?"
+)
 NEWSLETTER_RULE = MatchLineRule(
     "newsletter",
     re.compile(
-        # imperatives at the start of the line, not a report of someone's newsletter
-        r"^(?:subscribe|sign[\s-]?up|join|register)\b.{0,80}\bnewsletters?\b"
-        r"|^(?:\S+\s+){0,3}newsletters?\b[^.,;]{0,60}\b(?:subscribe|sign[\s-]?up|inbox)\b"
-        r"|^(?:get|receive)\s+(?:our|the)\s+.{0,60}\bnewsletters?\b"
+        # a call to action (after at most one short sentence: "Don't miss a story!"), not
+        # a report of someone's newsletter
+        rf"^(?:[^.!?]{{1,80}}[.!?]\s+)?{_NEWSLETTER_CTA}$"
         r"|^enter\s+your\s+e-?mail\b"
         r"|^(?:you\s+can\s+)?unsubscribe\s+at\s+any\s+time\.?$",
         _I,
     ),
-    max_words=30,
-    keywords=("newsletter", "subscribe", "sign", "mail", "register", "join"),
+    max_words=24,
     # every alternative above holds "newsletter", "e-mail"/"email" or "subscribe"
-    match_keywords=("newsletter", "subscribe", "sign", "mail"),
+    keywords=("newsletter", "mail", "subscribe"),
 )
 
 #: A sign-up form's field or button ("Email address *", "Subscribe", "Sign up"):

@@ -288,6 +288,11 @@ def test_share_removed(line: str) -> None:
         "Subscribe to our newsletter to get the latest news from Central Asia.",
         "Sign up for our weekly newsletter",
         "Sign up for The Times of Central Asia's daily newsletter",
+        "Subscribe to our newsletter for the latest news from Central Asia",
+        "Sign up for the Steppe Herald newsletter, every weekday morning.",
+        # a call to action after a sentence boundary
+        "Don't miss a story! Subscribe to our weekly newsletter.",
+        "Get the latest news from Central Asia in your inbox. Sign up for our newsletter.",
         "Enter your email address",
         "Enter your email",
         "Email address *",
@@ -484,6 +489,12 @@ def test_subheading_and_one_story_line_kept() -> None:
         "officials said.",
         "Follow us on the road to reform, the minister told the crowd.",
         "The newsletter was sent to 3,000 subscribers, who can sign up online.",
+        # newsletters in story sentences: no short call to action
+        "The ministry's newsletter lands in the inbox of 40,000 teachers every week.",
+        "Sign up rates for the bank's newsletter rose sharply last year, the report said.",
+        "Subscribe to the newsletter, the minister urged parents, to stay informed about "
+        "school closures.",
+        "Newsletter subscribers can sign up for alerts too.",
     ],
 )
 def test_sentences_about_newsletters_and_following_kept(line: str) -> None:
