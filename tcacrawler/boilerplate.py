@@ -170,6 +170,8 @@ SHARE_WORDS: list[str] = [
     "viber",
     "vk",
     "vkontakte",
+    "instagram",
+    "youtube",
     "odnoklassniki",
     "skype",
     "email",
@@ -627,6 +629,9 @@ class RepeatedParagraphRule(ParagraphRule):
         return kept, len(paragraphs) - len(kept)
 
 
+#: The last characters of a story paragraph that does not announce what follows it.
+_CLOSED = frozenset('.!?"”’)')
+
 #: What :class:`FurnitureRule` made of a paragraph.
 _STORY, _WEAK, _STRONG = 0, 1, 2
 
@@ -645,7 +650,8 @@ class FurnitureRule(ParagraphRule):
     * a ``weak`` line (a bar of network names, a form's "Sign up") or a ``nav`` menu
       line is dropped only in a run of furniture lines that touches the start or end
       of the text or holds one of the above; weak lines that open a run right after a
-      story paragraph ending in ":" are a story's list and kept. Menu lines go only when
+      story paragraph that does not end a sentence (in ``.!?"”’)``: it ends in ":", or
+      is a list's lead-in or heading) are a story's list and kept. Menu lines go only when
       their run holds at least ``nav.min_labels`` labels, not all of them place names
       (``places_only``).
 
@@ -757,8 +763,10 @@ class FurnitureRule(ParagraphRule):
         if first_strong == b and a > 0 and b < len(paragraphs):
             return  # weak lines between story paragraphs
         start = a
-        if a > 0 and paragraphs[a - 1].endswith(":"):
-            start = first_strong  # a story's list, announced by the story
+        if a > 0 and paragraphs[a - 1][-1] not in _CLOSED:
+            # a story's list, announced by the story paragraph before it ("blocked the
+            # following apps:", "The apps blocked on Monday were", "Sources")
+            start = first_strong
         nav = self.nav.name
         menu = [k for k in range(start, b) if kind[k] == _WEAK and names[k] == nav]
         for k in range(start, b):
@@ -993,10 +1001,14 @@ SHARE_RULE = MatchLineRule(
         r"|\(?opens\s+in\s+(?:a\s+)?new\s+window\)?"
         r"|like\s+loading(?:\.{3}|…)?"
         r"|be\s+the\s+first\s+to\s+like\s+this\.?"
-        # "Follow us on Telegram", "Follow The Times of Central Asia on X and Facebook"
-        rf"|follow\s+{_TCA}\s+on\s+{_NETWORKS}\s*[.!]?"
-        # "Subscribe to our Telegram channel", "Join us on Telegram"
-        rf"|(?:subscribe\s+to|join)\s+(?:{_TCA}\s+on\s+|our\s+)?{_NETWORKS}"
+        # "Follow us on Telegram", "Follow The Times of Central Asia on X and Facebook",
+        # "Follow us on Telegram for the latest news"
+        rf"|follow\s+{_TCA}\s+on\s+{_NETWORKS}(?:\s+for\s+[^,;:.!?]{{1,40}})?\s*[.!]?"
+        # a share bar's label: "Follow us:", "Find us on:", "Follow us"
+        rf"|(?:follow|find)\s+{_TCA}(?:\s+on)?\s*:?"
+        # "Subscribe to our Telegram channel", "Join us on Telegram" (not "Subscribe to
+        # Telegram and WhatsApp.")
+        rf"|(?:subscribe\s+to|join)\s+(?:{_TCA}\s+on\s+|our\s+){_NETWORKS}"
         r"(?:\s+(?:channel|group|page|account)s?)?\s*[.!]?"
         r")$",
         _I,

@@ -509,6 +509,9 @@ def test_sentences_about_newsletters_and_following_kept(line: str) -> None:
         "Follow The Times of Central Asia on Telegram",
         "Follow us on Facebook and X",
         "Join us on Telegram",
+        "Follow us on Instagram",
+        "Follow us on YouTube",
+        "Follow us on Telegram for the latest news",
     ],
 )
 def test_follow_and_channel_lines_removed(line: str) -> None:
@@ -527,12 +530,41 @@ def test_follow_and_channel_lines_removed(line: str) -> None:
         "It follows earlier restrictions.",
         "The platforms named were:\n\nX\n\nFacebook",
         "The platforms named were:\n\nX\n\nFacebook\n\nShare this:",
+        # a lead-in or heading without sentence punctuation announces the list too
+        STORY + "\n\nThe apps blocked on Monday were\n\nTelegram\n\nWhatsApp\n\nViber",
+        STORY + "\n\nMessengers affected by the outage \u2014\n\nTelegram\n\nWhatsApp",
+        STORY + "\n\nSources\n\nTelegram\n\nX\n\nFacebook",
+        STORY + "\n\nThe forum will have four panels\n\nPolitics\n\nBusiness & Economy\n\n"
+        "Security\n\nCulture",
     ],
-    ids=["after-colon", "mid-body", "list-ends-the-body", "share-bar-after-the-list"],
+    ids=[
+        "after-colon",
+        "mid-body",
+        "list-ends-the-body",
+        "share-bar-after-the-list",
+        "lead-in-without-colon",
+        "lead-in-with-dash",
+        "heading",
+        "sections",
+    ],
 )
 def test_story_list_of_apps_kept(text: str) -> None:
     expected = text.removesuffix("\n\nShare this:")
     assert clean(text) == expected
+
+
+@pytest.mark.parametrize("label", ["Follow us:", "Find us on:", "Share this:"])
+def test_network_names_after_a_follow_label_removed(label: str) -> None:
+    # the label is furniture, not a story's lead-in
+    for before in (STORY, STORY + "\n\nThe apps blocked on Monday were"):
+        result = cleaner.clean(before + "\n\n" + label + "\n\nFacebook\n\nX\n\nTelegram")
+        assert result == CleanResult(before, {"share": 4})
+
+
+def test_subscribe_to_networks_without_our_kept() -> None:
+    line = "Subscribe to Telegram and WhatsApp."
+    text = STORY.replace("\n\nOfficials", "\n\n" + line + "\n\nOfficials")
+    assert cleaner.clean(text) == CleanResult(text, {})
 
 
 def test_network_names_after_a_share_label_removed() -> None:
