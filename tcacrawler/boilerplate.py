@@ -457,16 +457,15 @@ class MatchLineRule(ParagraphRule):
 class HeadedBlockRule(ParagraphRule):
     """Drop single lines (``line``) and blocks introduced by a heading.
 
-    A paragraph matching ``line`` (``fullmatch``) is dropped alone; when ``title`` is
-    given and ``line`` has a group ``title`` that took part in the match, the group must
-    satisfy it too (a label and a link title, not a label and a paragraph), and so must a
-    group ``bare`` satisfy ``bare_title``. A paragraph
-    fully matching ``heading`` is dropped together with the paragraphs that follow it
-    while they satisfy ``follower`` (at most ``max_followers``). When the heading also
-    fully matches ``subheading`` (a heading a story can use for itself, "Related"), its
-    block is dropped only with no follower, two or more, or when it ends the text. A
-    heading with no follower is kept when the next paragraph starts in lower case (the
-    sentence goes on).
+    A paragraph matching ``line`` (``fullmatch``) is dropped alone; each group of
+    ``line`` named in ``titles`` that took part in the match must satisfy its check too
+    (a label and a link title, not a label and a paragraph). A paragraph fully matching
+    ``heading`` is dropped together with the paragraphs that follow it while they
+    satisfy ``follower`` (at most ``max_followers``). When the heading also fully matches
+    ``subheading`` (a heading a story can use for itself, "Related"), its block is
+    dropped only with no follower, two or more, or when it ends the text. A heading with
+    no follower is kept when the next paragraph starts in lower case (the sentence goes
+    on).
     """
 
     name: str
@@ -477,8 +476,8 @@ class HeadedBlockRule(ParagraphRule):
     #: Optional prefilter: every character that a paragraph matching ``line`` or
     #: ``heading`` can start with. Other paragraphs are kept without trying the regexes.
     starts: str = ""
-    title: Callable[[str], bool] | None = None
-    bare_title: Callable[[str], bool] | None = None
+    #: (group name, check) pairs, see above.
+    titles: tuple[tuple[str, Callable[[str], bool]], ...] = ()
     subheading: re.Pattern[str] | None = None
 
     def is_line(self, paragraph: str) -> bool:
@@ -486,8 +485,8 @@ class HeadedBlockRule(ParagraphRule):
         m = self.line.fullmatch(paragraph)
         if m is None:
             return False
-        for group, check in (("title", self.title), ("bare", self.bare_title)):
-            if check is not None and group in self.line.groupindex:
+        for group, check in self.titles:
+            if group in self.line.groupindex:
                 text = m.group(group)
                 if text is not None and not check(text):
                     return False
@@ -1087,17 +1086,27 @@ LONG_TITLE_SPACES = 36
 
 
 def _link_title(text: str) -> bool:
-    """The link title after a label with punctuation ("Read also: <title>"): capitalised
+    """The link title after a label with punctuation ("Read more: <title>"): capitalised
     (a lower-case start is the rest of a sentence: "Read more: the decree, signed on
-    Friday, ..."), no sentence end inside; under 16 spaces it may end in one "." ("Read
-    also: Tajikistan opens new dam."), up to :data:`LONG_TITLE_SPACES` spaces it may not
-    (a long line ending in "." is a sentence)."""
-    if not text or text[:1].islower() or ". " in text or text[-1] in ";:,!":
-        return False
-    spaces = text.count(" ")
-    if spaces < 16:
-        return len(text) <= 140
-    return spaces <= LONG_TITLE_SPACES and text[-1] != "." and len(text) <= 300
+    Friday, ..."), no sentence end ("Read more: The decree was signed on Friday."), at
+    most :data:`LONG_TITLE_SPACES` spaces."""
+    return (
+        bool(text)
+        and not text[:1].islower()
+        and ". " not in text
+        and text[-1] not in ".;:,!"
+        and text.count(" ") <= LONG_TITLE_SPACES
+        and len(text) <= 300
+    )
+
+
+def _read_also_title(text: str) -> bool:
+    """The link title after "Read also:" (the site's own label): a :func:`_link_title`,
+    or a short one (under 8 spaces) ending in one "." ("Read also: Tajikistan opens new
+    dam.")."""
+    if text[-1:] == "." and text.count(" ") < 8:
+        text = text[:-1]
+    return _link_title(text)
 
 
 READ_ALSO_RULE = HeadedBlockRule(
@@ -1108,7 +1117,8 @@ READ_ALSO_RULE = HeadedBlockRule(
     # report" and "Read More Kazakhstan" are story text), or the label alone: "Read
     # more »", "Continue reading →"
     line=re.compile(
-        r"(?:(?:read|see)\s+(?:also|more)|also\s+read)\s*[:\-\u2013\u2014»|]+\s*(?P<title>.+)"
+        r"(?:read\s+also|also\s+read)\s*[:\-\u2013\u2014»|]+\s*(?P<also>.+)"
+        r"|(?:read\s+more|see\s+(?:also|more))\s*[:\-\u2013\u2014»|]+\s*(?P<title>.+)"
         r"|(?:read\s+also|also\s+read)\s+(?=(?-i:[A-Z0-9\"“‘'«]))(?P<bare>.+)"
         r"|(?:read\s+more|continue\s+reading)\s*(?:[»\u203a…\u2192]|\.\.\.)*",
         _I,
@@ -1126,8 +1136,7 @@ READ_ALSO_RULE = HeadedBlockRule(
     # the regexes start with "read", "see", "related", "more", "continue", "also" or
     # "you"; U+017F matches "s" under IGNORECASE (tests check all of Unicode)
     starts="rRsSmMcCaAyY\u017f",
-    title=_link_title,
-    bare_title=_block_title,
+    titles=(("also", _read_also_title), ("title", _link_title), ("bare", _block_title)),
     # headings that can also be a story's subheading: their block needs two followers
     # or to end the body
     subheading=re.compile(r"related|more\s+(?:on\s+this(?:\s+topic)?|from\s+tca)", _I),

@@ -415,6 +415,8 @@ def test_read_also_variants_removed(line: str) -> None:
         "See also: the ministry's earlier statement, which said that the tariff would rise by "
         "10% from January, citing higher costs of imported equipment and a weaker tenge.",
         "Read more: the decree, signed on Friday, takes effect in March",
+        "Read more: The decree was signed on Friday and takes effect in May.",
+        "Read also: The decree was signed on Friday and takes effect in May.",
         "See also the annex for the figures",
     ],
 )
