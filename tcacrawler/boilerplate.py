@@ -40,6 +40,7 @@ import bisect
 import itertools
 import re
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -127,7 +128,7 @@ SPAM_TERMS: list[str] = [
 ]
 
 #: The spam terms that are also ordinary words of English news or brand names ("Casino
-#: Jackpot", "Online casino advertising banned", "Uzbekistan blocks 1xbet"): two of them
+#: Jackpot", "Online casino advertising banned", "Uzbekistan blocks 1xbet"): alone they
 #: are no spam signature, see :class:`SpamDetector`.
 COMMON_SPAM_TERMS: list[str] = [
     "casino",
@@ -169,6 +170,8 @@ SHARE_WORDS: list[str] = [
     "viber",
     "vk",
     "vkontakte",
+    "instagram",
+    "youtube",
     "odnoklassniki",
     "skype",
     "email",
@@ -337,52 +340,50 @@ class RegexRule(TextRule):
         return self.pattern.subn(self.replacement, text)
 
 
+#: A ticker item's pair ("KZT/USD =").
+_TICKER_PAIR = re.compile(r"([A-Z]{3})\s*/\s*([A-Z]{3})\s*=")
+
+
 @dataclass(frozen=True)
 class TickerRule(TextRule):
     """Delete the exchange-rate ticker (and its date) wherever it is.
 
     A run of ticker items (:data:`tcacrawler.rates.TICKER_RUN_PATTERN`, found fast by
-    :func:`tcacrawler.rates.find_tickers`) is deleted when it holds at least
-    ``min_items`` items (the site's ticker is 4-5 pairs repeated 8 times, even glued to
-    other text) or fills its lines alone; a quote or two inside a sentence ("set the
-    rate at KZT/USD = 0.00194 0% on Monday") is story text and kept.
+    :func:`tcacrawler.rates.find_tickers`) is deleted, even glued to other text, when it
+    carries the marquee's signature: some pair quoted at least ``min_repeats`` times in
+    the run (the site's ticker repeats its 4-5 pairs 8 times), or a ``DD Month YYYY``
+    date right after the run (the ticker's date, also after a cut-off fragment). Quotes
+    that a story gives (one a line after "Official rates on Friday:", or five pairs in a
+    sentence) are kept.
     """
 
     name: str = "ticker"
-    min_items: int = 4
+    min_repeats: int = 2
+
+    def _is_ticker(self, text: str, match: re.Match[str]) -> bool:
+        if match.group("date") is not None:
+            return True
+        seen: dict[tuple[str, str], int] = {}
+        for pair in _TICKER_PAIR.finditer(text, *match.span()):
+            key = (pair[1], pair[2])
+            seen[key] = n = seen.get(key, 0) + 1
+            if n >= self.min_repeats:
+                return True
+        return False
 
     def apply(self, text: str) -> tuple[str, int]:
         pieces: list[str] = []
         last = 0
         for match in find_tickers(text):
-            start, end = match.span()
-            if text.count("=", start, end) < self.min_items and not _fills_lines(text, start, end):
+            if not self._is_ticker(text, match):
                 continue
+            start, end = match.span()
             pieces.append(text[last:start])
             last = end
         if not pieces:
             return text, 0
         pieces.append(text[last:])
         return "".join(pieces), len(pieces) - 1
-
-
-#: The characters str.splitlines() breaks lines at.
-_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-
-
-def _fills_lines(text: str, start: int, end: int) -> bool:
-    """Only whitespace between ``text[start:end]`` and the line breaks (or ends) around it."""
-    i = start
-    while i > 0 and text[i - 1] not in _LINE_BREAKS:
-        if not text[i - 1].isspace():
-            return False
-        i -= 1
-    n = len(text)
-    while end < n and text[end] not in _LINE_BREAKS:
-        if not text[end].isspace():
-            return False
-        end += 1
-    return True
 
 
 @dataclass(frozen=True)
@@ -456,13 +457,15 @@ class MatchLineRule(ParagraphRule):
 class HeadedBlockRule(ParagraphRule):
     """Drop single lines (``line``) and blocks introduced by a heading.
 
-    A paragraph matching ``line`` (``fullmatch``) is dropped alone; when ``title`` is
-    given and ``line`` has a group ``title`` that took part in the match, the group must
-    satisfy it too (a label and a link title, not a label and a paragraph). A paragraph
-    fully matching ``heading`` is dropped together with the paragraphs that follow it
-    while they satisfy ``follower`` (at most ``max_followers``). When the heading also
-    fully matches ``subheading`` (a heading a story can use for itself, "Related"), its
-    block is dropped only with no follower, two or more, or when it ends the text.
+    A paragraph matching ``line`` (``fullmatch``) is dropped alone; each group of
+    ``line`` named in ``titles`` that took part in the match must satisfy its check too
+    (a label and a link title, not a label and a paragraph). A paragraph fully matching
+    ``heading`` is dropped together with the paragraphs that follow it while they
+    satisfy ``follower`` (at most ``max_followers``). When the heading also fully matches
+    ``subheading`` (a heading a story can use for itself, "Related"), its block is
+    dropped only with no follower, two or more, or when it ends the text. A heading with
+    no follower is kept when the next paragraph starts in lower case (the sentence goes
+    on).
     """
 
     name: str
@@ -473,7 +476,8 @@ class HeadedBlockRule(ParagraphRule):
     #: Optional prefilter: every character that a paragraph matching ``line`` or
     #: ``heading`` can start with. Other paragraphs are kept without trying the regexes.
     starts: str = ""
-    title: Callable[[str], bool] | None = None
+    #: (group name, check) pairs, see above.
+    titles: tuple[tuple[str, Callable[[str], bool]], ...] = ()
     subheading: re.Pattern[str] | None = None
 
     def is_line(self, paragraph: str) -> bool:
@@ -481,10 +485,12 @@ class HeadedBlockRule(ParagraphRule):
         m = self.line.fullmatch(paragraph)
         if m is None:
             return False
-        if self.title is None or "title" not in self.line.groupindex:
-            return True
-        title = m.group("title")
-        return title is None or self.title(title)
+        for group, check in self.titles:
+            if group in self.line.groupindex:
+                text = m.group(group)
+                if text is not None and not check(text):
+                    return False
+        return True
 
     def block_end(self, paragraphs: Sequence[str], i: int) -> int:
         """The end of the block that the heading ``paragraphs[i]`` starts (``i`` when the
@@ -497,6 +503,8 @@ class HeadedBlockRule(ParagraphRule):
             j += 1
         if j - i == 2 and j < n and self.subheading is not None and self.subheading.fullmatch(p):
             return i
+        if j == i + 1 and j < n and paragraphs[j][:1].islower():
+            return i  # the heading's words go on in lower case: a sentence, not a heading
         return j
 
     def apply(self, paragraphs: Sequence[str]) -> tuple[list[str], int]:
@@ -620,6 +628,9 @@ class RepeatedParagraphRule(ParagraphRule):
         return kept, len(paragraphs) - len(kept)
 
 
+#: The last characters of a story paragraph that does not announce what follows it.
+_CLOSED = frozenset('.!?"”’)')
+
 #: What :class:`FurnitureRule` made of a paragraph.
 _STORY, _WEAK, _STRONG = 0, 1, 2
 
@@ -638,7 +649,8 @@ class FurnitureRule(ParagraphRule):
     * a ``weak`` line (a bar of network names, a form's "Sign up") or a ``nav`` menu
       line is dropped only in a run of furniture lines that touches the start or end
       of the text or holds one of the above; weak lines that open a run right after a
-      story paragraph ending in ":" are a story's list and kept. Menu lines go only when
+      story paragraph that does not end a sentence (in ``.!?"”’)``: it ends in ":", or
+      is a list's lead-in or heading) are a story's list and kept. Menu lines go only when
       their run holds at least ``nav.min_labels`` labels, not all of them place names
       (``places_only``).
 
@@ -683,8 +695,12 @@ class FurnitureRule(ParagraphRule):
     def apply_by_name(self, paragraphs: Sequence[str]) -> tuple[list[str], dict[str, int]]:
         n = len(paragraphs)
         # the longest line any part can drop; a body's paragraphs are mostly longer
-        # ("Read also:" and a link title of fewer than 16 spaces: under 24)
-        limit = max(24, self.nav.max_words, *(r.max_words for r in (*self.strong, *self.weak)))
+        # ("Read also:" and a link title of LONG_TITLE_SPACES spaces at most: under 40)
+        limit = max(
+            LONG_TITLE_SPACES + 4,
+            self.nav.max_words,
+            *(r.max_words for r in (*self.strong, *self.weak)),
+        )
         kind: list[int] | None = None
         names: list[str] = []
         labels: list[int] = []
@@ -746,8 +762,10 @@ class FurnitureRule(ParagraphRule):
         if first_strong == b and a > 0 and b < len(paragraphs):
             return  # weak lines between story paragraphs
         start = a
-        if a > 0 and paragraphs[a - 1].endswith(":"):
-            start = first_strong  # a story's list, announced by the story
+        if a > 0 and paragraphs[a - 1][-1] not in _CLOSED:
+            # a story's list, announced by the story paragraph before it ("blocked the
+            # following apps:", "The apps blocked on Monday were", "Sources")
+            start = first_strong
         nav = self.nav.name
         menu = [k for k in range(start, b) if kind[k] == _WEAK and names[k] == nav]
         for k in range(start, b):
@@ -844,14 +862,15 @@ def _key_pattern(keys: frozenset[bytes]) -> re.Pattern[bytes]:
 class SpamDetector:
     """Is a paragraph dominated by spam terms?
 
-    Spam needs a spam signature: ``min_distinct`` or more distinct terms, or
-    ``min_signature`` or more distinct terms that are not in ``common`` (ordinary
-    words of English news such as "casino" and "jackpot", or brand names), with
-    spam words making at least ``min_share_distinct`` of the words; or one term
-    repeated, at least ``min_matches`` matches making at least ``min_share`` of the
-    words ("bahis bahis bahis"). Two ordinary words ("Online casino advertising
-    banned", "Wins Casino Jackpot") are never spam. Matching is on the lower-cased
-    text, whole words only.
+    Spam needs a spam signature: ``min_distinct`` or more distinct terms, at least one
+    of them not in ``common`` (ordinary words of English news such as "casino" and
+    "jackpot", or brand names), or ``min_signature`` or more distinct terms not in
+    ``common``, with spam words making at least ``min_share_distinct`` of the words; or
+    one term repeated, ``min_matches`` or more matches of that one term, all matches
+    making at least ``min_share`` of the words ("bahis bahis bahis"). Ordinary words and
+    brand names alone ("Online casino advertising banned", "Uzbekistan blocks 1xbet,
+    Mostbet and Vavada") are never spam. Matching is on the lower-cased text, whole
+    words only.
     """
 
     terms: tuple[str, ...]
@@ -920,13 +939,17 @@ class SpamDetector:
             return False
         words = len(paragraph.split())
         spam_words = sum(len(m.split()) for m in matches)
-        distinct = {" ".join(m.split()) for m in matches}
+        terms = [" ".join(m.split()) for m in matches]
+        distinct = set(terms)
+        uncommon = len(distinct - self.common)
         share = spam_words / words
         if share >= self.min_share_distinct and (
-            len(distinct) >= self.min_distinct or len(distinct - self.common) >= self.min_signature
+            (len(distinct) >= self.min_distinct and uncommon) or uncommon >= self.min_signature
         ):
             return True
-        return len(matches) >= self.min_matches and share >= self.min_share
+        if len(matches) < self.min_matches or share < self.min_share:
+            return False
+        return max(Counter(terms).values()) >= self.min_matches
 
 
 is_spam = SpamDetector(
@@ -977,10 +1000,14 @@ SHARE_RULE = MatchLineRule(
         r"|\(?opens\s+in\s+(?:a\s+)?new\s+window\)?"
         r"|like\s+loading(?:\.{3}|…)?"
         r"|be\s+the\s+first\s+to\s+like\s+this\.?"
-        # "Follow us on Telegram", "Follow The Times of Central Asia on X and Facebook"
-        rf"|follow\s+{_TCA}\s+on\s+{_NETWORKS}\s*[.!]?"
-        # "Subscribe to our Telegram channel", "Join us on Telegram"
-        rf"|(?:subscribe\s+to|join)\s+(?:{_TCA}\s+on\s+|our\s+)?{_NETWORKS}"
+        # "Follow us on Telegram", "Follow The Times of Central Asia on X and Facebook",
+        # "Follow us on Telegram for the latest news"
+        rf"|follow\s+{_TCA}\s+on\s+{_NETWORKS}(?:\s+for\s+[^,;:.!?]{{1,40}})?\s*[.!]?"
+        # a share bar's label: "Follow us:", "Find us on:", "Follow us"
+        rf"|(?:follow|find)\s+{_TCA}(?:\s+on)?\s*:?"
+        # "Subscribe to our Telegram channel", "Join us on Telegram" (not "Subscribe to
+        # Telegram and WhatsApp.")
+        rf"|(?:subscribe\s+to|join)\s+(?:{_TCA}\s+on\s+|our\s+){_NETWORKS}"
         r"(?:\s+(?:channel|group|page|account)s?)?\s*[.!]?"
         r")$",
         _I,
@@ -996,21 +1023,31 @@ SHARE_BAR_RULE = MatchLineRule(
     max_words=15,
 )
 
+#: A call to sign up for a newsletter, the whole of a short sentence: "Subscribe to our
+#: newsletter", "Sign up for The Times of Central Asia's daily newsletter", "Get our
+#: newsletter", with a short tail ("to get the latest news", "and get the top stories in
+#: your inbox", ", every weekday morning") but no clause of its own ("Subscribe to the
+#: newsletter, the minister urged parents, ...").
+_NEWSLETTER_CTA = (
+    r"(?:(?:subscribe|sign[\s-]?up|register)\s+(?:to|for)|join|get|receive)"
+    r"\s+(?:[\w'’&-]+\s+){0,6}?newsletters?"
+    r"(?:\s+(?:here|now|today))?"
+    r"(?:,?\s+(?:to|for|and|every|in|with|delivered)\s+[^,;:.!?]{1,60}?)?"
+    r"\s*[.!]?"
+)
 NEWSLETTER_RULE = MatchLineRule(
     "newsletter",
     re.compile(
-        # imperatives at the start of the line, not a report of someone's newsletter
-        r"^(?:subscribe|sign[\s-]?up|join|register)\b.{0,80}\bnewsletters?\b"
-        r"|^(?:\S+\s+){0,3}newsletters?\b[^.,;]{0,60}\b(?:subscribe|sign[\s-]?up|inbox)\b"
-        r"|^(?:get|receive)\s+(?:our|the)\s+.{0,60}\bnewsletters?\b"
+        # a call to action (after at most one short sentence: "Don't miss a story!"), not
+        # a report of someone's newsletter
+        rf"^(?:[^.!?]{{1,80}}[.!?]\s+)?{_NEWSLETTER_CTA}$"
         r"|^enter\s+your\s+e-?mail\b"
         r"|^(?:you\s+can\s+)?unsubscribe\s+at\s+any\s+time\.?$",
         _I,
     ),
-    max_words=30,
-    keywords=("newsletter", "subscribe", "sign", "mail", "register", "join"),
+    max_words=24,
     # every alternative above holds "newsletter", "e-mail"/"email" or "subscribe"
-    match_keywords=("newsletter", "subscribe", "sign", "mail"),
+    keywords=("newsletter", "mail", "subscribe"),
 )
 
 #: A sign-up form's field or button ("Email address *", "Subscribe", "Sign up"):
@@ -1037,20 +1074,52 @@ def _title_like(paragraph: str) -> bool:
     )
 
 
+def _block_title(paragraph: str) -> bool:
+    """A line after a "Related" heading: title-like and capitalised (a lower-case start is
+    the story going on)."""
+    return _title_like(paragraph) and not paragraph[:1].islower()
+
+
+#: The most spaces a link title after a label with punctuation ("Read also: <title>") can
+#: have; with its label the line stays under :class:`FurnitureRule`'s 40-space bound.
+LONG_TITLE_SPACES = 36
+
+
 def _link_title(text: str) -> bool:
-    """The link title after a "Read also:" label: title-like, and capitalised (a lower-case
-    start is the rest of a sentence: "Read more: the decree, signed on Friday, ...")."""
-    return _title_like(text) and not text[:1].islower()
+    """The link title after a label with punctuation ("Read more: <title>"): capitalised
+    (a lower-case start is the rest of a sentence: "Read more: the decree, signed on
+    Friday, ..."), no sentence end ("Read more: The decree was signed on Friday."), at
+    most :data:`LONG_TITLE_SPACES` spaces."""
+    return (
+        bool(text)
+        and not text[:1].islower()
+        and ". " not in text
+        and text[-1] not in ".;:,!"
+        and text.count(" ") <= LONG_TITLE_SPACES
+        and len(text) <= 300
+    )
+
+
+def _read_also_title(text: str) -> bool:
+    """The link title after "Read also:" (the site's own label): a :func:`_link_title`,
+    or a short one (under 8 spaces) ending in one "." ("Read also: Tajikistan opens new
+    dam.")."""
+    if text[-1:] == "." and text.count(" ") < 8:
+        text = text[:-1]
+    return _link_title(text)
 
 
 READ_ALSO_RULE = HeadedBlockRule(
     "read_also",
     # a line of its own, a label and a link title: "Read also: <title>", "READ MORE -
-    # <title>", "Also read <Title>" (without punctuation the title starts with a capital),
-    # or the label alone: "Read more »", "Continue reading →"
+    # <title>", "Read also <Title>" (without punctuation only "read also"/"also read",
+    # which are no English prose, and a short capitalised title: "See also Kazakhstan's
+    # report" and "Read More Kazakhstan" are story text), or the label alone: "Read
+    # more »", "Continue reading →"
     line=re.compile(
-        r"(?:(?:read|see)\s+(?:also|more)|also\s+read)"
-        r"(?:\s*[:\-\u2013\u2014»|]+\s*|\s+(?=(?-i:[A-Z0-9\"“‘'«])))(?P<title>.+)"
+        r"(?:read\s+also|also\s+read)\s*[:\-\u2013\u2014»|]+\s*(?P<also>.+)"
+        r"|(?:read\s+more|see\s+(?:also|more))\s*[:\-\u2013\u2014»|]+\s*(?P<title>.+)"
+        r"|(?:read\s+also|also\s+read)\s+(?=(?-i:[A-Z0-9\"“‘'«]))(?P<bare>.+)"
         r"|(?:read\s+more|continue\s+reading)\s*(?:[»\u203a…\u2192]|\.\.\.)*",
         _I,
     ),
@@ -1062,12 +1131,12 @@ READ_ALSO_RULE = HeadedBlockRule(
         r"|you\s+(?:may|might)\s+also\s+(?:like|be\s+interested\s+in)\s*:?",
         _I,
     ),
-    follower=_title_like,
+    follower=_block_title,
     max_followers=9,
     # the regexes start with "read", "see", "related", "more", "continue", "also" or
     # "you"; U+017F matches "s" under IGNORECASE (tests check all of Unicode)
     starts="rRsSmMcCaAyY\u017f",
-    title=_link_title,
+    titles=(("also", _read_also_title), ("title", _link_title), ("bare", _block_title)),
     # headings that can also be a story's subheading: their block needs two followers
     # or to end the body
     subheading=re.compile(r"related|more\s+(?:on\s+this(?:\s+topic)?|from\s+tca)", _I),
@@ -1097,6 +1166,8 @@ FURNITURE_RULE = FurnitureRule(
     places_only=_PLACES_ONLY,
 )
 
+#: Not in :data:`DEFAULT_RULES`: the page objects read the body from the markup, where two
+#: identical paragraphs in a row are the story's (two list items, a refrain).
 REPEATED_RULE = RepeatedParagraphRule("repeated_line")
 
 #: The default rules, in order. Text rules always run before paragraph rules.
@@ -1104,7 +1175,6 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     TICKER_RULE,
     SPAM_RULE,
     FURNITURE_RULE,
-    REPEATED_RULE,
 )
 
 #: The rules for a headline: a headline is one line, so the furniture rules (which judge
