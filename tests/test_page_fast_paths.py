@@ -8,8 +8,16 @@ from urllib.parse import urlsplit
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from w3lib.url import safe_url_string
 
-from tcacrawler.pages.wordpress import _PLAIN_ABSOLUTE, clean_text, urljoin
+from tcacrawler.pages.wordpress import (
+    _PLAIN_ABSOLUTE,
+    _PLAIN_ABSOLUTE_WITH_PORT,
+    _joined_uri,
+    clean_text,
+    uri_join,
+    urljoin,
+)
 from tcacrawler.urls import SHORTLINK_QUERY, shortlink_post_id
 
 BASES = st.sampled_from(
@@ -31,6 +39,44 @@ URL_CHARACTERS = st.sampled_from([*"aZ09:/?#;.-_~%&=+@![]() \t\nÄ", "..", "//"]
 def test_urljoin_of_a_plain_absolute_url_is_the_url(base: str, url: str) -> None:
     assert general_urljoin(base, url) == url
     assert urljoin(base, url) == url
+
+
+@settings(max_examples=1000)
+@given(BASES, st.from_regex(_PLAIN_ABSOLUTE_WITH_PORT, fullmatch=True))
+@example("https://timesca.com/", "http://127.0.0.1:65535/a/../b?q=1#f")
+@example("https://timesca.com/", "http://127.0.0.1:0")
+def test_uri_join_of_a_plain_absolute_url_with_a_port_is_the_general_join(
+    base: str, url: str
+) -> None:
+    # what uri_join gave before this fast path: safe_url_string of urllib's join
+    assert safe_url_string(general_urljoin(base, url)) == url
+    assert uri_join(base, url) == url
+    assert _joined_uri(base, url) == url
+
+
+PORT_URL_CHARACTERS = st.sampled_from([*"aZ09:/?#'.-%&=", ":0", ":08", ":65536", "Ä", "//"])
+
+
+@settings(max_examples=1000)
+@given(BASES, st.lists(PORT_URL_CHARACTERS, max_size=10).map("".join))
+@example("https://timesca.com/", "http://127.0.0.1:8000?x=1")
+@example("https://timesca.com/", "http://Host:8000/")
+@example("https://timesca.com/", "http://h:08000/")
+@example("https://timesca.com/", "http://h:8000/x?q='")
+@example("https://timesca.com/", "http://h:8000/x#a#b")
+def test_uri_join_with_a_port_is_as_without_its_fast_path(base: str, url: str) -> None:
+    for candidate in ("http://h:8000" + url, "http://h" + url, url):
+        assert _outcome(uri_join, base, candidate) == _outcome(
+            _uri_join_without_ports, base, candidate
+        )
+
+
+def _uri_join_without_ports(base: str, url: str) -> str:
+    """uri_join as it was before its fast path for URLs with a port."""
+    if _PLAIN_ABSOLUTE.fullmatch(url) is not None:
+        return url
+    joined = general_urljoin(base, url)
+    return joined if _PLAIN_ABSOLUTE.fullmatch(joined) is not None else safe_url_string(joined)
 
 
 @settings(max_examples=500)
