@@ -1570,6 +1570,9 @@ class WordPressArticlePage:
         # (lexbor's query would cost a sixth of a page's parse); only a name that differs
         # in case alone, which matches in a quirks-mode document only, is left to lexbor.
         found: set[int] | None = None
+        # (not self in the closure: _page_furniture keeps it on the page, and a cycle
+        # through the page would keep its parsed tree alive until a full collection)
+        furniture_query = self._furniture_query
 
         def is_furniture(node: LexborNode) -> bool:
             nonlocal found
@@ -1589,7 +1592,7 @@ class WordPressArticlePage:
             if not unsure:
                 return False
             if found is None:
-                found = {e.mem_id for e in select(element, self._furniture_query)}
+                found = {e.mem_id for e in select(element, furniture_query)}
             return node.mem_id in found
 
         return is_furniture
