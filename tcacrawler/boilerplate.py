@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import ClassVar
 
-from tcacrawler.rates import find_tickers
+from tcacrawler.rates import TICKER_ITEM_PATTERN, find_tickers
 
 __all__ = [
     "COMMON_SPAM_TERMS",
@@ -340,10 +340,6 @@ class RegexRule(TextRule):
         return self.pattern.subn(self.replacement, text)
 
 
-#: A ticker item's pair ("KZT/USD =").
-_TICKER_PAIR = re.compile(r"([A-Z]{3})\s*/\s*([A-Z]{3})\s*=")
-
-
 @dataclass(frozen=True)
 class TickerRule(TextRule):
     """Delete the exchange-rate ticker (and its date) wherever it is.
@@ -364,8 +360,8 @@ class TickerRule(TextRule):
         if match.group("date") is not None:
             return True
         seen: dict[tuple[str, str], int] = {}
-        for pair in _TICKER_PAIR.finditer(text, *match.span()):
-            key = (pair[1], pair[2])
+        for item in TICKER_ITEM_PATTERN.finditer(text, *match.span()):
+            key = (item["base"], item["quote"])
             seen[key] = n = seen.get(key, 0) + 1
             if n >= self.min_repeats:
                 return True
