@@ -189,7 +189,13 @@ def split_paragraphs(body: str) -> list[str]:
 # the deduplicator's check; a few recent bodies are enough to do it once.
 @functools.lru_cache(maxsize=16)
 def _paragraphs(body: str) -> tuple[str, ...]:
-    paras = [p for p in (normalise(line) for line in body.splitlines()) if p]
+    return _split_lines(map(normalise, body.splitlines()))
+
+
+def _split_lines(normalised_lines: Iterable[str]) -> tuple[str, ...]:
+    """The paragraphs of a body from its normalised lines: the lines that say something,
+    or the sentences of a long single one."""
+    paras = [p for p in normalised_lines if p]
     if len(paras) == 1 and paras[0].count(" ") >= SENTENCE_SPLIT_WORDS:
         paras = [s for s in _SENTENCE.split(paras[0]) if s]
     return tuple(paras)
@@ -204,13 +210,10 @@ def earlier_content_hash(body: str) -> str | None:
     if not any(unicodedata.category(c) == "Cf" for c in body if not c.isprintable()):
         return None
 
-    def kept(line: str) -> str:
+    def earlier_normalise(line: str) -> str:  # (normalise without dropping them)
         return " ".join(unicodedata.normalize("NFKC", line).casefold().split())
 
-    paras = [p for p in map(kept, body.splitlines()) if p]
-    if len(paras) == 1 and paras[0].count(" ") >= SENTENCE_SPLIT_WORDS:
-        paras = [s for s in _SENTENCE.split(paras[0]) if s]
-    return _joined_sha256(paras)
+    return _joined_sha256(_split_lines(map(earlier_normalise, body.splitlines())))
 
 
 # --- what datasketch derives from the parameters ----------------------------------------
