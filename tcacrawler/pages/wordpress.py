@@ -331,6 +331,15 @@ def _engine() -> LexborCSSSelector:
     return engine
 
 
+def select_each_once(node: LexborNode, selector: str) -> list[LexborNode]:
+    """``select(node, selector)`` with each element once: lexbor gives a selector list's
+    matches in document order, but an element once per selector of the list it matches."""
+    found = select(node, selector)
+    if _query_plan(selector).is_list:
+        found = list({e.mem_id: e for e in reversed(found)}.values())[::-1]
+    return found
+
+
 def select_first(node: LexborNode, query: str) -> LexborNode | None:
     """The first match of ``select(node, query)``; the search stops there."""
     engine = _engine()
@@ -818,7 +827,7 @@ class WordPressArticlePage:
         return found
 
     def _css_uncached(self, query: str) -> list[Any]:
-        selector, attribute, text, is_list, descendant = _query_plan(query)
+        selector, attribute, text, _, descendant = _query_plan(query)
         if selector != query:
             elements = self._css_results(selector)
             if text:
@@ -826,12 +835,7 @@ class WordPressArticlePage:
             return [value for e in elements if (value := _attribute(e, attribute)) is not None]
         if descendant is not None:
             return self._class_descendants(*descendant)
-        found = select(self.root, selector)
-        if is_list:
-            # lexbor gives a selector list's matches in document order, but an element
-            # once per selector of the list it matches.
-            found = list({e.mem_id: e for e in reversed(found)}.values())[::-1]
-        return found
+        return select_each_once(self.root, selector)
 
     def _class_descendants(self, class_selector: str, tag: str) -> list[LexborNode]:
         """``select(self.root, f"{class_selector} {tag}")``: lexbor tests the ancestors of
@@ -1037,12 +1041,10 @@ class WordPressArticlePage:
         """The ``<article>`` elements that hold the post: those around its headline, else
         around its body, else (neither is in one) every ``<article>`` of the page. A
         trending or breaking-news block's ``<article id="post-N">`` is another post's."""
-        for element in (self._headline_element, self._body_from_selectors):
-            if element is not None and (
-                found := [c for c in self._containers_of(element) if c.tag_id == _ARTICLE_ID]
-            ):
-                return found
-        return self._all("article")
+        found = [c for c in self._post_containers if c.tag_id == _ARTICLE_ID]
+        if not found and (body := self._body_from_selectors) is not None:
+            found = [c for c in self._containers_of(body) if c.tag_id == _ARTICLE_ID]
+        return found or self._all("article")
 
     @staticmethod
     def _containers_of(element: LexborNode) -> list[LexborNode]:
@@ -1282,7 +1284,7 @@ class WordPressArticlePage:
             texts = (
                 self._string_values(query)
                 if element is None
-                else [found.text() for found in select(element, query)]
+                else [found.text() for found in select_each_once(element, query)]
             )
             for text in texts:
                 parsed = parse_visible_date(text, self.tz)
@@ -1421,9 +1423,7 @@ class WordPressArticlePage:
                 return None
             if self._has_paragraph_text(first):
                 return first
-        found = select(container, query)
-        if _query_plan(query).is_list:
-            found = list({e.mem_id: e for e in reversed(found)}.values())[::-1]
+        found = select_each_once(container, query)
         return next((e for e in found if self._has_paragraph_text(e)), None)
 
     @staticmethod
