@@ -161,3 +161,22 @@ def test_feeds_of_every_kind_are_complete(feed: str) -> None:
     assert FEED_START.search(xml_text(body, tail=False))
     assert ends_with_root(body, FEED_END)
     assert not ends_with_root(body[: len(body) // 2], FEED_END)
+
+
+def test_an_hourly_run_reads_on_past_a_page_of_articles_the_feed_found_first() -> None:
+    # The feed's articles are in the store (pending) by the time a listing page lists
+    # them: "known" to the store, they are still new this run, and the page is no end.
+    class KnownPending:
+        def known_lastmod(self, url: str) -> str | None:
+            return "2025-12-09T10:00:00+00:00"
+
+    crawler = get_crawler(TimescaSpider, {"TCA_BASE_URL": BASE})
+    spider = TimescaSpider.from_crawler(crawler, mode="latest")
+    crawler.spider = spider
+    spider.known = KnownPending()
+    spider.article_request(f"{BASE}/news/from-the-feed/", via="feed")
+    html = (
+        '<article><h2 class="entry-title"><a href="/news/from-the-feed/">f</a></h2></article>'
+        '<a class="next" href="/page/2/">next</a>'
+    )
+    assert _listing(spider, html) == [f"{BASE}/page/2/"]

@@ -185,6 +185,7 @@ class WordPressSpider(scrapy.Spider):
         self.known: KnownStories = NothingKnown()
         self.sitemaps_found = False
         self.named_sitemaps_pending = 0  # sitemaps robots.txt names, yet to answer
+        self.requested_this_run: set[str] = set()  # articles, normalised (latest mode)
         self.run_started = datetime.now(UTC)
         self.run_id = self.run_started.strftime("%Y%m%dT%H%M%SZ")
 
@@ -540,8 +541,14 @@ class WordPressSpider(scrapy.Spider):
         depth = response.meta.get("tca_listing_depth", 0)
         new_articles = 0
         for url in self.article_links(response):
-            if self.mode == "latest" and self.stored_lastmod(url) is not None:
-                continue
+            if self.mode == "latest":
+                if normalize_url(url) in self.requested_this_run:
+                    # (new all the same: the feed found it first, and its store row,
+                    # pending, would make the page look known and end the listing early)
+                    new_articles += 1
+                    continue
+                if self.stored_lastmod(url) is not None:
+                    continue
             new_articles += 1
             yield self.article_request(url, via="listing")
         if self.mode == "latest":
@@ -588,6 +595,8 @@ class WordPressSpider(scrapy.Spider):
 
     def article_request(self, url: str, *, via: str, lastmod: str | None = None) -> Request:
         self.crawler.stats.inc_value(f"tca/discovery/{via}")
+        if self.mode == "latest":  # (an hourly run requests few: a set of them is cheap)
+            self.requested_this_run.add(normalize_url(url))
         return Request(
             strip_junk_query(url),
             # An alias redirects to a page that may already have been fetched; the duplicate
