@@ -156,8 +156,12 @@ def check_spider_arguments(
     )
     if not base:
         raise ConfigError(f"spider {spidercls.name!r} needs a base URL: -a base_url=https://...")
-    if spargs.get("urls"):
+    if "urls" in spargs:
         urls = _site_urls(str(spargs["urls"]), str(base).rstrip("/"))
+        if not urls:
+            # An empty list (a shell variable that expanded to nothing) would otherwise
+            # start the whole crawl the caller meant to narrow.
+            raise ConfigError("-a urls= names no URL: give U1,U2,... or leave the option out")
         spargs = {**spargs, "urls": ",".join(urls)}
     return spargs
 

@@ -312,6 +312,8 @@ def scrapy_crawl(*arguments: str, tmp_path: Path) -> subprocess.CompletedProcess
         (("-a", "urls=notaurl"), "-a urls"),
         (("-a", "urls=some-slug/"), "-a urls"),
         (("-a", "urls=https://example.org/x/"), "-a urls"),
+        (("-a", "urls="), "-a urls"),
+        (("-a", "urls= , "), "-a urls"),
     ],
 )
 def test_bad_configuration_exits_78_with_one_line(
