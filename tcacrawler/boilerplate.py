@@ -194,13 +194,9 @@ SHARE_LABELS: list[str] = [
     "copy link",
 ]
 
-#: Menu labels of the site's header/footer; a run of paragraphs made only of
-#: these (at least three labels in all) is navigation.
-NAV_LABELS: list[str] = [
-    "home",
-    "news",
-    "latest",
-    "latest news",
+#: The menu labels that are place names: a run of them alone is a story's list of
+#: countries, not a menu (a menu also holds "Home", "News", a section...).
+NAV_PLACES: list[str] = [
     "kazakhstan",
     "kyrgyzstan",
     "tajikistan",
@@ -208,6 +204,16 @@ NAV_LABELS: list[str] = [
     "uzbekistan",
     "afghanistan",
     "central asia",
+]
+
+#: Menu labels of the site's header/footer; a run of paragraphs made only of
+#: these (at least three labels in all) is navigation.
+NAV_LABELS: list[str] = [
+    "home",
+    "news",
+    "latest",
+    "latest news",
+    *NAV_PLACES,
     "region",
     "world",
     "politics",
@@ -253,18 +259,6 @@ NAV_LABELS: list[str] = [
     "tags",
     "categories",
     "skip to content",
-]
-
-#: The menu labels that are place names: a run of them alone is a story's list of
-#: countries, not a menu (a menu also holds "Home", "News", a section...).
-NAV_PLACES: list[str] = [
-    "kazakhstan",
-    "kyrgyzstan",
-    "tajikistan",
-    "turkmenistan",
-    "uzbekistan",
-    "afghanistan",
-    "central asia",
 ]
 
 
