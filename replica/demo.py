@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import generate_site
+from .presets import PRESETS
 from .server import ReplicaServer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,11 +51,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--mode", default="full")
     p.add_argument("--spider", default="timesca")
+    p.add_argument(
+        "--site",
+        choices=sorted(PRESETS),
+        help="which replica to serve (default: the spider's own, else timesca)",
+    )
     p.add_argument("--output", type=Path, default=REPO / "output" / "demo")
     p.add_argument("--state", type=Path, default=None, help="state dir (default: a temp dir)")
     args = p.parse_args(argv)
 
-    site = generate_site(args.stories, args.seed)
+    # The spider's own site: Steppe Herald's spider has no selectors for timesca's theme.
+    preset = args.site or (args.spider if args.spider in PRESETS else "timesca")
+    site = generate_site(args.stories, args.seed, **PRESETS[preset])
     with ReplicaServer(site, port=0) as server, tempfile.TemporaryDirectory() as tmp:
         print(f"replica serving {server.base_url} ({len(site.stories)} stories)", flush=True)
         settings = {

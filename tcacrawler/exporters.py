@@ -37,6 +37,27 @@ def dumps_line(record: dict[str, Any]) -> str:
     return line
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp creates its files 0600 and the rename keeps that, so a downstream job reading
+# the output as another user could not open it: published files get the mode open() would
+# give them under the umask the crawl started with.
+PUBLISHED_FILE_MODE = 0o666 & ~_umask()
+
+
+def temporary_file_beside(target: Path) -> tuple[int, str]:
+    """An open hidden temporary file in ``target``'s directory, to be renamed to ``target``."""
+    handle, temp_path = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".part", dir=target.parent
+    )
+    os.fchmod(handle, PUBLISHED_FILE_MODE)
+    return handle, temp_path
+
+
 @functools.cache
 def _exported_fields(item_class: type) -> tuple[str, ...]:
     return tuple(exported_field_names(item_class))
@@ -87,9 +108,7 @@ class AtomicFileFeedStorage(FileFeedStorage):
     def open(self, spider: Any) -> IO[bytes]:
         target = Path(self.path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_path = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".part", dir=target.parent
-        )
+        handle, temp_path = temporary_file_beside(target)
         file = os.fdopen(handle, "w+b")
         if self.write_mode == "ab" and target.exists():
             file.write(target.read_bytes())

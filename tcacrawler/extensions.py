@@ -6,7 +6,6 @@ import gc
 import json
 import logging
 import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from tcacrawler.dates import utc_now_iso
+from tcacrawler.exporters import temporary_file_beside
 
 MANIFEST_STATS = (
     "downloader/request_count",
@@ -28,7 +28,7 @@ MANIFEST_STATS = (
 
 def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    handle, temp = temporary_file_beside(path)
     with os.fdopen(handle, "w", encoding="utf-8") as file:
         json.dump(data, file, indent=2, sort_keys=True, default=str)
         file.flush()

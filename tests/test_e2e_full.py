@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -121,6 +123,24 @@ def test_output_layout_and_manifest(full_crawl: CrawlResult) -> None:
     assert (site_dir / "rates" / f"{run_id}.jsonl").is_file()
     assert full_crawl.manifest["counts"]["article"] == len(full_crawl.articles)
     assert not list(site_dir.rglob(".*.part")), "a temporary file was left behind"
+
+
+def test_published_files_are_as_readable_as_the_umask_allows(full_crawl: CrawlResult) -> None:
+    # Downstream jobs often read the files as another user: a temporary file's 0600 must
+    # not survive the rename.
+    umask = os.umask(0)
+    os.umask(umask)
+    site_dir: Path = full_crawl.output_dir / "timesca"
+    run_id = full_crawl.manifest["run_id"]
+    published = [
+        site_dir / f"{run_id}.jsonl",
+        site_dir / "rates" / f"{run_id}.jsonl",
+        site_dir / "manifests" / f"{run_id}.json",
+    ]
+    modes = {
+        str(path.relative_to(site_dir)): stat.S_IMODE(path.stat().st_mode) for path in published
+    }
+    assert modes == dict.fromkeys(modes, 0o666 & ~umask)
 
 
 def test_every_rate_exported_once_with_the_right_values(

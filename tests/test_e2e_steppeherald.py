@@ -4,14 +4,18 @@ exactly once, every field right, all by the site's own (declarative) page object
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from replica import ReplicaServer
 from tcacrawler.validation import schema_errors
-from tests.crawling import CrawlResult, run_crawl
+from tests.crawling import REPO, CrawlResult, run_crawl
 from tests.test_e2e_full import COMPARED_FIELDS
 
 pytestmark = pytest.mark.e2e
@@ -93,3 +97,17 @@ def test_an_hourly_run_on_the_unchanged_site_is_healthy(
     assert latest.manifest["status"] == "finished"
     assert latest.articles == []
     assert latest.manifest["stats"]["tca/discovery/expected_404"] == 1
+
+
+def test_the_demo_serves_the_spiders_own_site(tmp_path: Path) -> None:
+    # `python -m replica.demo --spider steppeherald` must crawl Steppe Herald's replica,
+    # not timesca's, whose theme that spider has no selectors for.
+    done = subprocess.run(
+        [sys.executable, "-m", "replica.demo", "--stories", "12", "--spider", "steppeherald",
+         "--output", str(tmp_path)],
+        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True, text=True, timeout=240,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "stories found: 12/12; unexpected records: 0" in done.stdout, done.stdout[-3000:]
+    assert "  article_body    12/12 exact" in done.stdout

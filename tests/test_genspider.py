@@ -93,3 +93,41 @@ def test_genspider_keeps_scrapys_own_templates(tmp_path: Path) -> None:
     assert "class PlainSpider(scrapy.Spider)" in generated.read_text()
     missing = scrapy("genspider", "-t", "nosuch", "other", "other.example", cwd=tmp_path)
     assert "Unable to find template: nosuch" in missing.stdout
+
+
+@pytest.mark.parametrize("name", ["ExampleNews", "example.news"])
+def test_genspider_wordpress_refuses_a_name_records_cannot_carry(tmp_path: Path, name: str) -> None:
+    # The name is the site in every story_id, which the schema allows only in lower-case
+    # letters, digits, - and _: such a spider's records would all be quarantined.
+    (tmp_path / "newspiders").mkdir()
+    (tmp_path / "newspiders" / "__init__.py").write_text("")
+    done = scrapy(
+        "genspider", "-t", "wordpress", name, "examplenews.example",
+        "-s", "NEWSPIDER_MODULE=newspiders", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "lower-case letters, digits, - and _" in done.stderr
+    assert list((tmp_path / "newspiders").glob("*.py")) == [tmp_path / "newspiders" / "__init__.py"]
+
+
+def test_a_spider_whose_site_name_records_cannot_carry_fetches_nothing(tmp_path: Path) -> None:
+    (tmp_path / "newspiders").mkdir()
+    (tmp_path / "newspiders" / "__init__.py").write_text("")
+    (tmp_path / "newspiders" / "examplenews.py").write_text(
+        "from tcacrawler.pages.wordpress import WordPressArticlePage\n"
+        "from tcacrawler.spiders.wordpress import WordPressSpider\n\n\n"
+        "class ArticlePage(WordPressArticlePage):\n"
+        '    site = "ExampleNews"\n\n\n'
+        "class ExampleNewsSpider(WordPressSpider):\n"
+        '    name = "ExampleNews"\n'
+        '    base_url = "http://127.0.0.1:9"\n'
+        "    page_class = ArticlePage\n"
+    )
+    done = scrapy(
+        "crawl", "ExampleNews", "-s", "SPIDER_MODULES=newspiders",
+        "-s", f"TCA_OUTPUT_DIR={tmp_path / 'output'}", "-s", f"TCA_STATE_DIR={tmp_path / 'state'}",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 78, done.stderr[-3000:]
+    assert "configuration error" in done.stderr and "'ExampleNews'" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -6,9 +6,14 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.request import urlopen
 
-from replica import ReplicaServer
+import pytest
+
+from replica import ReplicaServer, generate_site
+from replica.badinput import bad_input_truth
 from tests.crawling import FAST_SETTINGS, REPO
 
 
@@ -42,3 +47,45 @@ def test_refuses_a_page_that_is_not_an_article(
     assert done.returncode != 0
     assert "not saved" in done.stderr
     assert not list(tmp_path.rglob("*.json"))
+
+
+@pytest.fixture(scope="module")
+def charset_pages() -> Iterator[ReplicaServer]:
+    site = generate_site(n_stories=12, seed=3, base_url="http://127.0.0.1", bad_input=True)
+    server = ReplicaServer(site, host="127.0.0.1", port=0).start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("slug", ["bad-charset-latin1-header", "bad-cp1252"])
+def test_decodes_a_fetched_page_as_the_crawl_does(
+    charset_pages: ReplicaServer, tmp_path: Path, slug: str
+) -> None:
+    # A server default "charset=ISO-8859-1" over a UTF-8 body, and windows-1252 declared
+    # nowhere: the crawl reads both right; a fixture must hold the same text, not mojibake.
+    url = page_url(charset_pages, slug)
+    page = bad_input_truth(charset_pages.base_url)[url]
+    done = savefixture(url, "--name", "case", "--dir", str(tmp_path))
+    assert done.returncode == 0, done.stderr[-2000:]
+    case = json.loads((tmp_path / "timesca" / "case.json").read_text(encoding="utf-8"))
+    for text in page.contains:
+        assert text in case["expected"]["article_body"]
+        assert text in (tmp_path / "timesca" / "case.html").read_text(encoding="utf-8")
+
+
+def test_decodes_a_page_saved_by_hand_as_the_crawl_does(
+    charset_pages: ReplicaServer, tmp_path: Path
+) -> None:
+    url = page_url(charset_pages, "bad-cp1252")
+    page = bad_input_truth(charset_pages.base_url)[url]
+    saved = tmp_path / "page.html"
+    with urlopen(url) as response:  # the bytes as served: windows-1252, no charset anywhere
+        saved.write_bytes(response.read())
+    done = savefixture(url, "--from-file", str(saved), "--name", "case", "--dir", str(tmp_path))
+    assert done.returncode == 0, done.stderr[-2000:]
+    case = json.loads((tmp_path / "timesca" / "case.json").read_text(encoding="utf-8"))
+    assert all(text in case["expected"]["article_body"] for text in page.contains)
+
+
+def page_url(server: ReplicaServer, slug: str) -> str:
+    return f"{server.base_url}/{slug}/"

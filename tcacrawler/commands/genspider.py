@@ -7,15 +7,30 @@ templates win), then in Scrapy's."""
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import scrapy
 from scrapy.commands.genspider import Command as ScrapyGenspiderCommand
+from scrapy.exceptions import UsageError
+
+from tcacrawler.spiders.wordpress import SITE_NAME
 
 SCRAPY_TEMPLATES = Path(scrapy.__path__[0], "templates", "spiders")
 
 
 class Command(ScrapyGenspiderCommand):
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        # A wordpress spider's name is its site name, which starts every story_id: one the
+        # schema refuses would have every record quarantined.
+        template = Path(opts.template).name.removesuffix(".tmpl")
+        if template == "wordpress" and len(args) == 2 and not SITE_NAME.match(args[0]):
+            raise UsageError(
+                f"spider name {args[0]!r}: a wordpress spider's name is the site name in its "
+                "records: use lower-case letters, digits, - and _"
+            )
+        super().run(args, opts)
+
     def _template_dirs(self) -> list[Path]:
         return list(dict.fromkeys([Path(self.templates_dir), SCRAPY_TEMPLATES]))
 

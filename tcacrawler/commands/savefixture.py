@@ -11,13 +11,23 @@ from typing import Any
 import scrapy
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response, TextResponse
 
+from tcacrawler.encoding import response_markup
 from tcacrawler.extract import extract_record
 from tcacrawler.pages.wordpress import NotAnArticle
 from tcacrawler.spiders.wordpress import WordPressSpider
 
 FIXTURES = Path("tests/fixtures/pages")
+
+
+def page_text(response: Response) -> str:
+    """The page as the crawl decodes it (Scrapy's ``response.text`` is mojibake when a
+    server's default charset header disagrees with a UTF-8 body)."""
+    if not isinstance(response, TextResponse):
+        raise UsageError(f"not saved: {response.url} is not an HTML page")
+    markup, _ = response_markup(response)
+    return markup.decode("utf-8") if isinstance(markup, bytes) else markup
 
 
 def fixture_name(url: str) -> str:
@@ -55,7 +65,8 @@ class Command(ScrapyCommand):
         if not issubclass(spider_class, WordPressSpider):
             raise UsageError(f"spider {opts.spider!r} has no page class to extract with")
         if opts.from_file:
-            html = Path(opts.from_file).read_text(encoding="utf-8")
+            # Saved as served, in whatever charset: read as the crawl reads an undeclared one.
+            html = page_text(HtmlResponse(url, body=Path(opts.from_file).read_bytes()))
         else:
             html = self._fetch(url)
         try:
@@ -75,7 +86,7 @@ class Command(ScrapyCommand):
         )
 
     def _fetch(self, url: str) -> str:
-        pages: list[str] = []
+        pages: list[Response] = []
 
         class FetchOnce(scrapy.Spider):
             name = "savefixture"
@@ -95,11 +106,11 @@ class Command(ScrapyCommand):
                 yield scrapy.Request(url, callback=self.keep)
 
             def keep(self, response: Response) -> None:
-                pages.append(response.text)
+                pages.append(response)
 
         assert self.crawler_process is not None
         self.crawler_process.crawl(FetchOnce)
         self.crawler_process.start()
         if not pages:
             raise UsageError(f"could not fetch {url} (see the log above)")
-        return pages[0]
+        return page_text(pages[0])

@@ -219,6 +219,13 @@ class WordPressSpider(scrapy.Spider):
             self.article_page_class = type(
                 self.page_class.__name__, (self.page_class,), {"site": site}
             )
+        elif not SITE_NAME.match(self.page_class.site):
+            # It starts every story_id, which the schema allows in these characters only:
+            # every record would be quarantined.
+            raise ConfigError(
+                f"spider {self.name!r}: its page class's site {self.page_class.site!r} must be "
+                "lower-case letters, digits, - and _ (or give -a site=NAME)"
+            )
         bare = host.removeprefix("www.")
         self.allowed_domains = [bare] if bare == host else [bare, host]
         tz_setting = settings.get("TCA_SITE_TZ")
