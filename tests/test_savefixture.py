@@ -38,6 +38,7 @@ def test_fetches_a_page_and_writes_html_and_expected_record(
         assert case["expected"][field] == truth[field]
     assert "<html" in (tmp_path / "timesca" / "case.html").read_text(encoding="utf-8")
     assert not (REPO / "state" / "savefixture.sqlite").exists(), "a fetch must not open a store"
+    assert " INFO: " not in done.stderr, "one page's fetch prints warnings only"
 
 
 def test_refuses_a_page_that_is_not_an_article(
@@ -89,3 +90,15 @@ def test_decodes_a_page_saved_by_hand_as_the_crawl_does(
 
 def page_url(server: ReplicaServer, slug: str) -> str:
     return f"{server.base_url}/{slug}/"
+
+
+def test_the_generic_spider_names_a_saved_case_as_its_crawl_names_the_record(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    story = fresh_replica.site.stories[2]
+    done = savefixture(story.url, "--spider", "wordpress", "--name", "case", "--dir", str(tmp_path))
+    assert done.returncode == 0, done.stderr[-2000:]
+    expected = json.loads((tmp_path / "wordpress" / "case.json").read_text("utf-8"))["expected"]
+    # `scrapy crawl wordpress -a base_url=http://127.0.0.1:PORT` names records after the host
+    assert expected["site"] == "127-0-0-1"
+    assert expected["story_id"].startswith("127-0-0-1:")

@@ -7,12 +7,14 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.http import HtmlResponse, Response, TextResponse
 
+from tcacrawler.config import ConfigError
 from tcacrawler.encoding import response_markup
 from tcacrawler.extract import extract_record
 from tcacrawler.pages.wordpress import NotAnArticle
@@ -37,7 +39,6 @@ def fixture_name(url: str) -> str:
 
 class Command(ScrapyCommand):
     requires_project = True
-    default_settings = {"LOG_LEVEL": "WARNING"}
 
     def syntax(self) -> str:
         return "[options] <url>"
@@ -56,6 +57,14 @@ class Command(ScrapyCommand):
         )
         parser.add_argument("--dir", default=str(FIXTURES), help="fixtures root")
 
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        assert self.settings is not None
+        if not opts.loglevel and (self.settings.getpriority("LOG_LEVEL") or 0) < 40:
+            # One page's fetch: the project's INFO level (above default_settings' priority)
+            # would print the crawl's hundred lines of start-up and stats around one result.
+            self.settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give exactly one URL")
@@ -70,7 +79,10 @@ class Command(ScrapyCommand):
         else:
             html = self._fetch(url)
         try:
-            record = extract_record(spider_class.page_class, url, html)
+            page_class = spider_class.page_class_for(urlsplit(url).hostname or "")
+            record = extract_record(page_class, url, html)
+        except ConfigError as reason:
+            raise UsageError(str(reason)) from None
         except NotAnArticle as reason:
             raise UsageError(f"not saved: {reason}") from None
         directory = Path(opts.dir) / opts.spider

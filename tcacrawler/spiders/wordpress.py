@@ -202,30 +202,34 @@ class WordPressSpider(scrapy.Spider):
         spider.configure(crawler.settings)
         return spider
 
+    @classmethod
+    def page_class_for(cls, host: str, site: str | None = None) -> type[WordPressArticlePage]:
+        """The page class that extracts this spider's records from ``host``: the generic
+        spider names records after the host, any spider after ``site`` (``-a site=``).
+        The crawl and ``scrapy savefixture`` both ask here, so a saved case expects the
+        records the crawl makes."""
+        if site is None and cls.page_class.site == WordPressArticlePage.site:
+            site = site_name_from_host(host)
+        if site is not None and site != cls.page_class.site:
+            if not SITE_NAME.match(site):
+                raise ConfigError(f"-a site={site!r}: use lower-case letters, digits, - and _")
+            return type(cls.page_class.__name__, (cls.page_class,), {"site": site})
+        if not SITE_NAME.match(cls.page_class.site):
+            # It starts every story_id, which the schema allows in these characters only:
+            # every record would be quarantined.
+            raise ConfigError(
+                f"spider {cls.name!r}: its page class's site {cls.page_class.site!r} must be "
+                "lower-case letters, digits, - and _ (or give -a site=NAME)"
+            )
+        return cls.page_class
+
     def configure(self, settings: Any) -> None:
         base = self.base_url_arg or settings.get("TCA_BASE_URL") or self.base_url
         if not base:
             raise ConfigError(f"spider {self.name!r} needs a base URL: -a base_url=https://...")
         self.site_base = base.rstrip("/")
         host = urlsplit(self.site_base).hostname or ""
-        # The generic spider names records after the host; any spider after -a site=NAME.
-        self.article_page_class = self.page_class
-        site = self.site_arg
-        if site is None and self.page_class.site == WordPressArticlePage.site:
-            site = site_name_from_host(host)
-        if site is not None and site != self.page_class.site:
-            if not SITE_NAME.match(site):
-                raise ConfigError(f"-a site={site!r}: use lower-case letters, digits, - and _")
-            self.article_page_class = type(
-                self.page_class.__name__, (self.page_class,), {"site": site}
-            )
-        elif not SITE_NAME.match(self.page_class.site):
-            # It starts every story_id, which the schema allows in these characters only:
-            # every record would be quarantined.
-            raise ConfigError(
-                f"spider {self.name!r}: its page class's site {self.page_class.site!r} must be "
-                "lower-case letters, digits, - and _ (or give -a site=NAME)"
-            )
+        self.article_page_class = self.page_class_for(host, self.site_arg)
         bare = host.removeprefix("www.")
         self.allowed_domains = [bare] if bare == host else [bare, host]
         tz_setting = settings.get("TCA_SITE_TZ")
