@@ -127,3 +127,23 @@ class KillBeforeSecondOutput:
         self.outputs += 1
         if self.outputs == 2:
             os.kill(os.getpid(), signal.SIGKILL)
+
+
+class InterruptTwice:
+    """Sends the crawl SIGINT twice on its fifth response, as an operator who presses
+    Ctrl-C again (or a supervisor that repeats SIGTERM): Scrapy's forced shutdown."""
+
+    def __init__(self) -> None:
+        self.responses = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> InterruptTwice:
+        probe = cls()
+        crawler.signals.connect(probe.response_received, signal=signals.response_received)
+        return probe
+
+    def response_received(self) -> None:
+        self.responses += 1
+        if self.responses == 5:
+            os.kill(os.getpid(), signal.SIGINT)
+            os.kill(os.getpid(), signal.SIGINT)

@@ -67,3 +67,32 @@ def test_a_run_killed_between_its_files_publishes_no_manifest(
         text=True,
     )
     assert stale.returncode == 3, stale.stdout + stale.stderr
+
+
+def test_a_forced_shutdown_exits_non_zero_and_the_next_run_has_it_all(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    # A second Ctrl-C (or SIGTERM) makes Scrapy stop the reactor where it stands: nothing
+    # is published, and the crawl used to exit 0, "healthy run", so cron mailed nobody.
+    from tcacrawler.settings import EXTENSIONS
+
+    stopped = run_crawl(
+        "timesca",
+        fresh_replica.base_url,
+        tmp_path,
+        args={"mode": "full"},
+        settings={"EXTENSIONS": json.dumps({**EXTENSIONS, "tests.probes.InterruptTwice": 0})},
+    )
+    assert "forcing unclean shutdown" in stopped.log
+    assert stopped.returncode == 3, stopped.log[-3000:]
+    lines = [line for line in stopped.log.splitlines() if line.startswith("tcacrawler:")]
+    assert len(lines) == 1 and "forced to stop before it finished" in lines[0], lines
+    assert not list((tmp_path / "output" / "timesca").glob("*.jsonl"))
+    assert not list((tmp_path / "output" / "timesca").glob("manifests/*.json"))
+
+    after = run_crawl("timesca", fresh_replica.base_url, tmp_path, args={"mode": "latest"})
+    assert after.returncode == 0, after.log[-3000:]
+    assert "its store writes were discarded" in after.log
+    assert {r["story_id"] for r in after.articles} == {
+        t["story_id"] for t in fresh_replica.site.truth()
+    }
