@@ -64,3 +64,41 @@ def test_inspect_forget_damage_and_rebuild(fresh_replica: ReplicaServer, tmp_pat
     assert store_command(tmp_path, "forget-all", "timesca").returncode != 0  # needs --yes
     assert store_command(tmp_path, "forget-all", "timesca", "--yes").returncode == 0
     assert json.loads(store_command(tmp_path, "stats", "timesca").stdout)["stories"] == 0
+
+
+def test_store_changes_after_a_killed_run(fresh_replica: ReplicaServer, tmp_path: Path) -> None:
+    # A killed run leaves its store writes pending until the next crawl resolves them;
+    # forget, forget-all and rebuild refused (exit 78) and told the on-call engineer to
+    # "commit or discard them first", which no command does. Holding the lock, they
+    # resolve them as a crawl does.
+    from tcacrawler.settings import EXTENSIONS
+
+    base = fresh_replica.base_url
+    first = run_crawl("timesca", base, tmp_path, args={"mode": "full"})
+    assert first.returncode == 0, first.log[-2000:]
+    killing = {"EXTENSIONS": json.dumps({**EXTENSIONS, "tests.probes.KillBeforeSecondOutput": 0})}
+
+    def killed_run() -> None:
+        fresh_replica.site.mutate_add_stories(2)
+        killed = run_crawl("timesca", base, tmp_path, args={"mode": "full"}, settings=killing)
+        assert killed.returncode == -9, killed.log[-2000:]
+        assert json.loads(store_command(tmp_path, "stats", "timesca").stdout)["pending_runs"]
+
+    killed_run()
+    story_id = first.articles[0]["story_id"]
+    forget = store_command(tmp_path, "forget", "timesca", story_id)
+    assert forget.returncode == 0, forget.stderr
+    assert "was interrupted; its store writes were discarded" in forget.stdout
+    assert f"{story_id}: forgotten" in forget.stdout
+    again = run_crawl("timesca", base, tmp_path, args={"mode": "full"})
+    assert again.returncode == 0, again.log[-2000:]
+    new = {t["story_id"] for t in fresh_replica.site.truth()} - {
+        r["story_id"] for r in first.articles
+    }
+    assert {r["story_id"] for r in again.articles} == {story_id} | new
+
+    killed_run()
+    rebuilt = store_command(tmp_path, "rebuild", "timesca")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    killed_run()
+    assert store_command(tmp_path, "forget-all", "timesca", "--yes").returncode == 0

@@ -23,7 +23,7 @@ from scrapy.exceptions import UsageError
 from tcacrawler.health import ExitCode
 from tcacrawler.lock import AlreadyRunning, RunLock
 from tcacrawler.state import state_paths
-from tcacrawler.store import SQLiteStore, StoreError
+from tcacrawler.store import SQLiteStore, StoreError, output_published, recover_pending_runs
 from tcacrawler.urls import normalize_url
 
 ACTIONS = ("stats", "history", "forget", "forget-all", "rebuild")
@@ -43,6 +43,13 @@ def published_records(output_dir: Path, spider: str) -> Iterator[dict[str, Any]]
                     aliases = {normalize_url(a) for a in record.get("aliases", [])} - {url}
                     record = {**record, "url": url, "aliases": sorted(aliases)}
                 yield record
+
+
+def resolve_interrupted_runs(store: SQLiteStore) -> None:
+    """What the next crawl would do with a killed run's pending writes: they block every
+    change to the store until resolved, and with the lock held no live run owns them."""
+    for run_id, outcome in recover_pending_runs(store, output_published):
+        print(f"run {run_id} was interrupted; its store writes were {outcome}")
 
 
 class Command(ScrapyCommand):
@@ -94,6 +101,8 @@ class Command(ScrapyCommand):
             print(f"no story store at {store_path} yet")
             return 0
         with SQLiteStore(store_path) as store:
+            if action in ("forget", "forget-all"):
+                resolve_interrupted_runs(store)
             if action == "stats":
                 print(json.dumps(store.stats(), indent=2, default=str))
             elif action == "history":
@@ -131,6 +140,7 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         output_dir = Path(self.settings.get("TCA_OUTPUT_DIR"))
         with SQLiteStore(store_path) as store:
+            resolve_interrupted_runs(store)
             counts = store.rebuild_from_records(published_records(output_dir, spider))
         print(f"rebuilt {store_path} from {output_dir / spider}: {json.dumps(counts)}")
         return 0
