@@ -102,3 +102,38 @@ def test_store_changes_after_a_killed_run(fresh_replica: ReplicaServer, tmp_path
     assert rebuilt.returncode == 0, rebuilt.stderr
     killed_run()
     assert store_command(tmp_path, "forget-all", "timesca", "--yes").returncode == 0
+
+
+def test_a_rebuild_that_fails_midway_leaves_the_damaged_store_refused(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    # The damaged store was moved aside and an empty one created before the records were
+    # read: a rebuild that stopped midway (a torn file restored from a backup, a dropped
+    # SSH session) left that empty store, and the next hourly run exported every story
+    # again, exit 0.
+    base = fresh_replica.base_url
+    first = run_crawl("timesca", base, tmp_path, args={"mode": "full"})
+    assert first.returncode == 0, first.log[-2000:]
+    store_file = tmp_path / "state" / "timesca.sqlite"
+    store_file.write_bytes(b"\0garbage" * 512)
+    site_dir = tmp_path / "output" / "timesca"
+    torn = site_dir / "29991231T235959Z.jsonl"
+    torn.write_text('{"type": "article", "story_id": "timesca:1", "url": "http://x/"}\n{"type"')
+
+    failed = store_command(tmp_path, "rebuild", "timesca")
+    assert failed.returncode == ExitCode.CONFIG_OR_STORE, failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert f"{torn}:2" in failed.stderr
+    assert store_file.read_bytes() == b"\0garbage" * 512, "the damaged store stays in place"
+    assert [p.name for p in store_file.parent.glob(".*")] == []
+    refused = run_crawl("timesca", base, tmp_path, args={"mode": "latest"})
+    assert refused.returncode == ExitCode.CONFIG_OR_STORE, refused.log[-2000:]
+
+    torn.unlink()
+    rebuilt = store_command(tmp_path, "rebuild", "timesca")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "damaged store" in rebuilt.stdout
+    assert [p.name for p in store_file.parent.glob(".*")] == []
+    after = run_crawl("timesca", base, tmp_path, args={"mode": "latest"})
+    assert after.returncode == 0, after.log[-2000:]
+    assert after.articles == []
