@@ -145,7 +145,18 @@ class StoryState:
         assert self.store is not None
         if not self.validators:
             return
-        why_not = (
+        why_not = self.incomplete()
+        if why_not:
+            logger.info("Feed and sitemap validators not kept this run: %s", why_not)
+            self.stats.set_value("tca/state/validators_dropped", len(self.validators))
+        else:
+            for url, (etag, last_modified) in self.validators.items():
+                self.store.set_validators(self.run_id, url, etag, last_modified)
+        self.validators.clear()
+
+    def incomplete(self) -> str | None:
+        """Why the run did not read everything it set out to; None when it did."""
+        return (
             f"the run ended early ({self.close_reason})"
             if self.close_reason != "finished"
             else "some sources were not read in full"
@@ -154,13 +165,6 @@ class StoryState:
             if self.stats.get_value(TRANSIENT_ARTICLE_FAILURES, 0)
             else None
         )
-        if why_not:
-            logger.info("Feed and sitemap validators not kept this run: %s", why_not)
-            self.stats.set_value("tca/state/validators_dropped", len(self.validators))
-        else:
-            for url, (etag, last_modified) in self.validators.items():
-                self.store.set_validators(self.run_id, url, etag, last_modified)
-        self.validators.clear()
 
     def feeds_closed(self) -> None:
         self.commit()
@@ -191,7 +195,10 @@ class StoryState:
             self.dedup.discard_run(self.run_id)
             request_exit_code(self.crawler, ExitCode.UNHEALTHY)
         else:
-            self.store.commit_run(self.run_id, counts=self.counts(), requests=self.requests())
+            # "complete": the next hourly runs' listing walks may stop at its stories
+            # (SQLiteStore.settled)
+            counts = {**self.counts(), "complete": int(self.incomplete() is None)}
+            self.store.commit_run(self.run_id, counts=counts, requests=self.requests())
         self.committed = True
 
     def counts(self) -> dict[str, int]:
