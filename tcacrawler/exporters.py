@@ -56,6 +56,14 @@ def exportable(item: Any) -> dict[str, Any]:
     }
 
 
+def published_mode(handle: int) -> None:
+    """Gives a ``mkstemp`` file (0600) the mode an ordinary new file would have under the
+    umask: the published files are for the downstream jobs, often another user's."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(handle, 0o666 & ~umask)
+
+
 class JsonLinesExporter(BaseItemExporter):
     """UTF-8 JSON Lines, one record per line, transient fields left out."""
 
@@ -90,6 +98,7 @@ class AtomicFileFeedStorage(FileFeedStorage):
         handle, temp_path = tempfile.mkstemp(
             prefix=f".{target.name}.", suffix=".part", dir=target.parent
         )
+        published_mode(handle)
         file = os.fdopen(handle, "w+b")
         if self.write_mode == "ab" and target.exists():
             file.write(target.read_bytes())

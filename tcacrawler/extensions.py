@@ -15,6 +15,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from tcacrawler.dates import utc_now_iso
+from tcacrawler.exporters import published_mode
 
 MANIFEST_STATS = (
     "downloader/request_count",
@@ -29,6 +30,7 @@ MANIFEST_STATS = (
 def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    published_mode(handle)
     with os.fdopen(handle, "w", encoding="utf-8") as file:
         json.dump(data, file, indent=2, sort_keys=True, default=str)
         file.flush()
