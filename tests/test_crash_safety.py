@@ -96,3 +96,33 @@ def test_a_forced_shutdown_exits_non_zero_and_the_next_run_has_it_all(
     assert {r["story_id"] for r in after.articles} == {
         t["story_id"] for t in fresh_replica.site.truth()
     }
+
+
+def test_records_a_full_disk_kept_out_of_the_file_are_exported_next_run(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    # The exporter's write errors were logged and the run went on: the file was published
+    # without those records while the store committed them as exported, so no later run
+    # exported them (and with a few of them the run even exited 0).
+    from tcacrawler.settings import EXTENSIONS
+
+    expected = {t["story_id"] for t in fresh_replica.site.truth()}
+    full = run_crawl(
+        "timesca",
+        fresh_replica.base_url,
+        tmp_path,
+        args={"mode": "full"},
+        settings={
+            "EXTENSIONS": json.dumps({**EXTENSIONS, "tests.probes.DiskFullForAWhile": 0}),
+            "TCA_MONITOR_MAX_ERROR_RATIO": "0.5",  # a few lost records: no monitor fails
+        },
+    )
+    assert full.returncode == 3, full.log[-3000:]
+    assert "3 records could not be written to the output" in full.log
+    site_dir = tmp_path / "output" / "timesca"
+    assert not list(site_dir.glob("*.jsonl")) and not list(site_dir.glob("rates/*.jsonl"))
+    assert full.manifest["status"] == "unhealthy"
+
+    after = run_crawl("timesca", fresh_replica.base_url, tmp_path, args={"mode": "latest"})
+    assert after.returncode == 0, after.log[-3000:]
+    assert {r["story_id"] for r in after.articles} == expected
