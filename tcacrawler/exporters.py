@@ -77,15 +77,30 @@ def exportable(item: Any) -> dict[str, Any]:
     }
 
 
+# Records a feed file lost (a full disk): the run must then publish none of its files.
+EXPORT_FAILED_STAT = "tca/failed/export"
+
+
 class JsonLinesExporter(BaseItemExporter):
     """UTF-8 JSON Lines, one record per line, transient fields left out."""
 
-    def __init__(self, file: IO[bytes], **kwargs: Any) -> None:
+    def __init__(self, file: IO[bytes], *, crawler: Any = None, **kwargs: Any) -> None:
         super().__init__(dont_fail=True, **kwargs)
         self.file = file
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, file: IO[bytes], **kwargs: Any) -> JsonLinesExporter:
+        return cls(file, crawler=crawler, **kwargs)
 
     def export_item(self, item: Any) -> None:
-        self.file.write(dumps_line(exportable(item)).encode("utf-8") + b"\n")
+        try:
+            self.file.write(dumps_line(exportable(item)).encode("utf-8") + b"\n")
+        except Exception:
+            # (the caller logs it and goes on: the file would be published without it)
+            if self.crawler is not None:
+                self.crawler.stats.inc_value(EXPORT_FAILED_STAT)
+            raise
 
 
 class AtomicFileFeedStorage(FileFeedStorage):

@@ -15,6 +15,7 @@ from scrapy.exceptions import NotConfigured
 
 from tcacrawler.dates import utc_now_iso
 from tcacrawler.exporters import temporary_file_beside
+from tcacrawler.health import EXIT_CODE_STAT
 
 MANIFEST_STATS = (
     "downloader/request_count",
@@ -37,10 +38,11 @@ def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
 
 
 def run_status(stats: dict[str, Any]) -> str:
-    """finished (healthy), unhealthy (a monitor failed: tcacrawler.monitors) or incomplete."""
+    """finished (healthy), unhealthy (a monitor failed: tcacrawler.monitors; or, with
+    exit code 3, the run's files were not all published) or incomplete."""
     if stats.get("finish_reason") != "finished":
         return "incomplete"
-    if stats.get("tca/health/failed_monitors"):
+    if stats.get("tca/health/failed_monitors") or stats.get(EXIT_CODE_STAT, 0):
         return "unhealthy"
     return "finished"
 

@@ -96,8 +96,12 @@ def positive_hours(value: str) -> float:
         hours = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of hours: {value!r}") from None
-    if hours <= 0:
+    if not hours > 0:  # (nan too)
         raise argparse.ArgumentTypeError(f"hours must be positive, not {value!r}")
+    try:
+        timedelta(hours=hours)  # inf, 1e12: more than a timedelta holds
+    except OverflowError:
+        raise argparse.ArgumentTypeError(f"too many hours: {value!r}") from None
     return hours
 
 

@@ -25,6 +25,7 @@ from w3lib.url import file_uri_to_path
 
 from tcacrawler.config import ConfigError
 from tcacrawler.dedup import StoryDeduplicator
+from tcacrawler.exporters import EXPORT_FAILED_STAT
 from tcacrawler.health import ExitCode, request_exit_code
 from tcacrawler.lock import AlreadyRunning, RunLock
 from tcacrawler.signals import output_ready
@@ -125,11 +126,27 @@ class StoryState:
         The run is prepared once, before its first file appears, naming its *last* file
         as its output: crash recovery commits the run only when that one exists.
         """
-        if self.store is None or self.committed or self.prepared:
+        if self.store is None or self.committed:
+            return
+        if lost := self.unpublishable():
+            # The run's store writes say its records were exported: with a record, or a
+            # file, missing, they would never be exported. Publish nothing; the next run
+            # exports them all again.
+            raise RuntimeError(f"not published: {lost}")
+        if self.prepared:
             return
         self._save_validators()
         self.store.prepare_run(self.run_id, output=str(Path(self._last_output(path)).resolve()))
         self.prepared = True
+
+    def unpublishable(self) -> str | None:
+        """Why the run's files must not be published (records or files lost), or None."""
+        stats = self.stats.get_stats()
+        if lost := stats.get(EXPORT_FAILED_STAT):
+            return f"{lost} records could not be written to the output"
+        if any(key.startswith("feedexport/failed_count/") for key in stats):
+            return "an output file could not be stored"
+        return None
 
     def _last_output(self, default: str) -> str:
         exporter = self.crawler.get_extension(FeedExporter)
@@ -145,7 +162,18 @@ class StoryState:
         assert self.store is not None
         if not self.validators:
             return
-        why_not = (
+        why_not = self.incomplete()
+        if why_not:
+            logger.info("Feed and sitemap validators not kept this run: %s", why_not)
+            self.stats.set_value("tca/state/validators_dropped", len(self.validators))
+        else:
+            for url, (etag, last_modified) in self.validators.items():
+                self.store.set_validators(self.run_id, url, etag, last_modified)
+        self.validators.clear()
+
+    def incomplete(self) -> str | None:
+        """Why the run did not read everything it set out to; None when it did."""
+        return (
             f"the run ended early ({self.close_reason})"
             if self.close_reason != "finished"
             else "some sources were not read in full"
@@ -154,13 +182,6 @@ class StoryState:
             if self.stats.get_value(TRANSIENT_ARTICLE_FAILURES, 0)
             else None
         )
-        if why_not:
-            logger.info("Feed and sitemap validators not kept this run: %s", why_not)
-            self.stats.set_value("tca/state/validators_dropped", len(self.validators))
-        else:
-            for url, (etag, last_modified) in self.validators.items():
-                self.store.set_validators(self.run_id, url, etag, last_modified)
-        self.validators.clear()
 
     def feeds_closed(self) -> None:
         self.commit()
@@ -184,14 +205,22 @@ class StoryState:
         if self.store is None or self.committed:
             return
         run = self.store.get_run(self.run_id)
-        if run is None or run.status != "prepared":
-            # No file was published (every feed failed to store): forget this run's writes.
-            logger.error("No output was published: this run's store writes are discarded")
+        lost = self.unpublishable()
+        if run is None or run.status != "prepared" or lost:
+            # No file was published (every feed failed to store), or not all of them:
+            # forget this run's writes, so the next run exports its stories again.
+            logger.error(
+                "%s: this run's store writes are discarded",
+                f"Not all output was published ({lost})" if lost else "No output was published",
+            )
             assert self.dedup is not None
             self.dedup.discard_run(self.run_id)
             request_exit_code(self.crawler, ExitCode.UNHEALTHY)
         else:
-            self.store.commit_run(self.run_id, counts=self.counts(), requests=self.requests())
+            # "complete": the next hourly runs' listing walks may stop at its stories
+            # (SQLiteStore.settled)
+            counts = {**self.counts(), "complete": int(self.incomplete() is None)}
+            self.store.commit_run(self.run_id, counts=counts, requests=self.requests())
         self.committed = True
 
     def counts(self) -> dict[str, int]:

@@ -193,6 +193,7 @@ class StoryStore(Protocol):
     def add_aliases(self, run_id: str, story_id: str, urls: Iterable[str]) -> None: ...
     def touch_story(self, run_id: str, story_id: str, *, date_modified: str | None) -> None: ...
     def known_lastmod(self, url: str) -> str | None: ...
+    def settled(self, url: str) -> bool: ...
 
     # rates and HTTP validators
     def rate_seen(
@@ -457,6 +458,7 @@ class SQLiteStore:
         self._batch_writes = 0
         self.batch_size = batch_size
         self._run_cache: dict[str, int] = {}
+        self._last_complete_run: int | None = None  # (settled(); None: not looked up yet)
         # Reads made while the batch transaction is open, until a write changes them: the
         # deduplicator's check() reads a story and its URLs, then record() writes them and
         # would read them again. The open write transaction keeps other connections from
@@ -828,6 +830,7 @@ class SQLiteStore:
             self._merge_pending(c, run_no)
             self._finish(c, run_no, COMMITTED, counts, requests, finished_at)
         self._run_cache.pop(run_id, None)
+        self._last_complete_run = None
         self._reclaim()
 
     def discard_run(
@@ -1019,6 +1022,24 @@ class SQLiteStore:
             (story_id, story_id),
         )
         return None if row is None else str(row[0] or "")
+
+    def settled(self, url: str) -> bool:
+        """For an hourly run's listing walk: whether the story with this URL was known
+        when the last run that read everything (``counts["complete"]``) was committed.
+        A run stopped early, or with articles that failed, leaves stories it never
+        reached below the ones it exported: a listing page of its stories is no end."""
+        if self._last_complete_run is None:
+            row = self._q1(
+                "SELECT max(run_no) FROM runs WHERE status = ? "
+                "AND json_extract(counts, '$.complete') = 1",
+                (COMMITTED,),
+            )
+            self._last_complete_run = int(row[0] or 0)
+        story_id = self.resolve_alias(url)
+        if story_id is None:
+            return False
+        row = self._q1("SELECT first_run FROM stories WHERE story_id = ?", (story_id,))
+        return row is not None and row[0] is not None and row[0] <= self._last_complete_run
 
     def find_by_content_hash(self, content_hash: str) -> str | None:
         """A story (never itself a duplicate) whose current text has this hash."""

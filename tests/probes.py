@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import logging
 import os
@@ -127,3 +128,65 @@ class KillBeforeSecondOutput:
         self.outputs += 1
         if self.outputs == 2:
             os.kill(os.getpid(), signal.SIGKILL)
+
+
+class InterruptTwice:
+    """Sends the crawl SIGINT twice on its fifth response, as an operator who presses
+    Ctrl-C again (or a supervisor that repeats SIGTERM): Scrapy's forced shutdown."""
+
+    def __init__(self) -> None:
+        self.responses = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> InterruptTwice:
+        probe = cls()
+        crawler.signals.connect(probe.response_received, signal=signals.response_received)
+        return probe
+
+    def response_received(self) -> None:
+        self.responses += 1
+        if self.responses == 5:
+            os.kill(os.getpid(), signal.SIGINT)
+            os.kill(os.getpid(), signal.SIGINT)
+
+
+class _FullDisk:
+    """A feed file whose next ``writes`` writes fail as on a full disk."""
+
+    def __init__(self, file: Any, writes: int) -> None:
+        self._file = file
+        self._writes = writes
+
+    def write(self, data: bytes) -> int:
+        if self._writes > 0:
+            self._writes -= 1
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return int(self._file.write(data))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._file, name)
+
+
+class DiskFullForAWhile:
+    """The disk holding the articles file fills up for three records, then has room
+    again (another job's temporary file came and went) before the run ends."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.items = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> DiskFullForAWhile:
+        probe = cls(crawler)
+        crawler.signals.connect(probe.item_scraped, signal=signals.item_scraped)
+        return probe
+
+    def item_scraped(self, item: Any) -> None:
+        self.items += 1
+        if self.items != 5:
+            return
+        from scrapy.extensions.feedexport import FeedExporter
+
+        for slot in self.crawler.get_extension(FeedExporter).slots:
+            if "rates" not in str(slot.uri):
+                slot.exporter.file = _FullDisk(slot.exporter.file, writes=3)

@@ -67,3 +67,62 @@ def test_a_run_killed_between_its_files_publishes_no_manifest(
         text=True,
     )
     assert stale.returncode == 3, stale.stdout + stale.stderr
+
+
+def test_a_forced_shutdown_exits_non_zero_and_the_next_run_has_it_all(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    # A second Ctrl-C (or SIGTERM) makes Scrapy stop the reactor where it stands: nothing
+    # is published, and the crawl used to exit 0, "healthy run", so cron mailed nobody.
+    from tcacrawler.settings import EXTENSIONS
+
+    stopped = run_crawl(
+        "timesca",
+        fresh_replica.base_url,
+        tmp_path,
+        args={"mode": "full"},
+        settings={"EXTENSIONS": json.dumps({**EXTENSIONS, "tests.probes.InterruptTwice": 0})},
+    )
+    assert "forcing unclean shutdown" in stopped.log
+    assert stopped.returncode == 3, stopped.log[-3000:]
+    lines = [line for line in stopped.log.splitlines() if line.startswith("tcacrawler:")]
+    assert len(lines) == 1 and "forced to stop before it finished" in lines[0], lines
+    assert not list((tmp_path / "output" / "timesca").glob("*.jsonl"))
+    assert not list((tmp_path / "output" / "timesca").glob("manifests/*.json"))
+
+    after = run_crawl("timesca", fresh_replica.base_url, tmp_path, args={"mode": "latest"})
+    assert after.returncode == 0, after.log[-3000:]
+    assert "its store writes were discarded" in after.log
+    assert {r["story_id"] for r in after.articles} == {
+        t["story_id"] for t in fresh_replica.site.truth()
+    }
+
+
+def test_records_a_full_disk_kept_out_of_the_file_are_exported_next_run(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    # The exporter's write errors were logged and the run went on: the file was published
+    # without those records while the store committed them as exported, so no later run
+    # exported them (and with a few of them the run even exited 0).
+    from tcacrawler.settings import EXTENSIONS
+
+    expected = {t["story_id"] for t in fresh_replica.site.truth()}
+    full = run_crawl(
+        "timesca",
+        fresh_replica.base_url,
+        tmp_path,
+        args={"mode": "full"},
+        settings={
+            "EXTENSIONS": json.dumps({**EXTENSIONS, "tests.probes.DiskFullForAWhile": 0}),
+            "TCA_MONITOR_MAX_ERROR_RATIO": "0.5",  # a few lost records: no monitor fails
+        },
+    )
+    assert full.returncode == 3, full.log[-3000:]
+    assert "3 records could not be written to the output" in full.log
+    site_dir = tmp_path / "output" / "timesca"
+    assert not list(site_dir.glob("*.jsonl")) and not list(site_dir.glob("rates/*.jsonl"))
+    assert full.manifest["status"] == "unhealthy"
+
+    after = run_crawl("timesca", fresh_replica.base_url, tmp_path, args={"mode": "latest"})
+    assert after.returncode == 0, after.log[-3000:]
+    assert {r["story_id"] for r in after.articles} == expected

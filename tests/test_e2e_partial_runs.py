@@ -155,3 +155,30 @@ def test_named_sitemaps_one_redirecting_to_the_other_still_end_in_listings(
     assert result.returncode in (0, 3), result.log[-3000:]
     assert result.manifest["stats"].get("tca/discovery/listing_fallback") == 1
     assert {r["story_id"] for r in result.articles} == {t["story_id"] for t in site.truth()}
+
+
+def test_an_hourly_listing_walk_reads_past_what_a_stopped_run_left(tmp_path: Path) -> None:
+    # A site without sitemaps: an hourly run stopped early exported the newest stories
+    # and the walk of the next one stopped at them, the first page with nothing new, so
+    # the stories the stopped run never reached waited for the weekly full run.
+    site = generate_site(n_stories=30, seed=7, base_url="http://127.0.0.1", sitemap_style="none")
+    with ReplicaServer(site, port=0) as server:
+        full = run_crawl("timesca", server.base_url, tmp_path, args={"mode": "full"})
+        assert full.returncode == 0, full.log[-3000:]
+        new = {f"timesca:{post_id}" for post_id in site.mutate_add_stories(40)}
+        stopped = run_crawl(
+            "timesca",
+            server.base_url,
+            tmp_path,
+            args={"mode": "latest"},
+            settings={"CLOSESPIDER_ITEMCOUNT": "10", "CONCURRENT_REQUESTS_PER_DOMAIN": "2"},
+        )
+        first = {r["story_id"] for r in stopped.articles}
+        assert 0 < len(first) < len(new), stopped.log[-3000:]
+        second = {r["story_id"] for r in _latest(server, tmp_path).articles}
+        assert first | second == new
+        assert not first & second
+        server.clear_log()  # a complete run's stories end the next walk at once
+        assert _latest(server, tmp_path).articles == []
+        listings = [e["path"] for e in server.request_log if e["path"].startswith("/page/")]
+    assert listings == []

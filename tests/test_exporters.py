@@ -2,12 +2,17 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import stat
 from pathlib import Path
 
+import pytest
 from itemadapter import ItemAdapter
 
+from replica import ReplicaServer
 from tcacrawler.exporters import AtomicFileFeedStorage, JsonLinesExporter, exportable
 from tcacrawler.items import ArticleItem, RateItem
+from tests.crawling import run_crawl
 
 
 def test_line_separators_are_escaped_and_transient_fields_dropped() -> None:
@@ -87,3 +92,26 @@ def test_dumps_line_is_json_dumps_compact() -> None:
             .replace("\x85", "\\u0085")
         )
         assert dumps_line(record) == want
+
+
+@pytest.mark.e2e
+def test_published_files_are_readable_as_the_umask_allows(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    # mkstemp makes its files 0600 whatever the umask: the published records and
+    # manifests were readable by the crawl's own user only, not by the downstream jobs
+    story = fresh_replica.site.truth()[0]["url"]
+    previous = os.umask(0o022)
+    try:
+        result = run_crawl("timesca", fresh_replica.base_url, tmp_path, args={"urls": story})
+    finally:
+        os.umask(previous)
+    assert result.returncode == 0, result.log[-2000:]
+    site_dir = tmp_path / "output" / "timesca"
+    run_id = result.manifest["run_id"]
+    for path in (
+        site_dir / f"{run_id}.jsonl",
+        site_dir / "rates" / f"{run_id}.jsonl",
+        site_dir / "manifests" / f"{run_id}.json",
+    ):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path

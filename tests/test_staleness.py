@@ -101,3 +101,19 @@ def test_commands_against_a_real_run(fresh_replica: ReplicaServer, tmp_path: Pat
         assert fresh.stdout.strip().startswith("fresh timesca: last healthy run")
         assert run([*command, "--hours", "1", "--site", "elsewhere"]).returncode == 3
         assert run([*command, "--hours", "soon"]).returncode == 2
+
+
+@pytest.mark.parametrize("hours", ["nan", "inf", "1e12"])
+def test_hours_timedelta_cannot_hold_are_bad_arguments(tmp_path: Path, hours: str) -> None:
+    # float() reads them, and timedelta(hours=...) then raised: a traceback and exit 1,
+    # not the "2 for bad arguments" the cron line is told to expect
+    for command in (
+        [sys.executable, "-m", "scrapy", "staleness", "-s", f"TCA_OUTPUT_DIR={tmp_path}"],
+        [sys.executable, "-m", "tcacrawler.staleness", "--output-dir", str(tmp_path)],
+    ):
+        done = subprocess.run(
+            [*command, "--hours", hours], cwd=REPO, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr
+        assert "hours" in done.stderr

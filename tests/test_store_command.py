@@ -64,3 +64,76 @@ def test_inspect_forget_damage_and_rebuild(fresh_replica: ReplicaServer, tmp_pat
     assert store_command(tmp_path, "forget-all", "timesca").returncode != 0  # needs --yes
     assert store_command(tmp_path, "forget-all", "timesca", "--yes").returncode == 0
     assert json.loads(store_command(tmp_path, "stats", "timesca").stdout)["stories"] == 0
+
+
+def test_store_changes_after_a_killed_run(fresh_replica: ReplicaServer, tmp_path: Path) -> None:
+    # A killed run leaves its store writes pending until the next crawl resolves them;
+    # forget, forget-all and rebuild refused (exit 78) and told the on-call engineer to
+    # "commit or discard them first", which no command does. Holding the lock, they
+    # resolve them as a crawl does.
+    from tcacrawler.settings import EXTENSIONS
+
+    base = fresh_replica.base_url
+    first = run_crawl("timesca", base, tmp_path, args={"mode": "full"})
+    assert first.returncode == 0, first.log[-2000:]
+    killing = {"EXTENSIONS": json.dumps({**EXTENSIONS, "tests.probes.KillBeforeSecondOutput": 0})}
+
+    def killed_run() -> None:
+        fresh_replica.site.mutate_add_stories(2)
+        killed = run_crawl("timesca", base, tmp_path, args={"mode": "full"}, settings=killing)
+        assert killed.returncode == -9, killed.log[-2000:]
+        assert json.loads(store_command(tmp_path, "stats", "timesca").stdout)["pending_runs"]
+
+    killed_run()
+    story_id = first.articles[0]["story_id"]
+    forget = store_command(tmp_path, "forget", "timesca", story_id)
+    assert forget.returncode == 0, forget.stderr
+    assert "was interrupted; its store writes were discarded" in forget.stdout
+    assert f"{story_id}: forgotten" in forget.stdout
+    again = run_crawl("timesca", base, tmp_path, args={"mode": "full"})
+    assert again.returncode == 0, again.log[-2000:]
+    new = {t["story_id"] for t in fresh_replica.site.truth()} - {
+        r["story_id"] for r in first.articles
+    }
+    assert {r["story_id"] for r in again.articles} == {story_id} | new
+
+    killed_run()
+    rebuilt = store_command(tmp_path, "rebuild", "timesca")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    killed_run()
+    assert store_command(tmp_path, "forget-all", "timesca", "--yes").returncode == 0
+
+
+def test_a_rebuild_that_fails_midway_leaves_the_damaged_store_refused(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    # The damaged store was moved aside and an empty one created before the records were
+    # read: a rebuild that stopped midway (a torn file restored from a backup, a dropped
+    # SSH session) left that empty store, and the next hourly run exported every story
+    # again, exit 0.
+    base = fresh_replica.base_url
+    first = run_crawl("timesca", base, tmp_path, args={"mode": "full"})
+    assert first.returncode == 0, first.log[-2000:]
+    store_file = tmp_path / "state" / "timesca.sqlite"
+    store_file.write_bytes(b"\0garbage" * 512)
+    site_dir = tmp_path / "output" / "timesca"
+    torn = site_dir / "29991231T235959Z.jsonl"
+    torn.write_text('{"type": "article", "story_id": "timesca:1", "url": "http://x/"}\n{"type"')
+
+    failed = store_command(tmp_path, "rebuild", "timesca")
+    assert failed.returncode == ExitCode.CONFIG_OR_STORE, failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert f"{torn}:2" in failed.stderr
+    assert store_file.read_bytes() == b"\0garbage" * 512, "the damaged store stays in place"
+    assert [p.name for p in store_file.parent.glob(".*")] == []
+    refused = run_crawl("timesca", base, tmp_path, args={"mode": "latest"})
+    assert refused.returncode == ExitCode.CONFIG_OR_STORE, refused.log[-2000:]
+
+    torn.unlink()
+    rebuilt = store_command(tmp_path, "rebuild", "timesca")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "damaged store" in rebuilt.stdout
+    assert [p.name for p in store_file.parent.glob(".*")] == []
+    after = run_crawl("timesca", base, tmp_path, args={"mode": "latest"})
+    assert after.returncode == 0, after.log[-2000:]
+    assert after.articles == []

@@ -7,6 +7,7 @@ import logging
 import sys
 from typing import Any
 
+from scrapy import signals
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
@@ -57,6 +58,18 @@ class Command(ScrapyCrawlCommand):
             return
         crawler = self._create_crawler(args[0])
         config_errors: list[BaseException] = []
+        # A second SIGINT/SIGTERM stops the reactor where it stands: the engine never
+        # stops, nothing is published, no monitor runs, and nothing else says so.
+        engine: list[str] = []
+
+        def spider_opened() -> None:
+            engine.append("opened")
+
+        def engine_stopped() -> None:
+            engine.append("stopped")
+
+        crawler.signals.connect(spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(engine_stopped, signal=signals.engine_stopped)
 
         def check_bootstrap(error: BaseException | None) -> None:
             if isinstance(error, ConfigError | RunLocked):
@@ -80,6 +93,13 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = int(ExitCode.CONFIG_OR_STORE)
         elif self.crawler_process.bootstrap_failed:
             self.exitcode = 1
+        elif "opened" in engine and "stopped" not in engine:
+            print(
+                "tcacrawler: the run was forced to stop before it finished (a second "
+                "SIGINT or SIGTERM); what it did not publish is left to the next run",
+                file=sys.stderr,
+            )
+            self.exitcode = int(ExitCode.UNHEALTHY)
         stats = _stats(crawler)
         if stats is not None:
             self.exitcode = max(self.exitcode, int(stats.get_value(EXIT_CODE_STAT, ExitCode.OK)))

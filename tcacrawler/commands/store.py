@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -23,7 +24,7 @@ from scrapy.exceptions import UsageError
 from tcacrawler.health import ExitCode
 from tcacrawler.lock import AlreadyRunning, RunLock
 from tcacrawler.state import state_paths
-from tcacrawler.store import SQLiteStore, StoreError
+from tcacrawler.store import SQLiteStore, StoreError, output_published, recover_pending_runs
 from tcacrawler.urls import normalize_url
 
 ACTIONS = ("stats", "history", "forget", "forget-all", "rebuild")
@@ -36,13 +37,23 @@ def published_records(output_dir: Path, spider: str) -> Iterator[dict[str, Any]]
     files = sorted(site_dir.glob("*.jsonl")) + sorted((site_dir / "rates").glob("*.jsonl"))
     for path in sorted(files, key=lambda p: p.name):
         with path.open(encoding="utf-8") as lines:
-            for line in lines:
-                record = json.loads(line)
+            for number, line in enumerate(lines, 1):
+                try:
+                    record = json.loads(line)
+                except ValueError as error:
+                    raise StoreError(f"{path}:{number} is not a JSON record ({error})") from None
                 if record.get("type") == "article":
                     url = normalize_url(record["url"])
                     aliases = {normalize_url(a) for a in record.get("aliases", [])} - {url}
                     record = {**record, "url": url, "aliases": sorted(aliases)}
                 yield record
+
+
+def resolve_interrupted_runs(store: SQLiteStore) -> None:
+    """What the next crawl would do with a killed run's pending writes: they block every
+    change to the store until resolved, and with the lock held no live run owns them."""
+    for run_id, outcome in recover_pending_runs(store, output_published):
+        print(f"run {run_id} was interrupted; its store writes were {outcome}")
 
 
 class Command(ScrapyCommand):
@@ -94,6 +105,8 @@ class Command(ScrapyCommand):
             print(f"no story store at {store_path} yet")
             return 0
         with SQLiteStore(store_path) as store:
+            if action in ("forget", "forget-all"):
+                resolve_interrupted_runs(store)
             if action == "stats":
                 print(json.dumps(store.stats(), indent=2, default=str))
             elif action == "history":
@@ -115,22 +128,51 @@ class Command(ScrapyCommand):
         return 0
 
     def rebuild(self, spider: str, store_path: Path) -> int:
+        damaged: StoreError | None = None
         if store_path.exists():
             try:
                 SQLiteStore(store_path).close()
-            except StoreError as damaged:
+            except StoreError as error:
+                damaged = error
+        assert self.settings is not None
+        output_dir = Path(self.settings.get("TCA_OUTPUT_DIR"))
+        records = published_records(output_dir, spider)
+        if store_path.exists() and damaged is None:
+            with SQLiteStore(store_path) as store:  # one transaction: all or nothing
+                resolve_interrupted_runs(store)
+                counts = store.rebuild_from_records(records)
+        else:
+            # Built beside it and renamed into place once complete: a rebuild that stops
+            # midway must leave the damaged store (refused), never an empty one, which the
+            # next crawl would take as knowing nothing and export every story again.
+            building = store_path.with_name(f".{store_path.name}.rebuild")
+            partial = (building, Path(f"{building}-wal"), Path(f"{building}-shm"))
+            for leftover in partial:
+                leftover.unlink(missing_ok=True)  # an earlier rebuild's; the lock is ours
+            try:
+                with SQLiteStore(building) as store:
+                    counts = store.rebuild_from_records(records)
+            except BaseException:
+                for leftover in partial:
+                    leftover.unlink(missing_ok=True)
+                raise
+            if damaged is not None:
                 aside = store_path.with_name(
                     f"{store_path.name}.damaged-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
                 )
-                store_path.rename(aside)
+                # a link, not a rename: until the new store replaces it, the damaged one
+                # stays where a crawl finds it and refuses it
+                os.link(store_path, aside)
                 for suffix in ("-wal", "-shm"):
                     extra = Path(f"{store_path}{suffix}")
                     if extra.exists():
                         extra.rename(Path(f"{aside}{suffix}"))
                 print(f"the damaged store ({damaged}) was moved to {aside}")
-        assert self.settings is not None
-        output_dir = Path(self.settings.get("TCA_OUTPUT_DIR"))
-        with SQLiteStore(store_path) as store:
-            counts = store.rebuild_from_records(published_records(output_dir, spider))
+            os.replace(building, store_path)
+            directory = os.open(store_path.parent, os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
         print(f"rebuilt {store_path} from {output_dir / spider}: {json.dumps(counts)}")
         return 0

@@ -126,10 +126,15 @@ class KnownStories(Protocol):
 
     def known_lastmod(self, url: str) -> str | None: ...
 
+    def settled(self, url: str) -> bool: ...
+
 
 class NothingKnown:
     def known_lastmod(self, url: str) -> str | None:
         return None
+
+    def settled(self, url: str) -> bool:
+        return False
 
 
 class WordPressSpider(scrapy.Spider):
@@ -559,6 +564,10 @@ class WordPressSpider(scrapy.Spider):
                     new_articles += 1
                     continue
                 if self.stored_lastmod(url) is not None:
+                    if not self.known.settled(normalize_url(url)):
+                        # (not fetched again, but no end either: a run that stopped early
+                        # or lost articles found it, and may not have reached older ones)
+                        new_articles += 1
                     continue
             new_articles += 1
             yield self.article_request(url, via="listing")
