@@ -170,6 +170,35 @@ def test_failure_sub_totals_are_not_counted_twice() -> None:
     assert failed(run_monitors(stats)) == []
 
 
+def test_a_small_run_is_not_unhealthy_for_one_or_two_bad_cases() -> None:
+    small = {
+        **HEALTHY_STATS,
+        "downloader/request_count": 5,
+        "downloader/response_count": 5,
+        "downloader/response_status_count/200": 4,
+        "downloader/response_status_count/404": 1,
+        "tca/failed/http_404": 1,
+        "item_scraped_count/article": 3,
+        "tca/coverage/article": 3,
+        "tca/coverage/article/headline": 3,
+        "tca/coverage/article/article_body": 3,
+        "tca/coverage/article/date_published": 2,
+        "tca/coverage/article/authors": 3,
+        "tca/extraction/page": 2,
+        "tca/extraction/fallback": 1,
+    }
+    assert failed(run_monitors(small, mode="latest")) == []
+    three_bad = {**small, "downloader/response_status_count/404": 3}
+    assert failed(run_monitors(three_bad, mode="latest")) == ["Errors/bad status ratio"]
+    strict = {"TCA_MONITOR_RATIO_ALLOWANCE": "0"}
+    assert set(failed(run_monitors(small, mode="latest", settings=strict))) == {
+        "Errors/error ratio",
+        "Errors/bad status ratio",
+        "Records/field coverage",
+        "Records/fallback extraction",
+    }
+
+
 def test_zero_new_articles_in_latest_mode_is_healthy() -> None:
     stats = {**HEALTHY_STATS, "item_scraped_count/article": 0, "tca/coverage/article": 0}
     assert failed(run_monitors(stats, mode="latest")) == []
