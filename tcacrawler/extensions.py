@@ -82,7 +82,11 @@ class RunManifest:
         manifest = {
             "run_id": run_id,
             "site": spider.name,
-            "mode": getattr(spider, "mode", None),
+            # a hand-run -a urls= fetch reads no feed or sitemap: it says nothing of the
+            # hourly runs' health, and the staleness check must not take it for one
+            "mode": "urls"
+            if getattr(spider, "explicit_urls", None)
+            else getattr(spider, "mode", None),
             "started_at": started.astimezone(UTC).isoformat()
             if isinstance(started, datetime)
             else None,

@@ -37,7 +37,11 @@ class Verdict:
 
 def is_healthy(manifest: dict[str, Any]) -> bool:
     stats = manifest.get("stats") or {}
-    return manifest.get("status") == "finished" and int(stats.get("tca/exit_code", 0) or 0) == 0
+    return (
+        manifest.get("status") == "finished"
+        and int(stats.get("tca/exit_code", 0) or 0) == 0
+        and manifest.get("mode") != "urls"
+    )
 
 
 def _finished_at(manifest: dict[str, Any]) -> datetime | None:

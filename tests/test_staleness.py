@@ -25,12 +25,14 @@ def write_manifest(
     status: str = "finished",
     exit_code: int = 0,
     site: str = "timesca",
+    mode: str = "latest",
 ) -> None:
     run_id = finished.strftime("%Y%m%dT%H%M%SZ")
     manifest: dict[str, Any] = {
         "run_id": run_id,
         "site": site,
         "status": status,
+        "mode": mode,
         "finished_at": finished.isoformat(),
         "stats": {"tca/exit_code": exit_code} if exit_code else {},
     }
@@ -59,6 +61,7 @@ def test_unhealthy_and_incomplete_runs_do_not_count(tmp_path: Path) -> None:
     write_manifest(tmp_path, NOW - timedelta(hours=1), status="unhealthy", exit_code=3)
     write_manifest(tmp_path, NOW - timedelta(hours=2), status="incomplete")
     write_manifest(tmp_path, NOW - timedelta(hours=3), status="finished", exit_code=78)
+    write_manifest(tmp_path, NOW - timedelta(hours=4), mode="urls")  # a hand-run fetch
     verdict = check(tmp_path, "timesca", timedelta(hours=6), now=NOW)
     assert not verdict.fresh
     assert verdict.last_healthy is not None
@@ -93,7 +96,11 @@ def test_commands_against_a_real_run(fresh_replica: ReplicaServer, tmp_path: Pat
     before = run([*scrapy, "--hours", "1"])
     assert before.returncode == 3 and "STALE timesca" in before.stderr
     story = fresh_replica.site.truth()[0]["url"]
-    crawl = run_crawl("timesca", fresh_replica.base_url, tmp_path, args={"urls": story})
+    by_hand = run_crawl("timesca", fresh_replica.base_url, tmp_path, args={"urls": story})
+    assert by_hand.returncode == 0 and by_hand.manifest["mode"] == "urls", by_hand.log[-2000:]
+    # a hand-run fetch of one story says nothing of the hourly runs
+    assert run([*scrapy, "--hours", "1"]).returncode == 3
+    crawl = run_crawl("timesca", fresh_replica.base_url, tmp_path, args={"mode": "latest"})
     assert crawl.returncode == 0 and crawl.manifest["status"] == "finished", crawl.log[-2000:]
     for command in (scrapy, module):
         fresh = run([*command, "--hours", "1"])
