@@ -102,3 +102,18 @@ def test_the_generic_spider_names_a_saved_case_as_its_crawl_names_the_record(
     # `scrapy crawl wordpress -a base_url=http://127.0.0.1:PORT` names records after the host
     assert expected["site"] == "127-0-0-1"
     assert expected["story_id"].startswith("127-0-0-1:")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "says"),
+    [
+        (("--spider", "nosuch"), "no spider named 'nosuch'"),
+        (("--from-file", "/nonexistent/page.html"), "--from-file: No such file"),
+    ],
+)
+def test_bad_arguments_are_one_line_not_a_traceback(
+    arguments: tuple[str, ...], says: str, tmp_path: Path
+) -> None:
+    done = savefixture("https://timesca.com/some-story/", *arguments, "--dir", str(tmp_path))
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert says in done.stderr and "Traceback" not in done.stderr

@@ -70,12 +70,19 @@ class Command(ScrapyCommand):
             raise UsageError("give exactly one URL")
         url = args[0]
         assert self.crawler_process is not None
-        spider_class = self.crawler_process.spider_loader.load(opts.spider)
+        try:
+            spider_class = self.crawler_process.spider_loader.load(opts.spider)
+        except KeyError:
+            raise UsageError(f"no spider named {opts.spider!r} (scrapy list names them)") from None
         if not issubclass(spider_class, WordPressSpider):
             raise UsageError(f"spider {opts.spider!r} has no page class to extract with")
         if opts.from_file:
             # Saved as served, in whatever charset: read as the crawl reads an undeclared one.
-            html = page_text(HtmlResponse(url, body=Path(opts.from_file).read_bytes()))
+            try:
+                saved = Path(opts.from_file).read_bytes()
+            except OSError as reason:
+                raise UsageError(f"--from-file: {reason.strerror}: {opts.from_file}") from None
+            html = page_text(HtmlResponse(url, body=saved))
         else:
             html = self._fetch(url)
         try:
