@@ -16,6 +16,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from tcacrawler.feeds import spider_output_dir
+
 from .model import generate_site
 from .presets import PRESETS
 from .server import ReplicaServer
@@ -35,7 +37,7 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def _exported(output_dir: Path, spider: str) -> list[dict[str, Any]]:
-    site_dir = output_dir / spider
+    site_dir = spider_output_dir(output_dir, spider)
     manifests = sorted((site_dir / "manifests").glob("*.json")) if site_dir.exists() else []
     if manifests:
         run_id = json.loads(manifests[-1].read_text())["run_id"]
@@ -116,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         sample["article_body"] = body[:300] + ("…" if len(body) > 300 else "")
         print("\nfirst record:")
         print(json.dumps(sample, ensure_ascii=False, indent=2))
-    site_dir = args.output / args.spider
+    site_dir = spider_output_dir(args.output, args.spider)
     newest = sorted(site_dir.glob("*.jsonl"))[-1:] if site_dir.exists() else []
     if newest:
         rates = site_dir / "rates" / newest[0].name

@@ -15,6 +15,7 @@ from scrapy.exceptions import NotConfigured
 
 from tcacrawler.dates import utc_now_iso
 from tcacrawler.exporters import temporary_file_beside
+from tcacrawler.feeds import output_name
 from tcacrawler.health import EXIT_CODE_STAT
 
 MANIFEST_STATS = (
@@ -78,10 +79,10 @@ class RunManifest:
         stats = self.crawler.stats.get_stats()
         started = stats.get("start_time")
         run_id = spider.run_id
-        directory = Path(self.crawler.settings.get("TCA_OUTPUT_DIR")) / spider.name
+        directory = Path(self.crawler.settings.get("TCA_OUTPUT_DIR")) / output_name(spider)
         manifest = {
             "run_id": run_id,
-            "site": spider.name,
+            "site": output_name(spider),
             # a hand-run -a urls= fetch reads no feed or sitemap: it says nothing of the
             # hourly runs' health, and the staleness check must not take it for one
             "mode": "urls"

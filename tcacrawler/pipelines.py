@@ -23,6 +23,7 @@ from tcacrawler.dates import utc_now_iso
 from tcacrawler.dedup import Verdict
 from tcacrawler.exporters import dumps_line, exportable
 from tcacrawler.extract import clean_article, stamp_article
+from tcacrawler.feeds import output_name
 from tcacrawler.items import ArticleItem, RateItem
 from tcacrawler.monitors import FieldCoverage
 from tcacrawler.rates import read_ticker
@@ -222,9 +223,8 @@ class ValidationPipeline(_CrawlerPipeline):
     def _quarantine_file(self) -> IO[str]:
         if self.quarantine is None:
             spider: Spider = self.crawler.spider
-            directory = (
-                Path(self.crawler.settings.get("TCA_OUTPUT_DIR")) / spider.name / "quarantine"
-            )
+            output_dir = Path(self.crawler.settings.get("TCA_OUTPUT_DIR"))
+            directory = output_dir / output_name(spider) / "quarantine"
             directory.mkdir(parents=True, exist_ok=True)
             run_id = getattr(spider, "run_id", datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"))
             self.quarantine = (directory / f"{run_id}.jsonl").open("a", encoding="utf-8")

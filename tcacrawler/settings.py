@@ -126,11 +126,11 @@ FEED_STORE_EMPTY = (
 # Rates first: the articles file is published last, so when it exists (the store's
 # crash-recovery test) every file of the run does.
 FEEDS = {
-    "%(output_dir)s/%(name)s/rates/%(run_id)s.jsonl": {
+    "%(output_dir)s/%(output_name)s/rates/%(run_id)s.jsonl": {
         "format": "jsonlines",
         "item_classes": ["tcacrawler.items.RateItem"],
     },
-    "%(output_dir)s/%(name)s/%(run_id)s.jsonl": {
+    "%(output_dir)s/%(output_name)s/%(run_id)s.jsonl": {
         "format": "jsonlines",
         "item_classes": ["tcacrawler.items.ArticleItem"],
     },

@@ -26,6 +26,7 @@ from w3lib.url import file_uri_to_path
 from tcacrawler.config import ConfigError
 from tcacrawler.dedup import StoryDeduplicator
 from tcacrawler.exporters import EXPORT_FAILED_STAT
+from tcacrawler.feeds import output_name
 from tcacrawler.health import ExitCode, request_exit_code
 from tcacrawler.lock import AlreadyRunning, RunLock
 from tcacrawler.signals import output_ready
@@ -73,7 +74,7 @@ class StoryState:
         crawler.signals.connect(state.engine_stopped, signal=signals.engine_stopped)
         crawler.tca_state = state
         # Refuse before anything is fetched: raising here stops the crawl from starting.
-        state.open(crawler.spidercls.name)
+        state.open(output_name(crawler.spider))
         return state
 
     # -- start ------------------------------------------------------------

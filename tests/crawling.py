@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from replica.demo import FAST
+from tcacrawler.feeds import spider_output_dir
 
 REPO = Path(__file__).resolve().parent.parent
 # The only settings the tests change from the live defaults: speed (as `make demo`).
@@ -69,7 +70,7 @@ def run_crawl(
         timeout=timeout,
     )
     result = CrawlResult(done.returncode, output_dir, done.stderr + done.stdout)
-    site_dir = output_dir / spider
+    site_dir = spider_output_dir(output_dir, spider)
     manifests = sorted((site_dir / "manifests").glob("*.json")) if site_dir.exists() else []
     if manifests:
         result.manifest = json.loads(manifests[-1].read_text())

@@ -115,3 +115,33 @@ def test_generic_spider_needs_a_base_url(tmp_path: Path) -> None:
 )
 def test_site_name_from_host(host: str, name: str) -> None:
     assert site_name_from_host(host) == name
+
+
+@pytest.mark.e2e
+def test_each_site_of_the_generic_spider_has_its_own_store_lock_and_output(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    """Two sites crawled through the generic spider from one cron: neither shares the
+    other's story store (whose stories would be 'unchanged'), lock or staleness check."""
+    runs = {
+        site: run_crawl(
+            "wordpress",
+            fresh_replica.base_url,
+            tmp_path,
+            args={"mode": "full", "base_url": fresh_replica.base_url, "site": site},
+            settings={"TCA_BASE_URL": ""},
+        )
+        for site in ("alpha", "beta")
+    }
+    stories = len(fresh_replica.site.truth())
+    for site, result in runs.items():
+        assert result.returncode == 0, result.log[-3000:]
+        assert result.output_dir / f"wordpress-{site}" in {
+            p.parent for p in result.output_dir.glob("*/manifests")
+        }
+        assert result.manifest["site"] == f"wordpress-{site}"
+        assert len(result.articles) == stories  # beta's store knew none of alpha's
+        assert {r["site"] for r in result.articles} == {site}
+        assert (tmp_path / "state" / f"wordpress-{site}.sqlite").exists()
+        assert (tmp_path / "state" / f"wordpress-{site}.lock").exists()
+    assert not (tmp_path / "state" / "wordpress.sqlite").exists()

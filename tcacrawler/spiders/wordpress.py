@@ -186,6 +186,7 @@ class WordPressSpider(scrapy.Spider):
         self.mode = mode
         self.base_url_arg = base_url
         self.site_arg = site
+        self.output_name: str | None = None  # set by configure for the generic spider
         self.explicit_urls = [u.strip() for u in (urls or "").split(",") if u.strip()]
         self.known: KnownStories = NothingKnown()
         self.sitemaps_found = False
@@ -235,6 +236,8 @@ class WordPressSpider(scrapy.Spider):
         self.site_base = base.rstrip("/")
         host = urlsplit(self.site_base).hostname or ""
         self.article_page_class = self.page_class_for(host, self.site_arg)
+        if self.page_class.site == WordPressArticlePage.site:
+            self.output_name = f"{self.name}-{self.article_page_class.site}"
         bare = host.removeprefix("www.")
         self.allowed_domains = [bare] if bare == host else [bare, host]
         tz_setting = settings.get("TCA_SITE_TZ")
