@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from replica import ReplicaServer
 from tcacrawler.health import ExitCode
+from tcacrawler.lock import RunLock
 from tests.crawling import REPO, run_crawl
 
 pytestmark = pytest.mark.e2e
@@ -137,3 +139,29 @@ def test_a_rebuild_that_fails_midway_leaves_the_damaged_store_refused(
     after = run_crawl("timesca", base, tmp_path, args={"mode": "latest"})
     assert after.returncode == 0, after.log[-2000:]
     assert after.articles == []
+
+
+def test_inspecting_while_a_crawl_holds_the_lock(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    first = run_crawl("timesca", fresh_replica.base_url, tmp_path, args={"mode": "full"})
+    assert first.returncode == 0, first.log[-2000:]
+    story_id = first.articles[0]["story_id"]
+    store_file = tmp_path / "state" / "timesca.sqlite"
+    # as a running crawl does: the run lock held, a write transaction open on the store
+    with RunLock(tmp_path / "state" / "timesca.lock"):
+        writer = sqlite3.connect(store_file, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("INSERT INTO meta (key, value) VALUES ('uncommitted', 'x')")
+        try:
+            stats = store_command(tmp_path, "stats", "timesca")
+            assert stats.returncode == 0, stats.stderr
+            assert json.loads(stats.stdout)["stories"] == len(first.articles)
+            assert "a crawl is running" in stats.stderr
+            history = store_command(tmp_path, "history", "timesca", story_id)
+            assert history.returncode == 0 and story_id in history.stdout
+            forget = store_command(tmp_path, "forget", "timesca", story_id)
+            assert forget.returncode == ExitCode.LOCKED
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()

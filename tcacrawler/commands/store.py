@@ -28,6 +28,7 @@ from tcacrawler.store import SQLiteStore, StoreError, output_published, recover_
 from tcacrawler.urls import normalize_url
 
 ACTIONS = ("stats", "history", "forget", "forget-all", "rebuild")
+READ_ONLY_ACTIONS = ("stats", "history")
 
 
 def published_records(output_dir: Path, spider: str) -> Iterator[dict[str, Any]]:
@@ -82,19 +83,29 @@ class Command(ScrapyCommand):
             raise UsageError(f"scrapy store {action} needs a STORY_ID")
         store_path, lock_path = state_paths(self.settings, spider)
         lock = RunLock(lock_path)
+        locked = False
         try:
             lock.acquire()
+            locked = True
         except AlreadyRunning as busy:
-            print(f"tcacrawler: {busy}", file=sys.stderr)
-            self.exitcode = int(ExitCode.LOCKED)
-            return
+            if action not in READ_ONLY_ACTIONS:
+                print(f"tcacrawler: {busy}", file=sys.stderr)
+                self.exitcode = int(ExitCode.LOCKED)
+                return
+            # The store is in WAL mode: a reader sees the last commit and never blocks the
+            # crawl, so the on-call can follow a backfill that holds the lock for hours.
+            print(
+                "tcacrawler: a crawl is running; this is the store as of its last commit",
+                file=sys.stderr,
+            )
         try:
             self.exitcode = self.act(action, spider, store_path, story_id, opts)
         except StoreError as error:
             print(f"tcacrawler: story store {store_path}: {error}", file=sys.stderr)
             self.exitcode = int(ExitCode.CONFIG_OR_STORE)
         finally:
-            lock.release()
+            if locked:
+                lock.release()
 
     def act(
         self, action: str, spider: str, store_path: Path, story_id: str | None, opts: Any
