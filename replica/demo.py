@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -59,7 +60,12 @@ def main(argv: list[str] | None = None) -> int:
         help="which replica to serve (default: the spider's own, else timesca)",
     )
     p.add_argument("--output", type=Path, default=REPO / "output" / "demo")
-    p.add_argument("--state", type=Path, default=None, help="state dir (default: a temp dir)")
+    p.add_argument(
+        "--state",
+        type=Path,
+        default=None,
+        help="state dir (default: a temp dir, and the spider's folder under --output starts empty)",
+    )
     args = p.parse_args(argv)
 
     # The spider's own site: Steppe Herald's spider has no selectors for timesca's theme.
@@ -77,6 +83,12 @@ def main(argv: list[str] | None = None) -> int:
         for k, v in settings.items():
             cmd += ["-s", f"{k}={v}"]
         args.output.mkdir(parents=True, exist_ok=True)
+        if args.state is None:
+            # A new store for a new replica (another port, other URLs): an earlier demo's
+            # files would make the crawl refuse to start from an empty store beside them.
+            for earlier in [args.output / args.spider, *args.output.glob(f"{args.spider}-*/")]:
+                if earlier.is_dir():
+                    shutil.rmtree(earlier)
         log_path = args.output / "crawl.log"
         print(f"running: scrapy crawl {args.spider} -a mode={args.mode} (log: {log_path})")
         print("  " + " ".join(cmd), flush=True)

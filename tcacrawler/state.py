@@ -87,6 +87,15 @@ class StoryState:
             self.lock.acquire()
         except AlreadyRunning as busy:
             raise RunLocked(str(busy)) from None
+        if not store_path.exists() and (published := self._published_runs(spider_name)):
+            self.lock.release()
+            raise ConfigError(
+                f"story store {store_path} is missing, but "
+                f"{Path(self.settings.get('TCA_OUTPUT_DIR')) / spider_name} holds the records of "
+                f"{published} published run(s): a new, empty "
+                "store would export all their stories again. Rebuild it from them with: "
+                f"scrapy store rebuild {spider_name} (or, to start over, move them away)"
+            )
         try:
             self.store = SQLiteStore(store_path)
             for run_id, outcome in recover_pending_runs(self.store, output_published):
@@ -100,6 +109,10 @@ class StoryState:
                 f"story store {store_path} cannot be used ({damaged}); it was left untouched. "
                 f"Rebuild it from the published output with: scrapy store rebuild {spider_name}"
             ) from None
+
+    def _published_runs(self, spider_name: str) -> int:
+        site_dir = Path(self.settings.get("TCA_OUTPUT_DIR")) / spider_name
+        return len(list(site_dir.glob("*.jsonl"))) if site_dir.exists() else 0
 
     def _remove_unpublished_files(self, spider_name: str) -> None:
         """Temporary files of killed runs; with the lock held, no live run owns one."""

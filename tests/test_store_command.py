@@ -165,3 +165,20 @@ def test_inspecting_while_a_crawl_holds_the_lock(
         finally:
             writer.execute("ROLLBACK")
             writer.close()
+
+
+def test_a_missing_store_beside_published_runs_is_refused_not_recreated(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    first = run_crawl("timesca", fresh_replica.base_url, tmp_path, args={"mode": "full"})
+    assert first.returncode == 0, first.log[-2000:]
+    for path in (tmp_path / "state").iterdir():  # a new machine given only the output
+        path.unlink()
+    refused = run_crawl("timesca", fresh_replica.base_url, tmp_path, args={"mode": "full"})
+    assert refused.returncode == ExitCode.CONFIG_OR_STORE
+    assert "is missing, but" in refused.log and "1 published run(s)" in refused.log
+    assert "scrapy store rebuild timesca" in refused.log
+    assert not (tmp_path / "state" / "timesca.sqlite").exists()
+    assert store_command(tmp_path, "rebuild", "timesca").returncode == 0
+    after = run_crawl("timesca", fresh_replica.base_url, tmp_path, args={"mode": "full"})
+    assert after.returncode == 0 and after.articles == [], after.log[-2000:]
