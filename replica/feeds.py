@@ -24,6 +24,23 @@ Sitemap: {base}/sitemap_index.xml
 
 
 def robots_txt(site: Site) -> str:
+    return _with_crawl_delay(site, _robots_rules(site))
+
+
+def _with_crawl_delay(site: Site, text: str) -> str:
+    """A ``Crawl-delay`` line in the ``*`` group, or a group of its own for a named agent
+    that repeats the ``*`` rules (RFC 9309: a crawler obeys the one group that names it)."""
+    if site.robots_crawl_delay is None:
+        return text
+    line = f"Crawl-delay: {site.robots_crawl_delay}\n"
+    agent_line, _, rest = text.partition("\n")
+    if site.robots_crawl_delay_agent == "*":
+        return f"{agent_line}\n{line}{rest}"
+    rules = "".join(r for r in rest.splitlines(True) if not r.startswith("Sitemap:"))
+    return f"User-agent: {site.robots_crawl_delay_agent}\n{line}{rules}\n{text}"
+
+
+def _robots_rules(site: Site) -> str:
     text = ROBOTS.format(base=site.base_url)
     if site.robots_sitemap_paths is not None:
         lines = [line for line in text.splitlines(True) if not line.startswith("Sitemap:")]

@@ -305,6 +305,10 @@ class Site:
         self.path_faults: dict[str, str] = {}
         # the Sitemap lines of robots.txt, as paths, when a test sets them
         self.robots_sitemap_paths: list[str] | None = None
+        # a Crawl-delay line (the value as written, so a test can serve a malformed one)
+        # in robots.txt, for all agents or, in a group of its own, for the one named
+        self.robots_crawl_delay: str | None = None
+        self.robots_crawl_delay_agent = "*"
         self.stories: list[Story] = []
         self.removed_stories: list[Story] = []
         self.authors: dict[str, Person] = {}

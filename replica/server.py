@@ -83,6 +83,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(Response(405, b"Method Not Allowed", "text/plain"), head=False, gz=False)
 
     def _serve(self, head: bool) -> None:
+        received = time.time()
         owner = self.server.owner
         try:
             if (alias := owner.www_alias) and _host_name(self.headers.get("Host")) == alias:
@@ -116,6 +117,7 @@ class _Handler(BaseHTTPRequestHandler):
                 "user_agent": self.headers.get("User-Agent"),
                 "if_none_match": inm,
                 "if_modified_since": ims,
+                "received": received,
                 "time": time.time(),
             }
         )

@@ -7,8 +7,11 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
+from scrapy import signals
+from scrapy.core.downloader import Downloader, Slot
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Request, Response
+from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
@@ -43,8 +46,17 @@ def robots_policy_body(status: int, body: bytes) -> bytes:
     return DISALLOW_ALL
 
 
+def keep_slot_delay_at_least(slot: Slot, floor: float) -> None:
+    """Spaces a download slot's requests ``floor`` seconds apart or more. Its random
+    variation goes too when it could take a gap below (DOWNLOAD_DELAY_JITTER's +-50%
+    would put half of them there)."""
+    if slot.delay * (1 - slot.jitter) < floor:
+        slot.delay = max(slot.delay, floor)
+        slot.jitter = 0.0
+
+
 class SiteRobotsTxtMiddleware(RobotsTxtMiddleware):
-    """Scrapy's robots.txt middleware, with two changes.
+    """Scrapy's robots.txt middleware, with these changes.
 
     The spider fetches robots.txt itself (to read its Sitemap lines); this
     middleware takes its rules from that same response instead of fetching the
@@ -55,7 +67,24 @@ class SiteRobotsTxtMiddleware(RobotsTxtMiddleware):
     so this middleware follows robots.txt's own redirects, up to five, and gives the
     rules it finds to every host on the way: a crawl started on ``www.`` of a site that
     redirects it to the bare name (or the reverse) reads the site's one robots.txt.
+
+    A ``Crawl-delay`` for our user agent, up to ``TCA_CRAWL_DELAY_MAX``, spaces the
+    requests to those hosts at least that far apart for the rest of the run: it becomes
+    the least delay of their download slots (``slot_delay_floors``, which
+    :class:`tcacrawler.throttle.CrawlDelayAutoThrottle` keeps too).
     """
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        settings = crawler.settings
+        self.crawl_delay_max = settings.getfloat("TCA_CRAWL_DELAY_MAX", 30.0)
+        # the shortest gap the crawl leaves between two requests to a site anyway (the
+        # slot delay, never below DOWNLOAD_DELAY, less its random variation)
+        self.least_gap = settings.getfloat("DOWNLOAD_DELAY") * max(
+            0.0, 1 - settings.getfloat("DOWNLOAD_DELAY_JITTER")
+        )
+        self.crawl_delays: dict[str, float] = {}  # netloc -> seconds
+        self.slot_delay_floors: dict[str, float] = {}  # download slot -> seconds
 
     async def process_request(self, request: Request, spider: Any = None) -> None:
         if request.meta.get(ROBOTS_META_KEY):
@@ -115,6 +144,7 @@ class SiteRobotsTxtMiddleware(RobotsTxtMiddleware):
         parser = build_from_crawler(
             self._parserimpl, self.crawler, robots_policy_body(status, body)
         )
+        self._honour_crawl_delay(parser, request.url, request, [n for n, _ in waiting])
         for netloc, pending in waiting:
             self._parsers[netloc] = parser
             pending.callback(parser)
@@ -123,3 +153,59 @@ class SiteRobotsTxtMiddleware(RobotsTxtMiddleware):
         if response.status >= 300:
             response = response.replace(body=robots_policy_body(response.status, response.body))
         await super()._parse_robots(response, netloc, request)
+        if isinstance(parser := self._parsers[netloc], RobotParser):
+            self._honour_crawl_delay(parser, response.url, request, [netloc])
+
+    def _honour_crawl_delay(
+        self, parser: RobotParser, robots_url: str, request: Request, netlocs: list[str]
+    ) -> None:
+        # the agent Scrapy's own check (process_request_2) matches the groups with
+        agent = (
+            self._robotstxt_useragent
+            or request.headers.get(b"User-Agent")
+            or self._default_useragent
+        )
+        asked = parser.crawl_delay(agent)
+        if asked is None or not asked > 0:  # (NaN too)
+            return
+        delay = min(asked, self.crawl_delay_max)
+        if delay <= self.least_gap:
+            return
+        hosts = ", ".join(netlocs)
+        if asked > delay:
+            logger.warning(
+                "robots.txt at %s asks for a Crawl-delay of %g s: waiting %g s "
+                "(TCA_CRAWL_DELAY_MAX) between requests to %s instead",
+                robots_url,
+                asked,
+                delay,
+                hosts,
+            )
+            self._stats.inc_value("tca/robots/crawl_delay_capped")
+        else:
+            logger.info(
+                "robots.txt at %s asks for a Crawl-delay of %g s: requests to %s are "
+                "spaced at least that far apart",
+                robots_url,
+                delay,
+                hosts,
+            )
+        self._stats.inc_value("tca/robots/crawl_delay_honoured")
+        self._stats.max_value("tca/robots/crawl_delay_seconds", delay)
+        if not self.crawl_delays:
+            # connected only now: a site without a Crawl-delay pays nothing per request
+            self.crawler.signals.connect(
+                self._keep_crawl_delay, signal=signals.request_reached_downloader
+            )
+        for netloc in netlocs:
+            self.crawl_delays[netloc] = delay
+
+    def _keep_crawl_delay(self, request: Request) -> None:
+        """Before the downloader spaces the request: its slot may be new (Scrapy drops
+        a slot idle for a minute) or shared with another host."""
+        delay = self.crawl_delays.get(urlparse_cached(request).netloc)
+        if delay is None:
+            return
+        key = request.meta[Downloader.DOWNLOAD_SLOT]
+        floor = self.slot_delay_floors[key] = max(delay, self.slot_delay_floors.get(key, 0.0))
+        keep_slot_delay_at_least(self.crawler.engine.downloader.slots[key], floor)

@@ -16,12 +16,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from lxml import etree, html
+from protego import Protego
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from replica import ReplicaServer, Site, SiteApp, generate_site  # noqa: E402
+from replica.feeds import robots_txt  # noqa: E402
 from replica.text import SPAM_TERMS  # noqa: E402
 
 SITE_TZ = timezone(timedelta(hours=5))
@@ -285,6 +287,21 @@ def test_rates_truth() -> None:
     assert len(shown) == 5
     site2 = generate_site(n_stories=20, seed=1, today=datetime(2025, 12, 10).date())
     assert site2.rates_truth() != rates
+
+
+def test_robots_crawl_delay_for_all_agents_or_one() -> None:
+    site = generate_site(n_stories=3, seed=1)
+    assert "Crawl-delay" not in robots_txt(site)
+    site.robots_crawl_delay = "2.5"
+    robots = Protego.parse(robots_txt(site))
+    assert robots.crawl_delay("tcacrawler/0.1") == robots.crawl_delay("otherbot") == 2.5
+    site.robots_crawl_delay_agent = "tcacrawler"
+    robots = Protego.parse(robots_txt(site))
+    assert robots.crawl_delay("tcacrawler/0.1") == 2.5
+    assert robots.crawl_delay("otherbot") is None
+    # the named agent's group keeps the rules everyone else has
+    assert not robots.can_fetch(f"{site.base_url}/wp-admin/", "tcacrawler/0.1")
+    assert list(robots.sitemaps) == [f"{site.base_url}/sitemap_index.xml"]
 
 
 # --------------------------------------------------------------------------- serving
