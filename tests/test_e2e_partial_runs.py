@@ -59,17 +59,22 @@ def test_a_sitemap_not_read_in_full_is_read_again_next_run(
     assert [e["status"] for e in fresh_replica.request_log] == [200, 304, 304]
 
 
-def test_a_run_stopped_early_leaves_the_rest_to_the_next(
-    fresh_replica: ReplicaServer, tmp_path: Path
-) -> None:
-    # CLOSESPIDER_ITEMCOUNT stops the run as a SIGINT would: reason is not "finished"
-    first = run_crawl(
+def _stopped_after_ten(server: ReplicaServer, work_dir: Path) -> CrawlResult:
+    """An hourly run that CLOSESPIDER_ITEMCOUNT stops as a SIGINT would: its reason is
+    not "finished"."""
+    return run_crawl(
         "timesca",
-        fresh_replica.base_url,
-        tmp_path,
+        server.base_url,
+        work_dir,
         args={"mode": "latest"},
         settings={"CLOSESPIDER_ITEMCOUNT": "10", "CONCURRENT_REQUESTS_PER_DOMAIN": "2"},
     )
+
+
+def test_a_run_stopped_early_leaves_the_rest_to_the_next(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    first = _stopped_after_ten(fresh_replica, tmp_path)
     first_ids = {r["story_id"] for r in first.articles}
     assert 0 < len(first_ids) < len(_all_ids(fresh_replica))
     assert "the run ended early (closespider_itemcount)" in first.log
@@ -166,13 +171,7 @@ def test_an_hourly_listing_walk_reads_past_what_a_stopped_run_left(tmp_path: Pat
         full = run_crawl("timesca", server.base_url, tmp_path, args={"mode": "full"})
         assert full.returncode == 0, full.log[-3000:]
         new = {f"timesca:{post_id}" for post_id in site.mutate_add_stories(40)}
-        stopped = run_crawl(
-            "timesca",
-            server.base_url,
-            tmp_path,
-            args={"mode": "latest"},
-            settings={"CLOSESPIDER_ITEMCOUNT": "10", "CONCURRENT_REQUESTS_PER_DOMAIN": "2"},
-        )
+        stopped = _stopped_after_ten(server, tmp_path)
         first = {r["story_id"] for r in stopped.articles}
         assert 0 < len(first) < len(new), stopped.log[-3000:]
         second = {r["story_id"] for r in _latest(server, tmp_path).articles}
