@@ -8,6 +8,7 @@ the crawl exported next to the replica's truth.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from tcacrawler.feeds import spider_output_dir
 
@@ -46,6 +48,26 @@ def _exported(output_dir: Path, spider: str) -> list[dict[str, Any]]:
         return _read_jsonl(path) if path.exists() else []
     files = sorted(site_dir.glob("*.jsonl"), key=lambda p: p.stat().st_mtime)
     return _read_jsonl(files[-1]) if files else []
+
+
+def _replica_runs_only(site_dir: Path) -> bool:
+    """Whether every record published under ``site_dir`` that names a URL names a
+    replica's (served on the loopback interface): only then may the demo clear it. The
+    first record of each file tells, as a run crawls one site."""
+    for path in [*site_dir.glob("*.jsonl"), *site_dir.glob("rates/*.jsonl")]:
+        with path.open(encoding="utf-8", errors="replace") as file:
+            first = file.readline()
+        if not first.strip():
+            continue  # a run that exported nothing
+        try:
+            record = json.loads(first)
+            url = record.get("url") or record.get("source_url")
+            host = urlsplit(url).hostname or ""
+            if not ipaddress.ip_address(host).is_loopback:
+                return False
+        except (ValueError, TypeError, AttributeError):
+            return False  # not a record of ours, or no IP address: not the replica's
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,9 +108,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.state is None:
             # A new store for a new replica (another port, other URLs): an earlier demo's
             # files would make the crawl refuse to start from an empty store beside them.
-            for earlier in [args.output / args.spider, *args.output.glob(f"{args.spider}-*/")]:
-                if earlier.is_dir():
-                    shutil.rmtree(earlier)
+            earlier = [args.output / args.spider, *args.output.glob(f"{args.spider}-*/")]
+            earlier = [folder for folder in earlier if folder.is_dir()]
+            if real := [folder for folder in earlier if not _replica_runs_only(folder)]:
+                # --output pointed at a real output folder: deleting it would lose a real
+                # site's published runs (and its store's way back: store rebuild).
+                print(
+                    f"replica.demo: {real[0]} holds runs of a site other than a replica; "
+                    "not deleting it. Choose another --output (or give --state)",
+                    file=sys.stderr,
+                )
+                return 2
+            for folder in earlier:
+                shutil.rmtree(folder)
         log_path = args.output / "crawl.log"
         print(f"running: scrapy crawl {args.spider} -a mode={args.mode} (log: {log_path})")
         print("  " + " ".join(cmd), flush=True)

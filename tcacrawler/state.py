@@ -232,8 +232,13 @@ class StoryState:
             request_exit_code(self.crawler, ExitCode.UNHEALTHY)
         else:
             # "complete": the next hourly runs' listing walks may stop at its stories
-            # (SQLiteStore.settled)
-            counts = {**self.counts(), "complete": int(self.incomplete() is None)}
+            # (SQLiteStore.settled). Not a hand-run -a urls= fetch: it reads no listing,
+            # and would settle the stories of a stopped run before it, whose walk ended
+            # early, as if a later run had read past them.
+            complete = self.incomplete() is None and not getattr(
+                self.crawler.spider, "explicit_urls", None
+            )
+            counts = {**self.counts(), "complete": int(complete)}
             self.store.commit_run(self.run_id, counts=counts, requests=self.requests())
         self.committed = True
 

@@ -199,6 +199,38 @@ def test_a_small_run_is_not_unhealthy_for_one_or_two_bad_cases() -> None:
     }
 
 
+@pytest.mark.parametrize("allowance", ["2", "0"])
+def test_a_ratio_exactly_at_its_limit_passes(allowance: str) -> None:
+    # a coverage minimum of 0.9 met exactly (27 of 30 articles) is no drift, and 63 failed
+    # of 90 requests is not above a limit of 0.7: the rounding of 1 - 0.9 or 0.7 * 90 in
+    # between must not say otherwise ("70.0% > 70.0%", "90.0% < 90%")
+    at_limit = {
+        **HEALTHY_STATS,
+        "downloader/request_count": 90,
+        "downloader/response_count": 90,
+        "downloader/response_status_count/200": 90,
+        "downloader/response_status_count/404": 0,
+        "tca/failed/http_404": 63,
+        "item_scraped_count/article": 30,
+        "tca/coverage/article": 30,
+        "tca/coverage/article/headline": 27,
+        "tca/coverage/article/article_body": 30,
+        "tca/coverage/article/date_published": 30,
+        "tca/extraction/page": 30,
+    }
+    settings = {
+        "TCA_MONITOR_RATIO_ALLOWANCE": allowance,
+        "TCA_MONITOR_FIELD_COVERAGE": json.dumps({"headline": 0.9}),
+        "TCA_MONITOR_MAX_ERROR_RATIO": "0.7",
+    }
+    assert failed(run_monitors(at_limit, mode="latest", settings=settings)) == []
+    below = {**at_limit, "tca/coverage/article/headline": 26, "tca/failed/http_404": 64}
+    assert set(failed(run_monitors(below, mode="latest", settings=settings))) == {
+        "Records/field coverage",
+        "Errors/error ratio",
+    }
+
+
 def test_zero_new_articles_in_latest_mode_is_healthy() -> None:
     stats = {**HEALTHY_STATS, "item_scraped_count/article": 0, "tca/coverage/article": 0}
     assert failed(run_monitors(stats, mode="latest")) == []

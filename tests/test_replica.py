@@ -748,3 +748,24 @@ def test_pages_match_truth_other_settings(kwargs: dict[str, object]) -> None:
             assert "/USD =" not in r.body.decode()
     if kwargs.get("ticker") is False:
         assert site.rates_truth() == []
+
+
+def test_the_demo_never_deletes_a_real_sites_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `python -m replica.demo --output output` (the production folder) must not clear it:
+    # its published runs are the real site's, and the store's only way back.
+    from replica.demo import main
+
+    real = tmp_path / "timesca" / "20250101T000000Z.jsonl"
+    real.parent.mkdir()
+    real.write_text('{"type": "article", "url": "https://timesca.com/a-story/"}\n')
+    assert main(["--stories", "3", "--output", str(tmp_path)]) == 2
+    assert real.exists()
+    assert "not deleting it" in capsys.readouterr().err
+    # an earlier demo's runs (a replica on the loopback interface) may go
+    from replica.demo import _replica_runs_only
+
+    real.write_text('{"type": "article", "url": "http://127.0.0.1:41234/a-story/"}\n')
+    (real.parent / "20250102T000000Z.jsonl").write_text("")
+    assert _replica_runs_only(real.parent)
