@@ -74,19 +74,34 @@ class StoryState:
         crawler.signals.connect(state.engine_stopped, signal=signals.engine_stopped)
         crawler.tca_state = state
         # Refuse before anything is fetched: raising here stops the crawl from starting.
-        state.open(output_name(crawler.spider))
+        state.open(output_name(crawler.spider), shared_name=crawler.spider.name)
         return state
 
     # -- start ------------------------------------------------------------
 
-    def open(self, spider_name: str) -> None:
-        """Takes the lock, opens the store and resolves crashed runs; raises on refusal."""
+    def open(self, spider_name: str, *, shared_name: str | None = None) -> None:
+        """Takes the lock, opens the store and resolves crashed runs; raises on refusal.
+
+        ``shared_name``: where an earlier version kept this spider's store for every site
+        (the generic spider's ``wordpress``, before each site got ``wordpress-<site>``).
+        """
         store_path, lock_path = state_paths(self.settings, spider_name)
         self.lock = RunLock(lock_path)
         try:
             self.lock.acquire()
         except AlreadyRunning as busy:
             raise RunLocked(str(busy)) from None
+        shared_store = state_paths(self.settings, shared_name or spider_name)[0]
+        if not store_path.exists() and shared_store != store_path and shared_store.exists():
+            self.lock.release()
+            output_dir = Path(self.settings.get("TCA_OUTPUT_DIR"))
+            raise ConfigError(
+                f"story store {store_path} is missing, but {shared_store} holds the stories "
+                f"an earlier version crawled for every site of spider {shared_name!r}: a new, "
+                "empty store would export them all again. Move it over (with its -wal and "
+                f"-shm files, when a crawl is not running) to {store_path.name}, and "
+                f"{output_dir / str(shared_name)} to {output_dir / spider_name}"
+            )
         if not store_path.exists() and (published := self._published_runs(spider_name)):
             self.lock.release()
             raise ConfigError(

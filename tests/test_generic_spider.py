@@ -145,3 +145,33 @@ def test_each_site_of_the_generic_spider_has_its_own_store_lock_and_output(
         assert (tmp_path / "state" / f"wordpress-{site}.sqlite").exists()
         assert (tmp_path / "state" / f"wordpress-{site}.lock").exists()
     assert not (tmp_path / "state" / "wordpress.sqlite").exists()
+
+
+@pytest.mark.e2e
+def test_the_one_store_an_earlier_version_kept_is_not_silently_replaced(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    def crawl() -> CrawlResult:
+        return run_crawl(
+            "wordpress",
+            fresh_replica.base_url,
+            tmp_path,
+            args={"mode": "full", "base_url": fresh_replica.base_url, "site": "alpha"},
+            settings={"TCA_BASE_URL": ""},
+        )
+
+    assert crawl().returncode == 0
+    state, output = tmp_path / "state", tmp_path / "output"
+    # as an earlier version left them: one store and one folder for every site
+    for path in state.glob("wordpress-alpha.sqlite*"):
+        path.rename(state / path.name.replace("wordpress-alpha", "wordpress"))
+    (output / "wordpress-alpha").rename(output / "wordpress")
+    refused = crawl()
+    assert refused.returncode == 78
+    assert "state/wordpress.sqlite holds the stories an earlier version crawled" in refused.log
+    assert not (state / "wordpress-alpha.sqlite").exists()
+    for path in state.glob("wordpress.sqlite*"):  # what the message says to do
+        path.rename(state / path.name.replace("wordpress", "wordpress-alpha"))
+    (output / "wordpress").rename(output / "wordpress-alpha")
+    after = crawl()
+    assert after.returncode == 0 and after.articles == [], after.log[-2000:]
