@@ -188,7 +188,12 @@ class StoryState:
     def incomplete(self) -> str | None:
         """Why the run did not read everything it set out to; None when it did."""
         return (
-            f"the run ended early ({self.close_reason})"
+            # It read only the articles it was given, no feed, sitemap or listing: taken for
+            # a complete run, it would settle the stories a stopped run left before it, and
+            # the next hourly listing walk would end at them (SQLiteStore.settled).
+            "a hand-run -a urls= fetch reads no listing"
+            if getattr(self.crawler.spider, "explicit_urls", None)
+            else f"the run ended early ({self.close_reason})"
             if self.close_reason != "finished"
             else "some sources were not read in full"
             if self.stats.get_value(INCOMPLETE_DISCOVERY, 0)

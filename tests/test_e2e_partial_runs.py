@@ -5,6 +5,7 @@ and sitemap validators."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -182,3 +183,28 @@ def test_an_hourly_listing_walk_reads_past_what_a_stopped_run_left(tmp_path: Pat
         assert _latest(server, tmp_path).articles == []
         listings = [e["path"] for e in server.request_log if e["path"].startswith("/page/")]
     assert listings == []
+
+
+def test_a_hand_run_urls_fetch_does_not_end_the_next_listing_walk(tmp_path: Path) -> None:
+    # A hand-run -a urls= fetch reads no listing: it finished, read everything it was
+    # given, and was recorded as the last complete run, so the stopped run's stories
+    # before it ended the next hourly walk and the stories it never reached were missed.
+    site = generate_site(n_stories=30, seed=7, base_url="http://127.0.0.1", sitemap_style="none")
+    with ReplicaServer(site, port=0) as server:
+        full = run_crawl("timesca", server.base_url, tmp_path, args={"mode": "full"})
+        assert full.returncode == 0, full.log[-3000:]
+        new = {f"timesca:{post_id}" for post_id in site.mutate_add_stories(40)}
+        stopped = run_crawl(
+            "timesca",
+            server.base_url,
+            tmp_path,
+            args={"mode": "latest"},
+            settings={"CLOSESPIDER_ITEMCOUNT": "10", "CONCURRENT_REQUESTS_PER_DOMAIN": "2"},
+        )
+        first = {r["story_id"] for r in stopped.articles}
+        assert 0 < len(first) < len(new), stopped.log[-3000:]
+        story = urlsplit(site.truth()[0]["url"]).path  # one it knows, fetched again by hand
+        by_hand = run_crawl("timesca", server.base_url, tmp_path, args={"urls": story})
+        assert by_hand.returncode == 0, by_hand.log[-3000:]
+        second = {r["story_id"] for r in _latest(server, tmp_path).articles}
+    assert first | second == new
