@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import IO, Any
@@ -124,6 +125,10 @@ class AtomicFileFeedStorage(FileFeedStorage):
         target = Path(self.path)
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temp_path = temporary_file_beside(target)
+        if target.exists():
+            # -o / -O onto an existing file: it keeps its mode, as appending to it or
+            # overwriting it in place would (a group a downstream job writes it as)
+            os.fchmod(handle, stat.S_IMODE(target.stat().st_mode))
         file = os.fdopen(handle, "w+b")
         if self.write_mode == "ab" and target.exists():
             file.write(target.read_bytes())

@@ -16,7 +16,9 @@ from scrapy.exceptions import NotConfigured
 from tcacrawler.dates import utc_now_iso
 from tcacrawler.exporters import temporary_file_beside
 from tcacrawler.feeds import output_name
-from tcacrawler.health import EXIT_CODE_STAT
+from tcacrawler.health import EXIT_CODE_STAT, ExitCode, request_exit_code
+
+logger = logging.getLogger(__name__)
 
 MANIFEST_STATS = (
     "downloader/request_count",
@@ -31,11 +33,15 @@ MANIFEST_STATS = (
 def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = temporary_file_beside(path)
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        json.dump(data, file, indent=2, sort_keys=True, default=str)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(temp, path)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(data, file, indent=2, sort_keys=True, default=str)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        os.unlink(temp)
+        raise
 
 
 def run_status(stats: dict[str, Any]) -> str:
@@ -107,7 +113,14 @@ class RunManifest:
                 if key.startswith("tca/") or key in MANIFEST_STATS
             },
         }
-        write_json_atomically(directory / "manifests" / f"{run_id}.json", manifest)
+        try:
+            write_json_atomically(directory / "manifests" / f"{run_id}.json", manifest)
+        except OSError as error:
+            # The run's files are published and its store committed, but without the
+            # manifest the staleness check and downstream jobs never see the run: exit 0
+            # ("healthy") would keep it from anyone until the staleness threshold passed.
+            logger.error("The run manifest could not be written: %s", error)
+            request_exit_code(self.crawler, ExitCode.UNHEALTHY)
 
 
 class CollectorTuning:

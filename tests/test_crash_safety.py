@@ -126,3 +126,19 @@ def test_records_a_full_disk_kept_out_of_the_file_are_exported_next_run(
     after = run_crawl("timesca", fresh_replica.base_url, tmp_path, args={"mode": "latest"})
     assert after.returncode == 0, after.log[-3000:]
     assert {r["story_id"] for r in after.articles} == expected
+
+
+def test_a_run_whose_manifest_cannot_be_written_is_not_healthy(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    # The manifest is what the staleness check and downstream jobs read: a run that could
+    # not write it (a full disk, here a file where its folder goes) exited 0, "healthy run",
+    # and nobody heard of it until the staleness threshold passed.
+    site_dir = tmp_path / "output" / "timesca"
+    site_dir.mkdir(parents=True)
+    (site_dir / "manifests").write_text("not a folder")
+    result = run_crawl("timesca", fresh_replica.base_url, tmp_path, args={"mode": "full"})
+    assert result.returncode == 3, result.log[-3000:]
+    assert "The run manifest could not be written" in result.log
+    assert list(site_dir.glob("*.jsonl")), "its records were published all the same"
+    assert not list(site_dir.rglob(".*.part"))

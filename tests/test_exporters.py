@@ -115,3 +115,25 @@ def test_published_files_are_readable_as_the_umask_allows(
         site_dir / "manifests" / f"{run_id}.json",
     ):
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+
+
+@pytest.mark.e2e
+def test_an_existing_output_file_keeps_its_mode(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    # -o appends to a file a downstream job shares (group-writable here): the temporary
+    # file renamed over it took the umask's mode, and the group lost its write access
+    shared = tmp_path / "shared.jsonl"
+    shared.write_text("")
+    shared.chmod(0o664)
+    story = fresh_replica.site.truth()[0]["url"]
+    result = run_crawl(
+        "timesca",
+        fresh_replica.base_url,
+        tmp_path,
+        args={"urls": story},
+        options=("-o", str(shared)),
+    )
+    assert result.returncode == 0, result.log[-2000:]
+    assert shared.read_text().count("\n") >= 1
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o664

@@ -182,3 +182,35 @@ def test_a_missing_store_beside_published_runs_is_refused_not_recreated(
     assert store_command(tmp_path, "rebuild", "timesca").returncode == 0
     after = run_crawl("timesca", fresh_replica.base_url, tmp_path, args={"mode": "full"})
     assert after.returncode == 0 and after.articles == [], after.log[-2000:]
+
+
+def test_a_rebuild_moves_aside_the_journal_a_deleted_store_left(
+    fresh_replica: ReplicaServer, tmp_path: Path
+) -> None:
+    # A run killed with the store open leaves its -wal and -shm beside it; the store file
+    # deleted by hand, the rebuilt store was renamed in beside the old one's journal, which
+    # SQLite applied to it: "rebuilt", exit 0, and then every crawl and store command
+    # refused it as "database disk image is malformed" (exit 78).
+    from tcacrawler.settings import EXTENSIONS
+
+    base = fresh_replica.base_url
+    first = run_crawl("timesca", base, tmp_path, args={"mode": "full"})
+    assert first.returncode == 0, first.log[-2000:]
+    killing = {"EXTENSIONS": json.dumps({**EXTENSIONS, "tests.probes.KillBeforeSecondOutput": 0})}
+    killed = run_crawl("timesca", base, tmp_path, args={"mode": "full"}, settings=killing)
+    assert killed.returncode == -9, killed.log[-2000:]
+    store_file = tmp_path / "state" / "timesca.sqlite"
+    wal = Path(f"{store_file}-wal")
+    assert wal.stat().st_size > 0
+    store_file.unlink()
+
+    rebuilt = store_command(tmp_path, "rebuild", "timesca")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    stats = store_command(tmp_path, "stats", "timesca")
+    assert stats.returncode == 0, stats.stderr
+    assert json.loads(stats.stdout)["stories"] == len(first.articles)
+    assert "was moved to" in rebuilt.stdout
+    assert not wal.exists()
+    after = run_crawl("timesca", base, tmp_path, args={"mode": "latest"})
+    assert after.returncode == 0, after.log[-2000:]
+    assert after.articles == []

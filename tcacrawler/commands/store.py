@@ -167,18 +167,23 @@ class Command(ScrapyCommand):
                 for leftover in partial:
                     leftover.unlink(missing_ok=True)
                 raise
+            stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
             if damaged is not None:
-                aside = store_path.with_name(
-                    f"{store_path.name}.damaged-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
-                )
+                aside = store_path.with_name(f"{store_path.name}.damaged-{stamp}")
                 # a link, not a rename: until the new store replaces it, the damaged one
                 # stays where a crawl finds it and refuses it
                 os.link(store_path, aside)
-                for suffix in ("-wal", "-shm"):
-                    extra = Path(f"{store_path}{suffix}")
-                    if extra.exists():
-                        extra.rename(Path(f"{aside}{suffix}"))
                 print(f"the damaged store ({damaged}) was moved to {aside}")
+            else:
+                # A store deleted by hand after a killed run leaves its journal: SQLite
+                # would apply it to the new store renamed in beside it (malformed, or worse).
+                aside = store_path.with_name(f"{store_path.name}.deleted-{stamp}")
+            for suffix in ("-wal", "-shm"):
+                extra = Path(f"{store_path}{suffix}")
+                if extra.exists():
+                    extra.rename(Path(f"{aside}{suffix}"))
+                    if damaged is None:
+                        print(f"the deleted store's {extra.name} was moved to {aside}{suffix}")
             os.replace(building, store_path)
             directory = os.open(store_path.parent, os.O_RDONLY)
             try:
