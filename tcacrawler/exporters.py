@@ -6,8 +6,8 @@ import dataclasses
 import functools
 import json
 import os
+import secrets
 import stat
-import tempfile
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,25 +38,20 @@ def dumps_line(record: dict[str, Any]) -> str:
     return line
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-# mkstemp creates its files 0600 and the rename keeps that, so a downstream job reading
-# the output as another user could not open it: published files get the mode open() would
-# give them under the umask the crawl started with.
-PUBLISHED_FILE_MODE = 0o666 & ~_umask()
-
-
 def temporary_file_beside(target: Path) -> tuple[int, str]:
-    """An open hidden temporary file in ``target``'s directory, to be renamed to ``target``."""
-    handle, temp_path = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".part", dir=target.parent
-    )
-    os.fchmod(handle, PUBLISHED_FILE_MODE)
-    return handle, temp_path
+    """An open hidden temporary file in ``target``'s directory, to be renamed to ``target``.
+
+    Created as ``open()`` creates a file, 0666 less the process's umask at that moment
+    (mkstemp's 0600 would survive the rename, and a downstream job reading the output as
+    another user could not open it).
+    """
+    for _ in range(100):
+        temp_path = target.parent / f".{target.name}.{secrets.token_hex(4)}.part"
+        try:
+            return os.open(temp_path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666), str(temp_path)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {target}")
 
 
 @functools.cache
