@@ -169,24 +169,33 @@ class _FullDisk:
 
 class DiskFullForAWhile:
     """The disk holding the articles file fills up for three records, then has room
-    again (another job's temporary file came and went) before the run ends."""
+    again (another job's temporary file came and went) before the run ends.
+
+    An item pipeline just before the exporting one: at the fifth article it fills the
+    disk before that article is written. (Counting item_scraped signals instead raced
+    the export: Scrapy runs their receivers as tasks, which under load ran only after
+    the last records were written.)
+    """
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
-        self.items = 0
+        self.articles = 0
+        self.filled = False
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DiskFullForAWhile:
-        probe = cls(crawler)
-        crawler.signals.connect(probe.item_scraped, signal=signals.item_scraped)
-        return probe
+        return cls(crawler)
 
-    def item_scraped(self, item: Any) -> None:
-        self.items += 1
-        if self.items != 5:
-            return
-        from scrapy.extensions.feedexport import FeedExporter
+    def process_item(self, item: Any) -> Any:
+        if getattr(item, "type", None) != "article":
+            return item
+        self.articles += 1
+        if self.articles >= 5 and not self.filled:
+            from scrapy.extensions.feedexport import FeedExporter
 
-        for slot in self.crawler.get_extension(FeedExporter).slots:
-            if "rates" not in str(slot.uri):
-                slot.exporter.file = _FullDisk(slot.exporter.file, writes=3)
+            for slot in self.crawler.get_extension(FeedExporter).slots:
+                # (a slot opens its file at its first record)
+                if "rates" not in str(slot.uri) and slot.exporter is not None:
+                    slot.exporter.file = _FullDisk(slot.exporter.file, writes=3)
+                    self.filled = True
+        return item

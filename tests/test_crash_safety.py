@@ -104,7 +104,7 @@ def test_records_a_full_disk_kept_out_of_the_file_are_exported_next_run(
     # The exporter's write errors were logged and the run went on: the file was published
     # without those records while the store committed them as exported, so no later run
     # exported them (and with a few of them the run even exited 0).
-    from tcacrawler.settings import EXTENSIONS
+    from tcacrawler.settings import ITEM_PIPELINES
 
     expected = {t["story_id"] for t in fresh_replica.site.truth()}
     full = run_crawl(
@@ -113,7 +113,7 @@ def test_records_a_full_disk_kept_out_of_the_file_are_exported_next_run(
         tmp_path,
         args={"mode": "full"},
         settings={
-            "EXTENSIONS": json.dumps({**EXTENSIONS, "tests.probes.DiskFullForAWhile": 0}),
+            "ITEM_PIPELINES": json.dumps({**ITEM_PIPELINES, "tests.probes.DiskFullForAWhile": 899}),
             "TCA_MONITOR_MAX_ERROR_RATIO": "0.5",  # a few lost records: no monitor fails
         },
     )
