@@ -18,6 +18,7 @@ from twisted.python.failure import Failure
 
 from tcacrawler.items import exported_field_names
 from tcacrawler.signals import output_ready
+from tcacrawler.store import fsync_directory
 
 # json.dumps(ensure_ascii=False) leaves these raw, and str.splitlines() and
 # many JSON Lines readers treat them as line ends.
@@ -144,8 +145,4 @@ class AtomicFileFeedStorage(FileFeedStorage):
                     os.unlink(self._temp_path)
                     outcome.raiseException()
         os.replace(self._temp_path, self.path)
-        directory = os.open(Path(self.path).parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
+        fsync_directory(Path(self.path).parent)

@@ -432,6 +432,15 @@ def _hash_blob(content_hash: str) -> bytearray:
     return blob
 
 
+def fsync_directory(directory: Path) -> None:
+    """Makes a rename into ``directory`` durable: the new name survives a power cut."""
+    handle = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
 class SQLiteStore:
     """:class:`StoryStore` on an embedded SQLite file (WAL).
 
@@ -512,11 +521,7 @@ class SQLiteStore:
             return
         os.replace(tmp, path)
         with contextlib.suppress(OSError):
-            dir_fd = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+            fsync_directory(path.parent)
 
     def _open(self, path: Path, *, verify: bool) -> sqlite3.Connection:
         if path.is_dir():

@@ -24,7 +24,13 @@ from scrapy.exceptions import UsageError
 from tcacrawler.health import ExitCode
 from tcacrawler.lock import AlreadyRunning, RunLock
 from tcacrawler.state import state_paths
-from tcacrawler.store import SQLiteStore, StoreError, output_published, recover_pending_runs
+from tcacrawler.store import (
+    SQLiteStore,
+    StoreError,
+    fsync_directory,
+    output_published,
+    recover_pending_runs,
+)
 from tcacrawler.urls import normalize_url
 
 ACTIONS = ("stats", "history", "forget", "forget-all", "rebuild")
@@ -185,10 +191,6 @@ class Command(ScrapyCommand):
                     if damaged is None:
                         print(f"the deleted store's {extra.name} was moved to {aside}{suffix}")
             os.replace(building, store_path)
-            directory = os.open(store_path.parent, os.O_RDONLY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
+            fsync_directory(store_path.parent)
         print(f"rebuilt {store_path} from {output_dir / spider}: {json.dumps(counts)}")
         return 0
