@@ -91,26 +91,9 @@ class StoryState:
             self.lock.acquire()
         except AlreadyRunning as busy:
             raise RunLocked(str(busy)) from None
-        shared_store = state_paths(self.settings, shared_name or spider_name)[0]
-        if not store_path.exists() and shared_store != store_path and shared_store.exists():
+        if why := self._why_not_new(store_path, spider_name, shared_name):
             self.lock.release()
-            output_dir = Path(self.settings.get("TCA_OUTPUT_DIR"))
-            raise ConfigError(
-                f"story store {store_path} is missing, but {shared_store} holds the stories "
-                f"an earlier version crawled for every site of spider {shared_name!r}: a new, "
-                "empty store would export them all again. Move it over (with its -wal and "
-                f"-shm files, when a crawl is not running) to {store_path.name}, and "
-                f"{output_dir / str(shared_name)} to {output_dir / spider_name}"
-            )
-        if not store_path.exists() and (published := self._published_runs(spider_name)):
-            self.lock.release()
-            raise ConfigError(
-                f"story store {store_path} is missing, but "
-                f"{Path(self.settings.get('TCA_OUTPUT_DIR')) / spider_name} holds the records of "
-                f"{published} published run(s): a new, empty "
-                "store would export all their stories again. Rebuild it from them with: "
-                f"scrapy store rebuild {spider_name} (or, to start over, move them away)"
-            )
+            raise ConfigError(f"story store {store_path} is missing, but {why}")
         try:
             self.store = SQLiteStore(store_path)
             for run_id, outcome in recover_pending_runs(self.store, output_published):
@@ -125,13 +108,36 @@ class StoryState:
                 f"Rebuild it from the published output with: scrapy store rebuild {spider_name}"
             ) from None
 
-    def _published_runs(self, spider_name: str) -> int:
-        site_dir = Path(self.settings.get("TCA_OUTPUT_DIR")) / spider_name
-        return len(list(site_dir.glob("*.jsonl"))) if site_dir.exists() else 0
+    def _why_not_new(self, store_path: Path, spider_name: str, shared_name: str | None) -> str:
+        """Why a new, empty store must not replace a missing one: it would export again
+        every story something else says was published ("" when the store exists, or
+        nothing does)."""
+        if store_path.exists():
+            return ""
+        shared_store = state_paths(self.settings, shared_name or spider_name)[0]
+        if shared_store != store_path and shared_store.exists():
+            return (
+                f"{shared_store} holds the stories an earlier version crawled for every site "
+                f"of spider {shared_name!r}: a new, empty store would export them all again. "
+                f"Move it over (with its -wal and -shm files, when a crawl is not running) to "
+                f"{store_path.name}, and {self._site_dir(str(shared_name))} to "
+                f"{self._site_dir(spider_name)}"
+            )
+        site_dir = self._site_dir(spider_name)
+        if published := len(list(site_dir.glob("*.jsonl"))) if site_dir.exists() else 0:
+            return (
+                f"{site_dir} holds the records of {published} published run(s): a new, empty "
+                "store would export all their stories again. Rebuild it from them with: "
+                f"scrapy store rebuild {spider_name} (or, to start over, move them away)"
+            )
+        return ""
+
+    def _site_dir(self, spider_name: str) -> Path:
+        return Path(self.settings.get("TCA_OUTPUT_DIR")) / spider_name
 
     def _remove_unpublished_files(self, spider_name: str) -> None:
         """Temporary files of killed runs; with the lock held, no live run owns one."""
-        site_dir = Path(self.settings.get("TCA_OUTPUT_DIR")) / spider_name
+        site_dir = self._site_dir(spider_name)
         for leftover in site_dir.rglob(".*.part") if site_dir.exists() else ():
             leftover.unlink(missing_ok=True)
             self.stats.inc_value("tca/state/removed_temp_files")
